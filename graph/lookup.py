@@ -1,0 +1,97 @@
+"""Resolve the names people type to the ids of a dataset."""
+
+from __future__ import annotations
+
+import difflib
+
+import networkx as nx
+
+from graph.errors import UnknownNameError
+
+
+def _suggest(name: str, candidates: list[str]) -> str:
+    close = difflib.get_close_matches(name.lower(), candidates, n=3, cutoff=0.6)
+    if not close:
+        return ""
+    return " (did you mean " + " or ".join(repr(c) for c in close) + "?)"
+
+
+def resolve_node(G: nx.MultiDiGraph, name: str, *, kind: str | None = None) -> str:
+    """Return the id of the node called ``name`` (its id or display name, any case).
+
+    Parameters
+    ----------
+    G : networkx.MultiDiGraph
+        A graph from ``graph.load``.
+    name : str
+        What the user typed.
+    kind : str, optional
+        Only accept nodes of this kind (e.g. ``"country"``).
+
+    Raises
+    ------
+    UnknownNameError
+        When nothing matches, with the closest names as a suggestion.
+
+    Examples
+    --------
+    >>> import graph
+    >>> G = graph.load()
+    >>> resolve_node(G, "China", kind="country")
+    'chn'
+    """
+    wanted = name.strip().lower()
+    nodes = [(n, d) for n, d in G.nodes(data=True) if kind is None or d.get("kind") == kind]
+    for n, _ in nodes:
+        if n == wanted:
+            return n
+    matches = sorted(n for n, d in nodes if str(d.get("name") or n).lower() == wanted)
+    if matches:
+        return matches[0]
+    what = f"{kind} " if kind else "node "
+    names = [n for n, _ in nodes] + [str(d.get("name") or n).lower() for n, d in nodes]
+    raise UnknownNameError(f"unknown {what}{name!r}{_suggest(wanted, names)}")
+
+
+def resolve_commodity(G: nx.MultiDiGraph, name: str) -> str:
+    """Return the commodity, group or ``"all"`` that ``name`` stands for.
+
+    A commodity matches by name, and also by the id or display name of a node
+    that outputs it (``"Primary gallium (world supply)"`` means ``gallium``).
+
+    Examples
+    --------
+    >>> import graph
+    >>> G = graph.load()
+    >>> resolve_commodity(G, "Gallium")
+    'gallium'
+    """
+    wanted = name.strip().lower()
+    commodities = set(G.graph.get("commodities", ()))
+    groups = set(G.graph.get("groups", {}))
+    if wanted == "all" or wanted in commodities or wanted in groups:
+        return wanted
+    for n, d in sorted(G.nodes(data=True)):
+        if d.get("commodity") and wanted in (n, str(d.get("name") or "").lower()):
+            return d["commodity"]
+    names = sorted(commodities | groups | {"all"})
+    raise UnknownNameError(f"unknown commodity or group {name!r}{_suggest(wanted, names)}")
+
+
+def expand_commodities(G: nx.MultiDiGraph, names: list[str] | tuple[str, ...]) -> frozenset[str]:
+    """Expand group names (and ``all``) to the set of commodities they stand for.
+
+    Examples
+    --------
+    >>> import graph
+    >>> G = graph.load()
+    >>> "heavy-rare-earths" in expand_commodities(G, ["rare-earths"])
+    True
+    """
+    groups = G.graph.get("groups", {})
+    out: set[str] = set()
+    for name in names:
+        if name == "all":
+            return frozenset(G.graph.get("commodities", ()))
+        out.update(groups.get(name, [name]))
+    return frozenset(out)
