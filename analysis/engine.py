@@ -1,0 +1,449 @@
+"""The propagation engine: the model of ``docs/model.md``, on arrays.
+
+``compile_graph`` turns the networkx graph into flat arrays once: supplies
+edges sorted by consumer and commodity, so that each *input* (a consumer's use
+of one commodity) is a contiguous run of edges, and the nodes grouped into
+*levels* (the generations of the condensation, in topological order). A run
+then walks the levels once: every node's suppliers are finished before the
+node itself, so a graph without cycles needs a single pass, and a fixed-point
+loop runs only on levels that hold a cycle.
+
+All maths is vectorised with numpy; networkx only does the structural work.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import networkx as nx
+import numpy as np
+from scipy.sparse import coo_matrix
+from scipy.sparse.csgraph import connected_components
+
+from analysis.scenario import Restriction, Scenario
+from graph.lookup import expand_commodities
+
+AFFECTED = 1e-9  # a shortfall above this counts as an impact
+CONVERGED = 1e-12  # fixed-point sweeps stop when nothing moves more than this
+TIE = 1e-12  # values closer than this are ties (broken by name / id)
+
+
+@dataclass
+class Level:
+    """Nodes that can be computed together: none supplies another, unless ``cyclic``."""
+
+    nodes: np.ndarray  # node indices with at least one input
+    slots: np.ndarray  # their inputs (indices into the slot arrays)
+    slot_owner: np.ndarray  # for each slot, the position of its node in ``nodes``
+    edges: np.ndarray  # supplies edges into those inputs (indices into edge arrays)
+    edge_slot: np.ndarray  # for each edge, the position of its slot in ``slots``
+    cyclic: bool
+
+
+@dataclass
+class CompiledGraph:
+    """A graph compiled into arrays, ready for many runs.
+
+    Examples
+    --------
+    >>> import graph
+    >>> C = compile_graph(graph.load())
+    >>> C.n_nodes == len(C.nodes)
+    True
+    """
+
+    G: nx.MultiDiGraph
+    nodes: list[str]
+    index: dict[str, int]
+    commodities: list[str]
+    node_country: np.ndarray  # index of the node's country node, or -1
+    is_country: np.ndarray
+    src: np.ndarray  # supplies edges, sorted by input slot
+    dst: np.ndarray
+    share: np.ndarray
+    edge_commodity: np.ndarray
+    edge_slot: np.ndarray
+    slot_node: np.ndarray  # inputs: (consumer, commodity) pairs
+    slot_commodity: np.ndarray
+    slot_dependence: np.ndarray
+    slot_substitutable: np.ndarray
+    slot_stock: np.ndarray  # days of normal use held in stock
+    slot_ptr: np.ndarray  # slots of node i are slot_ptr[i]:slot_ptr[i + 1]
+    edge_ptr: np.ndarray  # edges of slot j are edge_ptr[j]:edge_ptr[j + 1]
+    controls: dict[int, list[tuple[int, float]]]  # country -> [(node, fraction)]
+    levels: list[Level] = field(default_factory=list)
+
+    @property
+    def n_nodes(self) -> int:
+        return len(self.nodes)
+
+
+def compile_graph(G: nx.MultiDiGraph) -> CompiledGraph:
+    """Compile a chokegraph graph into arrays (do it once, run many scenarios).
+
+    Parameters
+    ----------
+    G : networkx.MultiDiGraph
+        A graph from ``graph.load`` or ``graph.from_dict``.
+
+    Returns
+    -------
+    CompiledGraph
+
+    Examples
+    --------
+    >>> import graph
+    >>> C = compile_graph(graph.load())
+    >>> len(C.levels) > 1
+    True
+    """
+    nodes = sorted(G.nodes)
+    index = {n: i for i, n in enumerate(nodes)}
+    n = len(nodes)
+    attrs = [G.nodes[v] for v in nodes]
+    is_country = np.array([a.get("kind") == "country" for a in attrs], dtype=bool)
+    node_country = np.array(
+        [index.get(a.get("country"), -1) if a.get("country") else -1 for a in attrs], dtype=np.int64
+    )
+
+    supplies = []
+    controls: dict[int, list[tuple[int, float]]] = {}
+    for u, v, d in G.edges(data=True):
+        if d.get("kind") == "controls":
+            frac = 1.0 if d.get("share") is None else float(d["share"])
+            controls.setdefault(index[u], []).append((index[v], frac))
+        else:
+            supplies.append((index[v], d["commodity"], index[u], float(d["share"])))
+    commodities = sorted({c for _, c, _, _ in supplies} | set(G.graph.get("commodities", ())))
+    cindex = {c: i for i, c in enumerate(commodities)}
+    # Sorting by (consumer, commodity name, supplier) makes each input a contiguous run
+    # and fixes the order of every sum, so results do not depend on file order.
+    supplies.sort(key=lambda e: (e[0], e[1], e[2]))
+    m = len(supplies)
+    dst = np.fromiter((e[0] for e in supplies), np.int64, m)
+    ecom = np.fromiter((cindex[e[1]] for e in supplies), np.int64, m)
+    src = np.fromiter((e[2] for e in supplies), np.int64, m)
+    share = np.fromiter((e[3] for e in supplies), np.float64, m)
+
+    new_slot = np.ones(m, dtype=bool)
+    if m:
+        new_slot[1:] = (dst[1:] != dst[:-1]) | (ecom[1:] != ecom[:-1])
+    edge_slot = np.cumsum(new_slot) - 1
+    starts = np.flatnonzero(new_slot)
+    slot_node = dst[starts]
+    slot_commodity = ecom[starts]
+    k = len(starts)
+    dependence = np.ones(k)
+    substitutable = np.zeros(k)
+    stock = np.zeros(k)
+    for j in range(k):
+        a = attrs[slot_node[j]]
+        spec = (a.get("inputs") or {}).get(commodities[slot_commodity[j]]) or {}
+        if spec.get("dependence") is not None:
+            dependence[j] = spec["dependence"]
+        if spec.get("substitutable") is not None:
+            substitutable[j] = spec["substitutable"]
+        days = spec.get("stockpile_days")
+        if days is None:
+            days = a.get("stockpile_days")
+        stock[j] = days or 0.0
+    edge_ptr = np.append(starts, m)
+    slot_ptr = np.searchsorted(slot_node, np.arange(n + 1))
+
+    C = CompiledGraph(
+        G=G,
+        nodes=nodes,
+        index=index,
+        commodities=commodities,
+        node_country=node_country,
+        is_country=is_country,
+        src=src,
+        dst=dst,
+        share=share,
+        edge_commodity=ecom,
+        edge_slot=edge_slot,
+        slot_node=slot_node,
+        slot_commodity=slot_commodity,
+        slot_dependence=dependence,
+        slot_substitutable=substitutable,
+        slot_stock=stock,
+        slot_ptr=slot_ptr,
+        edge_ptr=edge_ptr,
+        controls=controls,
+    )
+    C.levels = _levels(C, np.ones(n, dtype=bool))
+    return C
+
+
+def _levels(C: CompiledGraph, keep_nodes: np.ndarray) -> list[Level]:
+    """Group the nodes in ``keep_nodes`` that have inputs into topological levels.
+
+    A level is one generation of the condensation (strongly connected
+    components in topological order): all suppliers of a level's nodes lie in
+    earlier levels, or in the same cycle.
+    """
+    n = C.n_nodes
+    on = keep_nodes[C.src] & keep_nodes[C.dst]
+    src, dst = C.src[on], C.dst[on]
+    adjacency = coo_matrix((np.ones(src.size), (src, dst)), shape=(n, n)).tocsr()
+    n_scc, label = connected_components(adjacency, directed=True, connection="strong")
+    cross = label[src] != label[dst]
+    dag = coo_matrix(
+        (np.ones(int(cross.sum())), (label[src][cross], label[dst][cross])), shape=(n_scc, n_scc)
+    ).tocsr()
+    # Kahn's algorithm, one generation at a time: peel off the components with
+    # no remaining suppliers.
+    indegree = np.diff(dag.tocsc().indptr).astype(np.int64)
+    generation = np.zeros(n_scc, dtype=np.int64)
+    frontier = np.flatnonzero(indegree == 0)
+    depth = 0
+    while frontier.size:
+        generation[frontier] = depth
+        targets = dag[frontier].indices
+        np.subtract.at(indegree, targets, 1)
+        frontier = np.unique(targets[indegree[targets] == 0])
+        depth += 1
+
+    cyclic = np.bincount(label, minlength=n_scc) > 1
+    slot_on = keep_nodes[C.slot_node]
+    slot_gen = np.where(slot_on, generation[label[C.slot_node]], -1)
+    slots_by_gen = np.argsort(slot_gen, kind="stable")
+    slot_bounds = np.searchsorted(slot_gen[slots_by_gen], np.arange(depth + 1))
+    edge_gen = slot_gen[C.edge_slot]
+    edges_by_gen = np.argsort(edge_gen, kind="stable")
+    edge_bounds = np.searchsorted(edge_gen[edges_by_gen], np.arange(depth + 1))
+    levels = []
+    for g in range(depth):
+        slots = slots_by_gen[slot_bounds[g] : slot_bounds[g + 1]]
+        if slots.size == 0:
+            continue
+        edges = edges_by_gen[edge_bounds[g] : edge_bounds[g + 1]]
+        nodes = np.unique(C.slot_node[slots])
+        levels.append(
+            Level(
+                nodes=nodes,
+                slots=slots,
+                slot_owner=np.searchsorted(nodes, C.slot_node[slots]),
+                edges=edges,
+                edge_slot=np.searchsorted(slots, C.edge_slot[edges]),
+                cyclic=bool(cyclic[label[nodes]].any()),
+            )
+        )
+    return levels
+
+
+def control_fraction(C: CompiledGraph, country: int) -> np.ndarray:
+    """For every node, the fraction of its output that ``country`` can hold back.
+
+    A country controls itself and the nodes located in it fully, and the
+    targets of its ``controls`` edges by their share; the largest applies.
+    """
+    frac = np.zeros(C.n_nodes)
+    frac[country] = 1.0
+    frac[C.node_country == country] = 1.0
+    for node, f in C.controls.get(country, ()):
+        frac[node] = max(frac[node], f)
+    return frac
+
+
+def edge_keep(C: CompiledGraph, restrictions: tuple[Restriction, ...]) -> np.ndarray:
+    """What each supplies edge keeps of its flow under ``restrictions`` (all acting).
+
+    An edge is cut when its supplier is controlled by the restricting country,
+    its commodity is restricted, and its consumer lies outside that country
+    (and, with ``to``, inside one of the target countries). Several cuts on
+    one edge multiply what they keep.
+    """
+    keep = np.ones(len(C.src))
+    for r in restrictions:
+        by = C.index[r.by]
+        frac = control_fraction(C, by)
+        wanted = expand_commodities(C.G, r.commodities)
+        cindex = [i for i, c in enumerate(C.commodities) if c in wanted]
+        consumer_country = C.node_country[C.dst]
+        if r.to is None:
+            consumer_ok = consumer_country != by
+        else:
+            targets = [C.index[t] for t in r.to if C.index[t] != by]
+            consumer_ok = np.isin(consumer_country, targets)
+        cut = (frac[C.src] > 0) & np.isin(C.edge_commodity, cindex) & consumer_ok & (C.dst != by)
+        keep[cut] *= 1.0 - r.severity * frac[C.src[cut]]
+    return keep
+
+
+def _solve_level(
+    C: CompiledGraph,
+    level: Level,
+    a: np.ndarray,
+    keep: np.ndarray,
+    removed: np.ndarray,
+    stock: np.ndarray | None,
+) -> tuple[np.ndarray, np.ndarray]:
+    """New availabilities of a level's nodes, and the gap of each of their inputs."""
+    e = level.edges
+    lost = C.share[e] * (1.0 - a[C.src[e]] * keep[e])
+    gap = np.bincount(level.edge_slot, weights=lost, minlength=level.slots.size)
+    gap *= 1.0 - C.slot_substitutable[level.slots]
+    if stock is None:
+        uncovered = gap
+    else:
+        left = stock[level.slots]
+        uncovered = np.where(left >= gap, 0.0, gap - left)
+    need = C.slot_dependence[level.slots] * uncovered
+    worst = np.zeros(level.nodes.size)
+    np.maximum.at(worst, level.slot_owner, need)
+    new = np.clip(1.0 - worst, 0.0, 1.0)
+    new[removed[level.nodes]] = 0.0
+    return new, gap
+
+
+def propagate(
+    C: CompiledGraph,
+    keep: np.ndarray,
+    removed: np.ndarray,
+    *,
+    stock: np.ndarray | None = None,
+    levels: list[Level] | None = None,
+    start: np.ndarray | None = None,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Availability of every node, and the gap of every input, for one day or the long run.
+
+    ``stock`` holds each input's stock at the start of the day (``None``: the
+    steady state, no stocks). Nodes without inputs keep their ``start`` value
+    (default 1; 0 when removed). Levels are solved in topological order; a
+    cyclic level is swept until nothing moves more than 1e-12, which reaches
+    the greatest fixed point because every sweep can only lower availability.
+    """
+    a = np.ones(C.n_nodes) if start is None else start.copy()
+    a[removed] = 0.0
+    gaps = np.zeros(len(C.slot_node))
+    for level in C.levels if levels is None else levels:
+        new, gap = _solve_level(C, level, a, keep, removed, stock)
+        if level.cyclic:
+            a[level.nodes] = new
+            while True:
+                new, gap = _solve_level(C, level, a, keep, removed, stock)
+                moved = np.max(np.abs(new - a[level.nodes]), initial=0.0)
+                a[level.nodes] = new
+                if moved <= CONVERGED:
+                    break
+        a[level.nodes] = new
+        gaps[level.slots] = gap
+    return a, gaps
+
+
+@dataclass
+class Run:
+    """The raw numbers of one scenario run, indexed like ``CompiledGraph.nodes``."""
+
+    steady: np.ndarray  # steady-state availability
+    keep: np.ndarray  # steady-state keep per supplies edge
+    removed: np.ndarray  # bool mask
+    affected: np.ndarray  # node indices with a steady shortfall above 0, sorted
+    timeline: np.ndarray  # (horizon + 1) x len(affected) availability
+    days_to_impact: np.ndarray  # per affected node, -1 for never
+    gaps: np.ndarray  # steady-state gap per input
+
+
+def run(C: CompiledGraph, scenario: Scenario) -> Run:
+    """Run a resolved scenario (ids, not names) on a compiled graph.
+
+    Examples
+    --------
+    >>> import graph
+    >>> from analysis.scenario import Restriction, Scenario
+    >>> G = graph.load()
+    >>> C = compile_graph(G)
+    >>> r = run(C, Scenario(restrictions=(Restriction("chn", ("gallium",)),)))
+    >>> bool((r.steady <= 1).all())
+    True
+    """
+    removed = np.zeros(C.n_nodes, dtype=bool)
+    removed[[C.index[v] for v in scenario.removed]] = True
+    keep = edge_keep(C, scenario.restrictions)
+    steady, gaps = propagate(C, keep, removed)
+    affected = np.flatnonzero(steady < 1.0)
+    timeline = _timeline(C, scenario, removed, affected)
+    hit = timeline < 1.0 - AFFECTED
+    first = np.where(hit.any(axis=0), hit.argmax(axis=0), -1)
+    return Run(steady, keep, removed, affected, timeline, first, gaps)
+
+
+def _timeline(
+    C: CompiledGraph, scenario: Scenario, removed: np.ndarray, affected: np.ndarray
+) -> np.ndarray:
+    """Availability of the affected nodes on each day 0..horizon.
+
+    Only nodes with a steady-state shortfall can ever fall short (stocks and
+    late starts only help), so the days are simulated on that part alone.
+    The simulation stops early once nothing can change any more: every
+    restriction has started and no input is still drawing on a stock.
+    """
+    horizon = scenario.horizon
+    out = np.ones((horizon + 1, affected.size))
+    if affected.size == 0:
+        return out
+    mask = np.zeros(C.n_nodes, dtype=bool)
+    mask[affected] = True
+    levels = _levels(C, mask) if affected.size < C.n_nodes else C.levels
+    starts = sorted({r.start_day for r in scenario.restrictions})
+    last_start = starts[-1] if starts else 0
+    stock = C.slot_stock.copy()
+    keep = None
+    active_days = None
+    for t in range(horizon + 1):
+        if keep is None or t in starts:
+            active = tuple(r for r in scenario.restrictions if r.start_day <= t)
+            if active != active_days:
+                keep, active_days = edge_keep(C, active), active
+        a, gap = propagate(C, keep, removed, stock=stock, levels=levels)
+        out[t] = a[affected]
+        # Tomorrow repeats today unless some input drew on a stock today.
+        drew = ((stock > 0) & (gap > 0)).any()
+        stock = np.where(stock >= gap, stock - gap, 0.0)
+        if t >= last_start and not drew:
+            out[t + 1 :] = out[t]
+            break
+    return out
+
+
+def via_chain(C: CompiledGraph, r: Run, node: int) -> list[str]:
+    """The chain of node ids that explains a node's loss, from its origin to the node.
+
+    From the node, follow its binding input (the largest ``dependence * gap``,
+    ties by commodity name) to the supplier whose lost flow
+    ``share * (1 - a * keep)`` is largest (ties by id). Stop at a removed
+    supplier, or at an unaffected supplier whose edge is cut; never revisit.
+    """
+    if r.removed[node]:
+        return [C.nodes[node]]
+    chain = [node]
+    seen = {node}
+    v = node
+    while True:
+        lo, hi = C.slot_ptr[v], C.slot_ptr[v + 1]
+        if lo == hi:
+            break
+        slots = np.arange(lo, hi)
+        need = C.slot_dependence[slots] * r.gaps[slots]
+        best = need.max()
+        if best <= 0:
+            break
+        ties = [s for s in slots if need[s - lo] >= best - TIE]
+        slot = min(ties, key=lambda s: C.commodities[C.slot_commodity[s]])
+        edges = np.arange(C.edge_ptr[slot], C.edge_ptr[slot + 1])
+        lost = C.share[edges] * (1.0 - r.steady[C.src[edges]] * r.keep[edges])
+        top = lost.max()
+        edge = min(
+            (e for e, x in zip(edges, lost, strict=True) if x >= top - TIE), key=lambda e: C.src[e]
+        )
+        u = int(C.src[edge])
+        if u in seen:
+            break
+        chain.append(u)
+        seen.add(u)
+        cut = r.keep[edge] < 1.0
+        if r.removed[u] or (cut and 1.0 - r.steady[u] <= AFFECTED):
+            break
+        v = u
+    return [C.nodes[i] for i in reversed(chain)]

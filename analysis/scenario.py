@@ -1,0 +1,288 @@
+"""Scenarios: export restrictions and removals, as values and as YAML files.
+
+A ``Restriction`` names a restricting country, the commodities it restricts (a
+commodity, a group such as ``rare-earths``, or ``all``), optionally the
+countries it restricts them to, a severity and a start day. Names may be ids
+or display names; ``resolve`` turns them into the dataset's ids.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+import networkx as nx
+
+from graph.errors import DataError, Problem, ScenarioError
+from graph.lookup import resolve_commodity, resolve_node
+
+DEFAULT_HORIZON = 365
+
+
+@dataclass(frozen=True)
+class Restriction:
+    """A country restricting what it sells.
+
+    Parameters
+    ----------
+    by : str
+        The restricting country (id or name).
+    commodities : sequence of str
+        Commodities, group names, or ``"all"``.
+    to : sequence of str, optional
+        Only consumers located in these countries are cut; ``None`` cuts
+        every consumer outside ``by``.
+    severity : float
+        The fraction of the flow held back, in (0, 1].
+    start_day : int
+        The first day the restriction acts (timeline only; the steady state
+        counts every restriction).
+
+    Examples
+    --------
+    >>> Restriction("chn", ["gallium"], to=["jpn"], severity=0.5).severity
+    0.5
+    >>> Restriction("chn", ["gallium"], severity=0)
+    Traceback (most recent call last):
+    ...
+    graph.errors.ScenarioError: severity must be in (0, 1], got 0
+    """
+
+    by: str
+    commodities: tuple[str, ...]
+    to: tuple[str, ...] | None = None
+    severity: float = 1.0
+    start_day: int = 0
+
+    def __post_init__(self) -> None:
+        commodities = (self.commodities,) if isinstance(self.commodities, str) else self.commodities
+        to = (self.to,) if isinstance(self.to, str) else self.to
+        object.__setattr__(self, "commodities", tuple(commodities))
+        object.__setattr__(self, "to", None if to is None else tuple(to))
+        if not self.commodities:
+            raise ScenarioError("a restriction needs at least one commodity (or 'all')")
+        if isinstance(self.severity, bool) or not isinstance(self.severity, (int, float)):
+            raise ScenarioError(f"severity must be a number in (0, 1], got {self.severity!r}")
+        if not (math.isfinite(self.severity) and 0 < self.severity <= 1):
+            raise ScenarioError(f"severity must be in (0, 1], got {self.severity}")
+        if isinstance(self.start_day, bool) or not isinstance(self.start_day, int):
+            raise ScenarioError(f"start_day must be a whole number of days, got {self.start_day!r}")
+        if self.start_day < 0:
+            raise ScenarioError(f"start_day must be 0 or more, got {self.start_day}")
+        object.__setattr__(self, "severity", float(self.severity))
+
+    def resolve(self, G: nx.MultiDiGraph) -> Restriction:
+        """Return the same restriction with every name replaced by the dataset's id.
+
+        Examples
+        --------
+        >>> import graph
+        >>> Restriction("China", ["Gallium"], to=["Japan"]).resolve(graph.load()).to
+        ('jpn',)
+        """
+        by = resolve_node(G, self.by, kind="country")
+        commodities = tuple(dict.fromkeys(resolve_commodity(G, c) for c in self.commodities))
+        to = None
+        if self.to is not None:
+            to = tuple(dict.fromkeys(resolve_node(G, t, kind="country") for t in self.to))
+        return replace(self, by=by, commodities=commodities, to=to)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The restriction as in the JSON output."""
+        return {
+            "by": self.by,
+            "commodities": list(self.commodities),
+            "to": None if self.to is None else list(self.to),
+            "severity": self.severity,
+            "start_day": self.start_day,
+        }
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """Everything one what-if run needs: restrictions, removals and the days to watch."""
+
+    restrictions: tuple[Restriction, ...] = ()
+    removed: tuple[str, ...] = ()
+    horizon: int = DEFAULT_HORIZON
+    day: int | None = None
+    id: str | None = None
+    name: str | None = None
+    description: str | None = None
+    sources: tuple[str, ...] = field(default=())
+
+    def __post_init__(self) -> None:
+        for label, value in (("horizon", self.horizon), ("day", self.day)):
+            if value is None and label == "day":
+                continue
+            if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+                raise ScenarioError(f"{label} must be a whole number of days >= 0, got {value!r}")
+        if self.day is not None and self.day > self.horizon:
+            # Asking about a day past the horizon extends the horizon to it.
+            object.__setattr__(self, "horizon", self.day)
+
+    def resolve(self, G: nx.MultiDiGraph) -> Scenario:
+        """Return the scenario with every name replaced by the dataset's id."""
+        removed = tuple(dict.fromkeys(resolve_node(G, n) for n in self.removed))
+        restrictions = tuple(r.resolve(G) for r in self.restrictions)
+        return replace(self, restrictions=restrictions, removed=removed)
+
+    def title(self, G: nx.MultiDiGraph | None = None) -> str:
+        """A one-line description for table headers and plot titles."""
+        if self.name:
+            return self.name
+
+        def label(node: str) -> str:
+            if G is not None and node in G:
+                return str(G.nodes[node].get("name") or node)
+            return node
+
+        parts = []
+        for r in self.restrictions:
+            text = f"{label(r.by)} restricts {', '.join(r.commodities)}"
+            if r.to:
+                text += " to " + ", ".join(label(t) for t in r.to)
+            if r.severity < 1:
+                text += f" (severity {r.severity:g})"
+            if r.start_day:
+                text += f" from day {r.start_day}"
+            parts.append(text)
+        if self.removed:
+            parts.append("removed: " + ", ".join(label(n) for n in self.removed))
+        return "; ".join(parts) or "no disruption"
+
+    def to_dict(self) -> dict[str, Any]:
+        """The scenario as in the JSON output."""
+        return {
+            "restrictions": [r.to_dict() for r in self.restrictions],
+            "removed": list(self.removed),
+            "horizon": self.horizon,
+            "day": self.day,
+        }
+
+
+SCENARIO_KEYS = ("id", "name", "description", "sources", "restrictions", "remove")
+RESTRICTION_KEYS = ("by", "commodities", "to", "severity", "start_day")
+
+
+def bundled_scenarios() -> dict[str, Path]:
+    """The scenarios shipped with the bundled dataset, by id.
+
+    Examples
+    --------
+    >>> "2026-dual-use-japan" in bundled_scenarios()
+    True
+    """
+    from graph import bundled_path
+
+    folder = bundled_path() / "scenarios"
+    return {p.stem: p for p in sorted(folder.glob("*.yaml"))}
+
+
+def load_scenario(name_or_path: str | Path) -> Scenario:
+    """Read a scenario: a bundled scenario id, or the path of a YAML file.
+
+    Errors name the file, line and column of the offending value.
+
+    Examples
+    --------
+    >>> load_scenario("2023-gallium-germanium").restrictions[0].by
+    'chn'
+    """
+    from graph.yamlio import read_yaml
+
+    path = Path(name_or_path)
+    bundled = bundled_scenarios()
+    if not path.is_file():
+        if str(name_or_path) in bundled:
+            path = bundled[str(name_or_path)]
+        elif path.suffix in (".yaml", ".yml") or path.parent != Path("."):
+            raise ScenarioError(f"scenario file {str(name_or_path)!r} does not exist")
+        else:
+            import difflib
+
+            close = difflib.get_close_matches(str(name_or_path), list(bundled), n=1)
+            hint = f" (did you mean {close[0]!r}?)" if close else ""
+            known = ", ".join(bundled) or "none"
+            raise ScenarioError(
+                f"unknown scenario {str(name_or_path)!r}{hint}; bundled scenarios: {known}"
+            )
+    doc = read_yaml(path)
+    return scenario_from_mapping(doc.data, doc=doc)
+
+
+def _where(doc: Any, keys: tuple) -> tuple[int, int]:
+    return doc.where(*keys) if doc is not None else (0, 0)
+
+
+def scenario_from_mapping(data: Any, *, doc: Any = None) -> Scenario:
+    """Build a ``Scenario`` from the mapping of a scenario file, collecting every problem."""
+    path = str(doc.path) if doc is not None else "<scenario>"
+    problems: list[Problem] = []
+
+    def problem(keys: tuple, message: str) -> None:
+        line, col = _where(doc, keys)
+        problems.append(Problem(path, line, col, message))
+
+    if not isinstance(data, Mapping):
+        problem((), "a scenario file must be a mapping with keys " + ", ".join(SCENARIO_KEYS))
+        raise DataError(problems)
+    for key in data:
+        if key not in SCENARIO_KEYS:
+            problem(
+                (key,), f"unknown key {key!r} in a scenario; allowed: {', '.join(SCENARIO_KEYS)}"
+            )
+    restrictions = []
+    raw = data.get("restrictions") or []
+    if not isinstance(raw, list):
+        problem(("restrictions",), "restrictions must be a list")
+        raw = []
+    for i, item in enumerate(raw):
+        if not isinstance(item, Mapping):
+            problem(("restrictions", i), "each restriction must be a mapping")
+            continue
+        for key in item:
+            if key not in RESTRICTION_KEYS:
+                allowed = ", ".join(RESTRICTION_KEYS)
+                problem(("restrictions", i, key), f"unknown key {key!r}; allowed: {allowed}")
+        if "by" not in item or "commodities" not in item:
+            problem(("restrictions", i), "a restriction needs 'by' and 'commodities'")
+            continue
+        try:
+            restrictions.append(
+                Restriction(
+                    by=str(item["by"]),
+                    commodities=_names(item["commodities"]),
+                    to=None if item.get("to") is None else _names(item["to"]),
+                    severity=item.get("severity", 1.0),
+                    start_day=item.get("start_day", 0),
+                )
+            )
+        except ScenarioError as exc:
+            problem(("restrictions", i), str(exc))
+    removed = data.get("remove") or []
+    if not isinstance(removed, list):
+        problem(("remove",), "remove must be a list of node ids")
+        removed = []
+    sources = data.get("sources") or []
+    if problems:
+        raise DataError(problems)
+    return Scenario(
+        restrictions=tuple(restrictions),
+        removed=tuple(str(n) for n in removed),
+        id=data.get("id"),
+        name=data.get("name"),
+        description=data.get("description"),
+        sources=tuple(str(s) for s in sources) if isinstance(sources, list) else (),
+    )
+
+
+def _names(value: Any) -> tuple[str, ...]:
+    if isinstance(value, str):
+        return (value,)
+    if isinstance(value, Iterable) and not isinstance(value, Mapping):
+        return tuple(str(v) for v in value)
+    raise ScenarioError(f"expected a name or a list of names, got {value!r}")

@@ -1,0 +1,252 @@
+"""What-if analyses: restrict exports or remove nodes, and see who is hit.
+
+``what_if`` and ``remove`` run one scenario through the engine and return a
+``WhatIf`` result: the impacts table, the timeline, a summary, and the JSON
+object of the command line. pandas is imported only when a table is asked for,
+so the command line stays fast.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from functools import cached_property
+from typing import Any
+
+import networkx as nx
+
+from analysis.engine import AFFECTED, CompiledGraph, Run, compile_graph, run, via_chain
+from analysis.scenario import DEFAULT_HORIZON, Restriction, Scenario
+
+IMPACT_FIELDS = (
+    "node",
+    "name",
+    "kind",
+    "country",
+    "shortfall",
+    "days_to_impact",
+    "shortfall_on_day",
+    "value_at_risk",
+    "via",
+)
+
+
+class WhatIf:
+    """The outcome of one scenario.
+
+    Attributes
+    ----------
+    scenario : Scenario
+        The scenario as run, with every name resolved to an id.
+    records : list of dict
+        One dict per affected node, with the fields of the JSON output.
+    summary : dict
+        ``nodes_hit``, ``industries_hit`` and ``value_at_risk``.
+    """
+
+    def __init__(self, G: nx.MultiDiGraph, compiled: CompiledGraph, scenario: Scenario, raw: Run):
+        self.G = G
+        self.compiled = compiled
+        self.scenario = scenario
+        self.raw = raw
+        self.records = self._records()
+        industries = [r for r in self.records if r["kind"] == "industry"]
+        values = [r["value_at_risk"] for r in self.records if r["value_at_risk"] is not None]
+        self.summary = {
+            "nodes_hit": len(self.records),
+            "industries_hit": len(industries),
+            "value_at_risk": float(sum(values)) if values else None,
+        }
+
+    def _records(self) -> list[dict[str, Any]]:
+        C, raw, day = self.compiled, self.raw, self.scenario.day
+        records = []
+        for col, i in enumerate(raw.affected):
+            shortfall = 1.0 - float(raw.steady[i])
+            if shortfall <= AFFECTED:
+                continue
+            node = C.nodes[i]
+            attrs = self.G.nodes[node]
+            value = attrs.get("value")
+            first = int(raw.days_to_impact[col])
+            records.append(
+                {
+                    "node": node,
+                    "name": attrs.get("name") or node,
+                    "kind": attrs.get("kind"),
+                    "country": attrs.get("country"),
+                    "shortfall": shortfall,
+                    "days_to_impact": None if first < 0 else first,
+                    "shortfall_on_day": None
+                    if day is None
+                    else 1.0 - float(raw.timeline[day, col]),
+                    "value_at_risk": None if value is None else float(value) * shortfall,
+                    "via": via_chain(C, raw, i),
+                }
+            )
+        records.sort(key=lambda r: (-r["shortfall"], r["node"]))
+        return records
+
+    def to_json(self) -> dict[str, Any]:
+        """The JSON object of ``chokegraph what-if --format json`` (DESIGN section 5)."""
+        return {
+            "scenario": self.scenario.to_dict(),
+            "impacts": [dict(r) for r in self.records],
+            "summary": dict(self.summary),
+            "provenance": {
+                k: self.G.graph.get(k) for k in ("path", "hash", "version") if k in self.G.graph
+            },
+        }
+
+    @cached_property
+    def impacts(self):
+        """Every affected node, most affected first (a pandas DataFrame)."""
+        import pandas as pd
+
+        return pd.DataFrame(self.records, columns=list(IMPACT_FIELDS))
+
+    @cached_property
+    def availability(self):
+        """Steady-state availability of every node (a pandas Series indexed by id)."""
+        import pandas as pd
+
+        return pd.Series(self.raw.steady, index=self.compiled.nodes, name="availability")
+
+    @cached_property
+    def timeline(self):
+        """Shortfall of each affected node on each day (days x nodes DataFrame)."""
+        import pandas as pd
+
+        nodes = [self.compiled.nodes[i] for i in self.raw.affected]
+        frame = pd.DataFrame(1.0 - self.raw.timeline, columns=nodes)
+        frame.index.name = "day"
+        return frame
+
+    def title(self) -> str:
+        """A one-line description of the scenario."""
+        return self.scenario.title(self.G)
+
+    def headline(self) -> str:
+        """One line of summary, as printed above the table."""
+        s = self.summary
+        text = f"{self.title()}: {s['nodes_hit']} nodes hit, {s['industries_hit']} industries"
+        if s["value_at_risk"] is not None:
+            text += f", value at risk {format_usd(s['value_at_risk'])}"
+        return text
+
+    def plot(self, kind: str = "graph", **kwargs):
+        """Draw the scenario: ``"graph"`` (dependency diagram) or ``"timeline"``."""
+        from analysis import render
+
+        if kind == "timeline":
+            return render.plot_timeline(self, **kwargs)
+        return render.plot_scenario(self, **kwargs)
+
+    def _repr_html_(self) -> str:
+        from html import escape
+
+        table = self.impacts.assign(via=self.impacts["via"].map(" → ".join)).to_html(index=False)
+        return f"<p><b>{escape(self.headline())}</b></p>{table}"
+
+    def __repr__(self) -> str:
+        return f"<WhatIf {self.headline()}>"
+
+
+def format_usd(value: float) -> str:
+    """Format a dollar amount for people.
+
+    Examples
+    --------
+    >>> format_usd(1.2768e10)
+    '$12.8B'
+    """
+    for size, unit in ((1e12, "T"), (1e9, "B"), (1e6, "M"), (1e3, "k")):
+        if abs(value) >= size:
+            return f"${value / size:.1f}{unit}"
+    return f"${value:.0f}"
+
+
+def _restriction(item: Restriction | Mapping[str, Any]) -> Restriction:
+    if isinstance(item, Restriction):
+        return item
+    return Restriction(**dict(item))
+
+
+def what_if(
+    G: nx.MultiDiGraph,
+    restrictions: Iterable[Restriction | Mapping[str, Any]] = (),
+    *,
+    removed: Iterable[str] = (),
+    horizon: int = DEFAULT_HORIZON,
+    day: int | None = None,
+    compiled: CompiledGraph | None = None,
+) -> WhatIf:
+    """Run export restrictions (and removals) through the supply graph.
+
+    Parameters
+    ----------
+    G : networkx.MultiDiGraph
+        A graph from ``graph.load``.
+    restrictions : iterable of Restriction or dict
+        Who restricts what, to whom; names or ids.
+    removed : iterable of str
+        Nodes taken out for the whole run.
+    horizon : int
+        Days simulated for the timeline (default 365).
+    day : int, optional
+        Also report every node's shortfall on this day.
+    compiled : CompiledGraph, optional
+        A compiled form of ``G`` to reuse across runs.
+
+    Returns
+    -------
+    WhatIf
+
+    Examples
+    --------
+    >>> import graph, analysis
+    >>> G = graph.load()
+    >>> res = analysis.what_if(G, [analysis.Restriction("china", ["gallium"], to=["japan"])])
+    >>> res.summary["nodes_hit"] > 0
+    True
+    """
+    scenario = Scenario(
+        restrictions=tuple(_restriction(r) for r in restrictions),
+        removed=tuple(removed),
+        horizon=horizon,
+        day=day,
+    )
+    return run_scenario(G, scenario, compiled=compiled)
+
+
+def remove(
+    G: nx.MultiDiGraph,
+    nodes: Iterable[str],
+    *,
+    horizon: int = DEFAULT_HORIZON,
+    day: int | None = None,
+    compiled: CompiledGraph | None = None,
+) -> WhatIf:
+    """Take nodes out of the graph for the whole run and see who is hit.
+
+    Removing a country removes only what it supplies directly; the nodes
+    located in it go on (restrict ``all`` of its commodities to stop those).
+
+    Examples
+    --------
+    >>> import graph, analysis
+    >>> res = analysis.remove(graph.load(), ["chn"])
+    >>> res.records[0]["node"]
+    'chn'
+    """
+    if isinstance(nodes, str):
+        nodes = [nodes]
+    return what_if(G, (), removed=nodes, horizon=horizon, day=day, compiled=compiled)
+
+
+def run_scenario(
+    G: nx.MultiDiGraph, scenario: Scenario, *, compiled: CompiledGraph | None = None
+) -> WhatIf:
+    """Run a ``Scenario`` (names are resolved against ``G`` first)."""
+    resolved = scenario.resolve(G)
+    C = compiled if compiled is not None else compile_graph(G)
+    return WhatIf(G, C, resolved, run(C, resolved))
