@@ -192,7 +192,7 @@ def load_scenario(name_or_path: str | Path) -> Scenario:
     >>> load_scenario("2023-gallium-germanium").restrictions[0].by
     'chn'
     """
-    from graph.yamlio import read_yaml
+    from graph.yamlio import decode, parse
 
     path = Path(name_or_path)
     bundled = bundled_scenarios()
@@ -210,21 +210,35 @@ def load_scenario(name_or_path: str | Path) -> Scenario:
             raise ScenarioError(
                 f"unknown scenario {str(name_or_path)!r}{hint}; bundled scenarios: {known}"
             )
-    doc = read_yaml(path)
-    return scenario_from_mapping(doc.data, doc=doc)
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise ScenarioError(f"cannot read scenario file {str(path)!r}: {exc.strerror}") from exc
+    text, problem = decode(raw, str(path))
+    doc = None
+    if problem is None:
+        doc, problem = parse(text, str(path))
+    if problem is not None:
+        raise DataError([problem])
+    return scenario_from_mapping(doc.data, path=str(path), positions=doc.values)
 
 
-def _where(doc: Any, keys: tuple) -> tuple[int, int]:
-    return doc.where(*keys) if doc is not None else (0, 0)
+def scenario_from_mapping(
+    data: Any, *, path: str = "<scenario>", positions: Mapping[tuple, tuple[int, int]] | None = None
+) -> Scenario:
+    """Build a ``Scenario`` from the mapping of a scenario file, collecting every problem.
 
-
-def scenario_from_mapping(data: Any, *, doc: Any = None) -> Scenario:
-    """Build a ``Scenario`` from the mapping of a scenario file, collecting every problem."""
-    path = str(doc.path) if doc is not None else "<scenario>"
+    ``positions`` maps key paths such as ``("restrictions", 0, "severity")`` to
+    ``(line, col)``, so that each problem names where it was written.
+    """
     problems: list[Problem] = []
+    positions = positions or {}
 
     def problem(keys: tuple, message: str) -> None:
-        line, col = _where(doc, keys)
+        # The value itself, or the nearest enclosing one that has a position.
+        while keys and keys not in positions:
+            keys = keys[:-1]
+        line, col = positions.get(keys, (1, 1))
         problems.append(Problem(path, line, col, message))
 
     if not isinstance(data, Mapping):
@@ -262,7 +276,8 @@ def scenario_from_mapping(data: Any, *, doc: Any = None) -> Scenario:
                 )
             )
         except ScenarioError as exc:
-            problem(("restrictions", i), str(exc))
+            field_name = str(exc).split(" ", 1)[0]
+            problem(("restrictions", i, field_name), str(exc))
     removed = data.get("remove") or []
     if not isinstance(removed, list):
         problem(("remove",), "remove must be a list of node ids")
