@@ -407,43 +407,51 @@ def _timeline(
     return out
 
 
-def via_chain(C: CompiledGraph, r: Run, node: int) -> list[str]:
-    """The chain of node ids that explains a node's loss, from its origin to the node.
+def _first_at_max(values: np.ndarray, group: np.ndarray, n_groups: int) -> np.ndarray:
+    """For each group, the position of its first value within ``TIE`` of the group's maximum.
 
-    From the node, follow its binding input (the largest ``dependence * gap``,
+    ``group`` must be sorted; within a group, the first position is the one
+    with the smallest commodity name or supplier id, as the arrays are sorted
+    that way. Groups without values get -1.
+    """
+    best = np.full(n_groups, -np.inf)
+    np.maximum.at(best, group, values)
+    at_max = np.flatnonzero(values >= best[group] - TIE)
+    first = np.full(n_groups, -1)
+    groups, where = np.unique(group[at_max], return_index=True)
+    first[groups] = at_max[where]
+    return first
+
+
+def via_chains(C: CompiledGraph, r: Run, nodes: np.ndarray) -> list[list[str]]:
+    """The chain of node ids that explains each node's loss, from its origin to the node.
+
+    From a node, follow its binding input (the largest ``dependence * gap``,
     ties by commodity name) to the supplier whose lost flow
     ``share * (1 - a * keep)`` is largest (ties by id). Stop at a removed
     supplier, or at an unaffected supplier whose edge is cut; never revisit.
+    A removed node's chain is just itself.
     """
-    if r.removed[node]:
-        return [C.nodes[node]]
-    chain = [node]
-    seen = {node}
-    v = node
-    while True:
-        lo, hi = C.slot_ptr[v], C.slot_ptr[v + 1]
-        if lo == hi:
-            break
-        slots = np.arange(lo, hi)
-        need = C.slot_dependence[slots] * r.gaps[slots]
-        best = need.max()
-        if best <= 0:
-            break
-        ties = [s for s in slots if need[s - lo] >= best - TIE]
-        slot = min(ties, key=lambda s: C.commodities[C.slot_commodity[s]])
-        edges = np.arange(C.edge_ptr[slot], C.edge_ptr[slot + 1])
-        lost = C.share[edges] * (1.0 - r.steady[C.src[edges]] * r.keep[edges])
-        top = lost.max()
-        edge = min(
-            (e for e, x in zip(edges, lost, strict=True) if x >= top - TIE), key=lambda e: C.src[e]
-        )
-        u = int(C.src[edge])
-        if u in seen:
-            break
-        chain.append(u)
-        seen.add(u)
-        cut = r.keep[edge] < 1.0
-        if r.removed[u] or (cut and 1.0 - r.steady[u] <= AFFECTED):
-            break
-        v = u
-    return [C.nodes[i] for i in reversed(chain)]
+    need = C.slot_dependence * r.gaps
+    lost = C.share * (1.0 - r.steady[C.src] * r.keep)
+    binding = _first_at_max(need, C.slot_node, C.n_nodes)
+    worst_edge = _first_at_max(lost, C.edge_slot, len(C.slot_node))
+    chains = []
+    for node in nodes:
+        chain = [int(node)]
+        v = int(node)
+        while not r.removed[node]:
+            slot = binding[v]
+            if slot < 0 or need[slot] <= 0:
+                break
+            edge = worst_edge[slot]
+            u = int(C.src[edge])
+            if u in chain:
+                break
+            chain.append(u)
+            cut = r.keep[edge] < 1.0
+            if r.removed[u] or (cut and 1.0 - r.steady[u] <= AFFECTED):
+                break
+            v = u
+        chains.append([C.nodes[i] for i in reversed(chain)])
+    return chains

@@ -14,7 +14,7 @@ from typing import Any
 
 import networkx as nx
 
-from analysis.engine import AFFECTED, CompiledGraph, Run, compile_graph, run, via_chain
+from analysis.engine import AFFECTED, CompiledGraph, Run, compile_graph, run, via_chains
 from analysis.scenario import DEFAULT_HORIZON, Restriction, Scenario
 
 IMPACT_FIELDS = (
@@ -59,11 +59,12 @@ class WhatIf:
 
     def _records(self) -> list[dict[str, Any]]:
         C, raw, day = self.compiled, self.raw, self.scenario.day
+        hit = [col for col, i in enumerate(raw.affected) if 1.0 - raw.steady[i] > AFFECTED]
+        chains = via_chains(C, raw, raw.affected[hit])
         records = []
-        for col, i in enumerate(raw.affected):
+        for col, via in zip(hit, chains, strict=True):
+            i = raw.affected[col]
             shortfall = 1.0 - float(raw.steady[i])
-            if shortfall <= AFFECTED:
-                continue
             node = C.nodes[i]
             attrs = self.G.nodes[node]
             value = attrs.get("value")
@@ -80,7 +81,7 @@ class WhatIf:
                     if day is None
                     else 1.0 - float(raw.timeline[day, col]),
                     "value_at_risk": None if value is None else float(value) * shortfall,
-                    "via": via_chain(C, raw, i),
+                    "via": via,
                 }
             )
         records.sort(key=lambda r: (-r["shortfall"], r["node"]))

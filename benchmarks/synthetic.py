@@ -46,10 +46,6 @@ def layered_tables(n_edges: int, *, seed: int = 0) -> tuple[pd.DataFrame, pd.Dat
     def place(n: int) -> np.ndarray:
         return rng.integers(0, n_countries, n)
 
-    def shares(k: int) -> np.ndarray:
-        raw = rng.random(k) + 0.2
-        return np.round(raw / raw.sum() * rng.uniform(0.6, 1.0), 6)
-
     mines = [f"mine{i}" for i in range(units)]
     mine_commodity = np.arange(units) % n_raw
     for mine, c, home in zip(mines, mine_commodity, place(units), strict=True):
@@ -60,6 +56,22 @@ def layered_tables(n_edges: int, *, seed: int = 0) -> tuple[pd.DataFrame, pd.Dat
     by_commodity: dict[int, list[str]] = {c: [] for c in range(n_raw)}
     for mine, c in zip(mines, mine_commodity, strict=True):
         by_commodity[int(c)].append(mine)
+
+    refiners = [f"ref{i}" for i in range(units)]
+    for i, (ref, home) in enumerate(zip(refiners, place(units), strict=True)):
+        c = i % n_raw
+        node_rows.append(
+            {
+                "id": ref,
+                "kind": "refiner",
+                "country": countries[home],
+                "commodity": f"refined{c}",
+                "stockpile_days": float(rng.integers(0, 60)),
+            }
+        )
+        for supplier in dict.fromkeys(rng.choice(by_commodity[c], SUPPLIERS)):
+            edge_rows.append({"from": supplier, "to": ref, "share": 0.0})
+    refined_by = {c: refiners[c::n_raw] for c in range(n_raw)}
 
     def consumers(prefix: str, kind: str, pools: dict, product: str) -> list[str]:
         ids = [f"{prefix}{i}" for i in range(units)]
@@ -86,8 +98,7 @@ def layered_tables(n_edges: int, *, seed: int = 0) -> tuple[pd.DataFrame, pd.Dat
 
     nodes = pd.DataFrame(node_rows)
     edges = pd.DataFrame(edge_rows)
-    # Consumers of components and industries: give each input's suppliers shares
-    # that sum to at most 1.
+    # Give each input's suppliers shares that sum to between 0.6 and 1.
     commodity = dict(zip(nodes["id"], nodes["commodity"].fillna(nodes["id"]), strict=True))
     zero = edges["share"] == 0.0
     group = edges.loc[zero, "to"] + "|" + edges.loc[zero, "from"].map(commodity)

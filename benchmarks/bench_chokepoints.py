@@ -1,0 +1,70 @@
+"""How long the chokepoint ranking takes on a large synthetic network.
+
+Writes a layered network of about 100,000 edges in the tabular form, loads it
+with ``graph.load``, compiles it once, and ranks 1,000 candidate removals plus
+every country's full export ban (one steady-state run each). Prints the
+figures; asserts nothing.
+
+    python benchmarks/bench_chokepoints.py                # 100,000 edges, 1,000 candidates
+    python benchmarks/bench_chokepoints.py 20000 200      # smaller
+"""
+
+from __future__ import annotations
+
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from synthetic import write_tables  # noqa: E402
+
+import analysis  # noqa: E402
+import graph  # noqa: E402
+from analysis.chokepoints import removal_damage, scoring  # noqa: E402
+from analysis.engine import compile_graph  # noqa: E402
+
+
+def main(n_edges: int = 100_000, n_candidates: int = 1_000, seed: int = 0) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        t0 = time.perf_counter()
+        folder = write_tables(n_edges, Path(tmp) / "net", seed=seed)
+        t1 = time.perf_counter()
+        G = graph.load(folder)
+        t2 = time.perf_counter()
+    C = compile_graph(G)
+    t3 = time.perf_counter()
+    rng = np.random.default_rng(seed)
+    pool = sorted(v for v, d in G.nodes(data=True) if d["kind"] not in ("country", "industry"))
+    candidates = sorted(rng.choice(pool, min(n_candidates, len(pool)), replace=False).tolist())
+    countries = sum(1 for _, d in G.nodes(data=True) if d["kind"] == "country")
+
+    S = scoring(C)
+    t4 = time.perf_counter()
+    removal_damage(C, C.index[candidates[0]], S)
+    one = time.perf_counter() - t4
+
+    t5 = time.perf_counter()
+    res = analysis.chokepoints(G, candidates=candidates, compiled=C)
+    t6 = time.perf_counter()
+    runs = len(candidates) + countries
+
+    print(f"network: {G.number_of_nodes():,} nodes, {G.number_of_edges():,} edges, "
+          f"{len(C.levels)} levels, {countries} countries")  # fmt: skip
+    print(f"write tables   {t1 - t0:8.2f} s")
+    print(f"graph.load     {t2 - t1:8.2f} s")
+    print(f"compile_graph  {t3 - t2:8.2f} s")
+    print(f"one removal    {1000 * one:8.1f} ms")
+    print(f"ranking        {t6 - t5:8.2f} s  ({len(candidates):,} removals + {countries} bans, "
+          f"{1000 * (t6 - t5) / runs:.1f} ms per run)")  # fmt: skip
+    top = res.records[0]
+    print(f"top chokepoint {top['node']} ({top['kind']}): score {top['score']:.4g} {res.unit}, "
+          f"{top['industries_hit']} industries hit")  # fmt: skip
+
+
+if __name__ == "__main__":
+    args = [int(a) for a in sys.argv[1:3]]
+    main(*args)
