@@ -20,12 +20,12 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from synthetic import write_tables  # noqa: E402
+from synthetic import write_tables
 
-import analysis  # noqa: E402
-import graph  # noqa: E402
-from analysis.chokepoints import removal_damage, scoring  # noqa: E402
-from analysis.engine import compile_graph  # noqa: E402
+import analysis
+import graph
+from analysis.chokepoints import removal_damage, scoring
+from analysis.engine import compile_graph
 
 
 def main(n_edges: int = 100_000, n_candidates: int = 1_000, seed: int = 0) -> None:

@@ -34,6 +34,15 @@ Graph attributes ``G.graph``:
 
 from __future__ import annotations
 
-__all__ = ["bundled_path"]
+__all__ = [
+    "bundled_path",
+    "expand_commodities",
+    "from_dict",
+    "load",
+    "resolve_commodity",
+    "resolve_node",
+]
 
 from graph._paths import bundled_path
+from graph.load import from_dict, load
+from graph.lookup import expand_commodities, resolve_commodity, resolve_node

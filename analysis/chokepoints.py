@@ -1,0 +1,499 @@
+"""Chokepoints: which single node, or which country's export ban, hurts industry most.
+
+Each candidate node is removed on its own and the steady state is worked out
+once; the damage is the sum over industries of ``value * shortfall`` when
+every industry in the dataset has a value, else the sum of industry
+shortfalls (industry-equivalents lost). Each country is scored the same way
+for a full export ban (``all`` commodities, severity 1, to everyone): its
+leverage.
+
+The graph is compiled once and shared by every run. ``removal_damage`` and
+``ban_damage`` are plain top-level functions of the compiled graph and one
+candidate, so that a process pool can map them over candidates unchanged.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from functools import cached_property
+from typing import Any
+
+import networkx as nx
+import numpy as np
+
+from analysis.engine import AFFECTED, TIE, CompiledGraph, compile_graph, edge_keep, propagate
+from analysis.scenario import Restriction
+from graph.errors import UnknownNameError
+from graph.lookup import resolve_node
+
+KINDS = ("country", "mineral", "refiner", "component", "industry")
+CHOKEPOINT_FIELDS = ("node", "kind", "score", "industries_hit", "worst_node", "worst_shortfall")
+TABLE_FIELDS = (*CHOKEPOINT_FIELDS, "single_point_of_failure_for")
+PROGRESS_DELAY = 1.0  # seconds of silent work before a progress bar appears
+
+
+@dataclass(frozen=True)
+class Scoring:
+    """What every run needs to score the damage, worked out once per compiled graph.
+
+    Attributes
+    ----------
+    industries : numpy.ndarray
+        Node indices of the industries, in id order (so the first of equals is
+        the smallest id).
+    weights : numpy.ndarray
+        Each industry's value (USD) when every industry has one, else ones.
+    weighted : bool
+        Whether the score is value at risk (USD) or industry-equivalents.
+    slots, edges, edge_slot, slot_industry : numpy.ndarray
+        The industries' inputs (slot indices), the supplies edges into them,
+        each edge's position in ``slots``, and each slot's position in
+        ``industries``: enough to tell when an input loses all its supply.
+    """
+
+    industries: np.ndarray
+    weights: np.ndarray
+    weighted: bool
+    slots: np.ndarray
+    edges: np.ndarray
+    edge_slot: np.ndarray
+    slot_industry: np.ndarray
+
+
+def scoring(C: CompiledGraph) -> Scoring:
+    """Prepare the scoring of a compiled graph (industries, their values and inputs).
+
+    Examples
+    --------
+    >>> import graph
+    >>> from analysis.engine import compile_graph
+    >>> S = scoring(compile_graph(graph.load()))
+    >>> S.industries.size > 0
+    True
+    """
+    attrs = [C.G.nodes[v] for v in C.nodes]
+    industries = np.array(
+        [i for i, a in enumerate(attrs) if a.get("kind") == "industry"], dtype=np.int64
+    )
+    values = [attrs[i].get("value") for i in industries]
+    weighted = bool(values) and all(v is not None for v in values)
+    weights = np.array(values, dtype=np.float64) if weighted else np.ones(industries.size)
+    is_industry = np.zeros(C.n_nodes, dtype=bool)
+    is_industry[industries] = True
+    slots = np.flatnonzero(is_industry[C.slot_node])
+    edges = np.flatnonzero(is_industry[C.dst])  # edges are sorted by slot, so slots stay in order
+    return Scoring(
+        industries=industries,
+        weights=weights,
+        weighted=weighted,
+        slots=slots,
+        edges=edges,
+        edge_slot=np.searchsorted(slots, C.edge_slot[edges]),
+        slot_industry=np.searchsorted(industries, C.slot_node[slots]),
+    )
+
+
+@dataclass(frozen=True)
+class Damage:
+    """The damage of one disruption, as one row of the ranking."""
+
+    node: str
+    kind: str | None
+    score: float
+    industries_hit: int
+    worst_node: str | None
+    worst_shortfall: float
+    single_point_of_failure_for: tuple[str, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        """The row with every field, lists for tuples."""
+        row = {f: getattr(self, f) for f in CHOKEPOINT_FIELDS}
+        row["single_point_of_failure_for"] = list(self.single_point_of_failure_for)
+        return row
+
+
+def _damage(
+    C: CompiledGraph,
+    S: Scoring,
+    candidate: int,
+    keep: np.ndarray,
+    removed: np.ndarray,
+) -> Damage:
+    a, _ = propagate(C, keep, removed)
+    shortfall = 1.0 - a[S.industries]
+    hit = shortfall > AFFECTED
+    score = float(np.dot(S.weights[hit], shortfall[hit]))
+    worst_node, worst = None, 0.0
+    if hit.any():
+        top = shortfall.max()
+        first = int(np.flatnonzero(shortfall >= top - TIE)[0])
+        worst_node, worst = C.nodes[S.industries[first]], float(shortfall[first])
+    # An input whose modelled and unmodelled supply are both gone: A_c = 1 - lost = 0.
+    lost = C.share[S.edges] * (1.0 - a[C.src[S.edges]] * keep[S.edges])
+    lost_by_slot = np.bincount(S.edge_slot, weights=lost, minlength=S.slots.size)
+    dead = np.zeros(S.industries.size, dtype=bool)
+    dead[S.slot_industry[lost_by_slot >= 1.0 - AFFECTED]] = True
+    spof = tuple(C.nodes[i] for i in S.industries[dead & hit])
+    node = C.nodes[candidate]
+    return Damage(
+        node=node,
+        kind=C.G.nodes[node].get("kind"),
+        score=score,
+        industries_hit=int(hit.sum()),
+        worst_node=worst_node,
+        worst_shortfall=worst,
+        single_point_of_failure_for=spof,
+    )
+
+
+def removal_damage(C: CompiledGraph, candidate: int, scoring_: Scoring | None = None) -> Damage:
+    """Score the removal of one node (by index into ``C.nodes``), steady state.
+
+    Parameters
+    ----------
+    C : CompiledGraph
+        The compiled graph, shared by every candidate.
+    candidate : int
+        Index of the node to remove.
+    scoring_ : Scoring, optional
+        ``scoring(C)``, prepared once for many candidates (worked out here if
+        not given).
+
+    Examples
+    --------
+    >>> import graph
+    >>> from analysis.engine import compile_graph
+    >>> C = compile_graph(graph.load())
+    >>> removal_damage(C, C.index["gallium"]).node
+    'gallium'
+    """
+    S = scoring(C) if scoring_ is None else scoring_
+    removed = np.zeros(C.n_nodes, dtype=bool)
+    removed[candidate] = True
+    return _damage(C, S, candidate, np.ones(len(C.src)), removed)
+
+
+def ban_damage(C: CompiledGraph, country: int, scoring_: Scoring | None = None) -> Damage:
+    """Score a country's full export ban (``all`` commodities, severity 1, to everyone).
+
+    Examples
+    --------
+    >>> import graph
+    >>> from analysis.engine import compile_graph
+    >>> C = compile_graph(graph.load())
+    >>> ban_damage(C, C.index["chn"]).score > 0
+    True
+    """
+    S = scoring(C) if scoring_ is None else scoring_
+    keep = edge_keep(C, (Restriction(C.nodes[country], ("all",)),))
+    return _damage(C, S, country, keep, np.zeros(C.n_nodes, dtype=bool))
+
+
+def _rank_key(d: Damage) -> tuple[float, str]:
+    # Scores equal to 12 significant digits are ties (the JSON shows 12 digits),
+    # so that floating-point noise never puts a larger id first.
+    return (-float(f"{d.score:.12g}"), d.node)
+
+
+class _Progress:
+    """A rich progress bar on stderr that appears only once the work has taken a second."""
+
+    def __init__(self, total: int, description: str, enabled: bool):
+        import sys
+
+        self.total = total
+        self.description = description
+        self.enabled = enabled and total > 1 and sys.stderr.isatty()
+        self.started = time.monotonic()
+        self.done = 0
+        self.bar: Any = None
+        self.task: Any = None
+
+    def advance(self) -> None:
+        if not self.enabled:
+            return
+        self.done += 1
+        if self.bar is None:
+            if time.monotonic() - self.started < PROGRESS_DELAY:
+                return
+            from rich.console import Console
+            from rich.progress import Progress
+
+            self.bar = Progress(console=Console(stderr=True), transient=True)
+            self.bar.start()
+            self.task = self.bar.add_task(self.description, total=self.total)
+        self.bar.update(self.task, completed=self.done)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.stop()
+
+
+def _run_all(
+    C: CompiledGraph,
+    S: Scoring,
+    items: list[int],
+    score: Any,
+    progress: _Progress,
+) -> Iterator[Damage]:
+    for i in items:
+        yield score(C, i, S)
+        progress.advance()
+
+
+class Chokepoints:
+    """The ranking of single-node removals and of country export bans.
+
+    Attributes
+    ----------
+    records : list of dict
+        One row per candidate node, ranked by score (largest first, then id).
+    country_records : list of dict
+        One row per country, for its full export ban, ranked the same way.
+    weighted : bool
+        True when scores are value at risk in USD (every industry has a
+        value), False when they count industry-equivalents lost.
+    tried : tuple of int
+        How many candidates and countries were scored (before ``top``).
+    """
+
+    def __init__(
+        self,
+        G: nx.MultiDiGraph,
+        records: list[dict[str, Any]],
+        country_records: list[dict[str, Any]],
+        weighted: bool,
+        tried: tuple[int, int] | None = None,
+    ):
+        self.G = G
+        self.records = records
+        self.country_records = country_records
+        self.weighted = weighted
+        self.tried = tried or (len(records), len(country_records))
+
+    @property
+    def unit(self) -> str:
+        """What the score counts: ``"USD"`` or ``"industries"``."""
+        return "USD" if self.weighted else "industries"
+
+    def to_json(self) -> dict[str, Any]:
+        """The JSON object of ``chokegraph chokepoints --format json`` (DESIGN section 5)."""
+
+        def entry(row: dict[str, Any]) -> dict[str, Any]:
+            return {f: row[f] for f in CHOKEPOINT_FIELDS}
+
+        return {
+            "chokepoints": [entry(r) for r in self.records],
+            "countries": [entry(r) for r in self.country_records],
+        }
+
+    @staticmethod
+    def _frame(rows: list[dict[str, Any]]):
+        import pandas as pd
+
+        return pd.DataFrame(rows, columns=list(TABLE_FIELDS))
+
+    @cached_property
+    def table(self):
+        """The ranked candidates (a pandas DataFrame)."""
+        return self._frame(self.records)
+
+    @cached_property
+    def countries(self):
+        """The countries ranked by the damage of their full export ban (a pandas DataFrame)."""
+        return self._frame(self.country_records)
+
+    def headline(self) -> str:
+        """One line saying what the score means."""
+        what = (
+            "value at risk (USD, sum of value x shortfall)"
+            if self.weighted
+            else "industry-equivalents lost (sum of industry shortfalls)"
+        )
+        counts = f"{self.tried[0]} candidates, {self.tried[1]} countries"
+        if (len(self.records), len(self.country_records)) != self.tried:
+            counts += f" (top {max(len(self.records), len(self.country_records))} shown)"
+        return f"{counts}; score = {what}"
+
+    def format_score(self, score: float) -> str:
+        """A score for people: dollars when weighted by value, else industry-equivalents."""
+        from analysis.whatif import format_usd
+
+        return format_usd(score) if self.weighted else f"{score:.3f}"
+
+    def render(self, fmt: str) -> str:
+        """The text of ``chokegraph chokepoints --format FMT`` (table, json, csv, markdown).
+
+        CSV holds both rankings in one table, told apart by its ``measure``
+        column (``removal`` or ``export_ban``).
+        """
+        from analysis.output import render
+
+        if fmt == "json":
+            return render("json", json_obj=self.to_json(), records=[], columns=[])
+        if fmt == "csv":
+            columns = ["measure", *TABLE_FIELDS]
+            rows = [
+                {**r, "measure": measure, "single_point_of_failure_for": "; ".join(spof)}
+                for measure, records in (
+                    ("removal", self.records),
+                    ("export_ban", self.country_records),
+                )
+                for r in records
+                for spof in (r["single_point_of_failure_for"],)
+            ]
+            return render("csv", json_obj=None, records=rows, columns=columns)
+        columns = list(TABLE_FIELDS)
+        headers = [
+            "node",
+            "kind",
+            f"score ({self.unit})",
+            "industries hit",
+            "worst hit",
+            "worst shortfall",
+            "single point of failure for",
+        ]
+
+        def people(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
+            return [
+                {
+                    **r,
+                    "score": self.format_score(r["score"]),
+                    "worst_node": r["worst_node"] or "",
+                    "worst_shortfall": f"{100 * r['worst_shortfall']:.1f}%",
+                    "single_point_of_failure_for": ", ".join(r["single_point_of_failure_for"]),
+                }
+                for r in records
+            ]
+
+        parts = [self.headline()]
+        for title, records in (
+            ("Single-node removals", self.records),
+            ("Country export bans (leverage)", self.country_records),
+        ):
+            text = render(
+                fmt,
+                json_obj=None,
+                records=people(records),
+                columns=columns,
+                title=title if fmt == "markdown" else None,
+                headers=headers if fmt == "table" else None,
+            )
+            parts.append(text if fmt == "markdown" else f"{title}\n{text}")
+        return "\n\n".join(p.rstrip("\n") for p in parts) + "\n"
+
+    def plot(self, **kwargs: Any):
+        """Draw the ranking (``analysis.render.plot_chokepoints``)."""
+        from analysis import render
+
+        return render.plot_chokepoints(self, **kwargs)
+
+    def _repr_html_(self) -> str:
+        from html import escape
+
+        def html(frame) -> str:
+            frame = frame.assign(
+                single_point_of_failure_for=frame["single_point_of_failure_for"].map(", ".join)
+            )
+            return frame.to_html(index=False)
+
+        return (
+            f"<p><b>{escape(self.headline())}</b></p>"
+            f"<p><b>Single-node removals</b></p>{html(self.table)}"
+            f"<p><b>Country export bans (leverage)</b></p>{html(self.countries)}"
+        )
+
+    def __repr__(self) -> str:
+        return f"<Chokepoints {self.headline()}>"
+
+
+def _candidates(
+    G: nx.MultiDiGraph, C: CompiledGraph, candidates: Iterable[str] | None, kind: str | None
+) -> list[int]:
+    if kind is not None:
+        kind = kind.strip().lower()
+        if kind not in KINDS:
+            import difflib
+
+            close = difflib.get_close_matches(kind, KINDS, n=1)
+            hint = f" (did you mean {close[0]!r}?)" if close else ""
+            raise UnknownNameError(f"unknown kind {kind!r}{hint}; kinds: {', '.join(KINDS)}")
+    if candidates is None:
+        default = ("country", "industry")
+        ids = [
+            v
+            for v in C.nodes
+            if (G.nodes[v].get("kind") == kind if kind else G.nodes[v].get("kind") not in default)
+        ]
+    else:
+        if isinstance(candidates, str):
+            candidates = [candidates]
+        # Exact ids skip the name search, which scans every node.
+        ids = list(dict.fromkeys(v if v in G else resolve_node(G, v) for v in candidates))
+        if kind is not None:
+            ids = [v for v in ids if G.nodes[v].get("kind") == kind]
+    return sorted(C.index[v] for v in ids)
+
+
+def chokepoints(
+    G: nx.MultiDiGraph,
+    *,
+    candidates: Iterable[str] | None = None,
+    kind: str | None = None,
+    top: int | None = None,
+    compiled: CompiledGraph | None = None,
+    progress: bool = False,
+) -> Chokepoints:
+    """Rank single-node removals and country export bans by the damage to industry.
+
+    Parameters
+    ----------
+    G : networkx.MultiDiGraph
+        A graph from ``graph.load``.
+    candidates : iterable of str, optional
+        Nodes to try (ids or names). Default: every node that is neither a
+        country nor an industry.
+    kind : str, optional
+        Only try nodes of this kind (``"refiner"``, ...). With no
+        ``candidates``, ``kind="country"`` or ``"industry"`` tries all nodes
+        of that kind.
+    top : int, optional
+        Keep only the first ``top`` rows of each ranking.
+    compiled : CompiledGraph, optional
+        A compiled form of ``G`` to reuse.
+    progress : bool
+        Show a progress bar on stderr when the ranking takes more than a
+        second and stderr is a terminal.
+
+    Returns
+    -------
+    Chokepoints
+
+    Examples
+    --------
+    >>> import graph, analysis
+    >>> res = analysis.chokepoints(graph.load(), kind="refiner", top=3)
+    >>> list(res.table.columns)[:3]
+    ['node', 'kind', 'score']
+    """
+    C = compiled if compiled is not None else compile_graph(G)
+    S = scoring(C)
+    nodes = _candidates(G, C, candidates, kind)
+    countries = [int(i) for i in np.flatnonzero(C.is_country)]
+    bar = _Progress(len(nodes) + len(countries), "Ranking chokepoints", progress)
+    try:
+        removals = sorted(_run_all(C, S, nodes, removal_damage, bar), key=_rank_key)
+        bans = sorted(_run_all(C, S, countries, ban_damage, bar), key=_rank_key)
+    finally:
+        bar.close()
+    if top is not None:
+        removals, bans = removals[: max(top, 0)], bans[: max(top, 0)]
+    return Chokepoints(
+        G,
+        [d.to_dict() for d in removals],
+        [d.to_dict() for d in bans],
+        S.weighted,
+        (len(nodes), len(countries)),
+    )

@@ -1,0 +1,250 @@
+"""Write a graph back out as a dataset: a mapping, a YAML file, or tables.
+
+``to_dict(G)`` gives the dataset mapping (the YAML shape) of a graph, with
+defaults left out, so that ``from_dict(to_dict(G))`` builds the same graph.
+``write_yaml`` and ``write_tables`` write such a mapping atomically.
+
+Examples
+--------
+>>> import graph, tempfile, pathlib
+>>> G = graph.from_dict({"nodes": [{"id": "chn", "kind": "country"}]})
+>>> path = pathlib.Path(tempfile.mkdtemp()) / "data.yaml"
+>>> _ = write_yaml(to_dict(G), path)
+>>> graph.load(path).nodes["chn"]["kind"]
+'country'
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import networkx as nx
+import yaml
+
+from graph._atomic import write_atomic
+from graph.errors import ChokegraphError
+from graph.schema import Edge, Node, Source, field_names
+
+_PROVENANCE = ("source", "year", "confidence", "note")
+
+
+def to_dict(G: nx.MultiDiGraph) -> dict:
+    """Return the dataset mapping (sources, groups, nodes, edges) of a graph.
+
+    Fields equal to their default are left out (a name equal to the id, a
+    commodity equal to the default, ``dependence: 1``, ...); empty sections
+    are left out.
+
+    Examples
+    --------
+    >>> import graph
+    >>> G = graph.from_dict({
+    ...     "nodes": [{"id": "chn", "kind": "country"}, {"id": "gallium", "kind": "mineral"}],
+    ...     "edges": [{"from": "chn", "to": "gallium", "share": 0.98}],
+    ... })
+    >>> to_dict(G)["edges"]
+    [{'from': 'chn', 'to': 'gallium', 'share': 0.98}]
+    """
+    sources = [
+        {k: v for k, v in s.items() if k != "where" and v is not None}
+        for s in G.graph.get("sources", {}).values()
+    ]
+    groups = {name: list(members) for name, members in G.graph.get("groups", {}).items()}
+    nodes = [_node_record(n, d) for n, d in G.nodes(data=True)]
+    edges = [_edge_record(G, u, v, d) for u, v, d in G.edges(data=True)]
+    data = {"sources": sources, "groups": groups, "nodes": nodes, "edges": edges}
+    return {k: v for k, v in data.items() if v}
+
+
+def _node_record(n: str, d: Mapping) -> dict:
+    rec: dict[str, Any] = {"id": n, "kind": d["kind"]}
+    if d.get("name") not in (None, n):
+        rec["name"] = d["name"]
+    for key in ("country",):
+        if d.get(key) is not None:
+            rec[key] = d[key]
+    if d["kind"] != "country" and d.get("commodity") not in (None, n):
+        rec["commodity"] = d["commodity"]
+    for key in ("value", "stockpile_days"):
+        if d.get(key) is not None:
+            rec[key] = d[key]
+    if d.get("inputs"):
+        inputs = {}
+        for commodity, settings in d["inputs"].items():
+            entry = {}
+            if settings.get("dependence", 1.0) != 1.0:
+                entry["dependence"] = settings["dependence"]
+            if settings.get("substitutable", 0.0) != 0.0:
+                entry["substitutable"] = settings["substitutable"]
+            if settings.get("stockpile_days") is not None:
+                entry["stockpile_days"] = settings["stockpile_days"]
+            inputs[commodity] = entry
+        rec["inputs"] = inputs
+    rec.update({k: d[k] for k in _PROVENANCE if d.get(k) is not None})
+    return rec
+
+
+def _edge_record(G: nx.MultiDiGraph, u: str, v: str, d: Mapping) -> dict:
+    rec: dict[str, Any] = {"from": u, "to": v}
+    if d["kind"] == "controls":
+        rec["kind"] = "controls"
+    else:
+        supplier, consumer = G.nodes[u], G.nodes[v]
+        if supplier["kind"] == "country":
+            default = consumer["commodity"] if consumer["kind"] == "mineral" else None
+        else:
+            default = supplier["commodity"]
+        if d["commodity"] != default:
+            rec["commodity"] = d["commodity"]
+    rec["share"] = d["share"]
+    if d.get("range") is not None:
+        rec["range"] = list(d["range"])
+    rec.update({k: d[k] for k in _PROVENANCE if d.get(k) is not None})
+    return rec
+
+
+class _FlowDict(dict):
+    """A record written on one line, as in the hand-written files."""
+
+
+class _Dumper(yaml.SafeDumper):
+    pass
+
+
+_Dumper.add_representer(
+    _FlowDict,
+    lambda dumper, data: dumper.represent_mapping("tag:yaml.org,2002:map", data, flow_style=True),
+)
+
+
+def to_yaml(data: Mapping, *, schema: str | None = None) -> str:
+    """Return a dataset mapping as YAML text: one line per edge and per simple record.
+
+    ``schema``, when given, adds a ``# yaml-language-server: $schema=...`` line
+    so that editors check the file against the JSON Schema.
+
+    Examples
+    --------
+    >>> print(to_yaml({"edges": [{"from": "chn", "to": "gallium", "share": 0.98}]}), end="")
+    edges:
+    - {from: chn, to: gallium, share: 0.98}
+    """
+    flowed = {
+        key: [_FlowDict(r) for r in value] if isinstance(value, list) else value
+        for key, value in data.items()
+    }
+    body = yaml.dump(
+        flowed,
+        Dumper=_Dumper,
+        sort_keys=False,
+        allow_unicode=True,
+        default_flow_style=None,
+        width=1_000_000,
+    )
+    header = f"# yaml-language-server: $schema={schema}\n" if schema else ""
+    return header + body
+
+
+def write_yaml(data: Mapping, path: str | os.PathLike, *, schema: str | None = None) -> Path:
+    """Write a dataset mapping to a YAML file, atomically; return the path."""
+    return write_atomic(path, to_yaml(data, schema=schema))
+
+
+def _table_rows(data: Mapping) -> dict[str, tuple[list[str], list[dict]]]:
+    nodes = [
+        {**n, "inputs": json.dumps(n["inputs"]) if n.get("inputs") else None}
+        for n in data.get("nodes", [])
+    ]
+    edges = [
+        {**e, "range": json.dumps(list(e["range"])) if e.get("range") is not None else None}
+        for e in data.get("edges", [])
+    ]
+    groups = [
+        {"group": name, "member": member}
+        for name, members in data.get("groups", {}).items()
+        for member in (members or [None])
+    ]
+    tables = {
+        "nodes": (field_names(Node), nodes, ("id", "kind")),
+        "edges": (field_names(Edge), edges, ("from", "to")),
+        "sources": (field_names(Source), list(data.get("sources", [])), ("id",)),
+        "groups": (["group", "member"], groups, ("group", "member")),
+    }
+    out = {}
+    for name, (fields, rows, required) in tables.items():
+        if not rows and name in ("sources", "groups"):
+            continue
+        used = [f for f in fields if f in required or any(r.get(f) is not None for r in rows)]
+        out[name] = (used, rows)
+    return out
+
+
+def _csv_cell(x: Any) -> str:
+    if x is None:
+        return ""
+    if isinstance(x, float):
+        return repr(x)
+    return str(x)
+
+
+def write_tables(data: Mapping, folder: str | os.PathLike, fmt: str = "csv") -> list[Path]:
+    """Write a dataset mapping as tables (see ``graph.tables``); return the files.
+
+    Parameters
+    ----------
+    data : mapping
+        A dataset mapping, e.g. from ``to_dict(G)``.
+    folder : str or path-like
+        Created if missing. ``nodes`` and ``edges`` are always written,
+        ``sources`` and ``groups`` when not empty.
+    fmt : {"csv", "parquet"}
+
+    Examples
+    --------
+    >>> import graph, tempfile
+    >>> G = graph.from_dict({"nodes": [{"id": "chn", "kind": "country"}]})
+    >>> [p.name for p in write_tables(to_dict(G), tempfile.mkdtemp())]
+    ['nodes.csv', 'edges.csv']
+    """
+    if fmt not in ("csv", "parquet"):
+        raise ChokegraphError(f"unknown table format {fmt!r}: use csv or parquet")
+    target = Path(folder)
+    try:
+        target.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise ChokegraphError(f"cannot create {target}: {exc.strerror or exc}") from exc
+    written = []
+    for name, (columns, rows) in _table_rows(data).items():
+        path = target / f"{name}.{fmt}"
+        if fmt == "csv":
+            buf = io.StringIO()
+            writer = csv.writer(buf, lineterminator="\n")
+            writer.writerow(columns)
+            writer.writerows([_csv_cell(r.get(c)) for c in columns] for r in rows)
+            written.append(write_atomic(path, buf.getvalue()))
+        else:
+            written.append(write_atomic(path, _parquet_bytes(columns, rows)))
+    return written
+
+
+def _parquet_bytes(columns: list[str], rows: list[dict]) -> bytes:
+    import pandas as pd
+
+    numbers = {"value", "stockpile_days", "share"}
+    frame = pd.DataFrame({c: [r.get(c) for r in rows] for c in columns})
+    for c in columns:
+        if c in numbers:
+            frame[c] = frame[c].astype("float64")
+        elif c == "year":
+            frame[c] = frame[c].astype("Int64")
+        else:
+            frame[c] = frame[c].astype(object)
+    buf = io.BytesIO()
+    frame.to_parquet(buf, index=False)
+    return buf.getvalue()

@@ -1,0 +1,364 @@
+"""Load a dataset: find its files, read and merge them, validate, build the graph.
+
+A dataset is one YAML file, or a folder. In a folder every ``*.yaml`` and
+``*.yml`` file is read, recursively and in sorted order of relative path;
+folders named ``scenarios`` and hidden files and folders are skipped. A
+folder that holds ``nodes.csv`` or ``nodes.parquet`` at its top level is the
+tabular form (see ``graph.tables``); its tables come first, then any YAML
+files in it. All files merge into one graph.
+
+An empty YAML file (or one of only comments) is an empty dataset, not an
+error; a folder with no data files at all is an error.
+
+The graph records where it came from in ``G.graph``: ``path`` (as given,
+or the bundled folder), ``hash`` (sha256 over the sorted relative file names
+and their bytes), ``version`` (of chokegraph) and ``loaded_at`` (ISO 8601,
+UTC).
+"""
+
+from __future__ import annotations
+
+import gc
+import hashlib
+import json
+import os
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+import networkx as nx
+
+from graph._paths import bundled_path
+from graph.build import build
+from graph.errors import ChokegraphError, DataError, Problem
+from graph.schema import RECORD_MODELS, SECTIONS
+from graph.validate import (
+    Dataset,
+    GroupLocator,
+    YamlLocator,
+    check,
+    did_you_mean,
+    record_problems,
+)
+from graph.yamlio import Document, decode, parse
+
+YAML_SUFFIXES = (".yaml", ".yml")
+TABLE_SUFFIXES = (".csv", ".parquet")
+_NOT_A_MAPPING = "expected a mapping with keys sources, groups, nodes, edges"
+_ENTRY_EXAMPLE = {
+    "sources": "{id: ..., title: ...}",
+    "nodes": "{id: ..., kind: ...}",
+    "edges": "{from: ..., to: ..., share: ...}",
+}
+
+
+def _version() -> str:
+    try:
+        from importlib.metadata import version
+
+        return version("chokegraph")
+    except Exception:  # not installed: a source tree on sys.path
+        return "0+unknown"
+
+
+def dataset_files(path: str | os.PathLike) -> tuple[list[Path], Path | None]:
+    """Return the YAML files of a dataset, and its tables folder (or None).
+
+    Parameters
+    ----------
+    path : str or path-like
+        A YAML file or a folder.
+
+    Raises
+    ------
+    ChokegraphError
+        When the path does not exist or holds no data files.
+
+    Examples
+    --------
+    >>> import graph
+    >>> files, tables = dataset_files(graph.bundled_path())
+    >>> all(f.suffix in (".yaml", ".yml") for f in files), tables
+    (True, None)
+    """
+    root = Path(path)
+    if not root.exists():
+        raise ChokegraphError(f"{path} does not exist")
+    if root.is_file():
+        if root.suffix.lower() in TABLE_SUFFIXES:
+            raise ChokegraphError(
+                f"{path} is a table: give the folder that holds nodes{root.suffix} "
+                f"and edges{root.suffix}"
+            )
+        return [root], None
+    files = []
+    for dirpath, dirnames, filenames in os.walk(root):
+        dirnames[:] = [d for d in dirnames if d != "scenarios" and not d.startswith(".")]
+        for name in filenames:
+            if name.lower().endswith(YAML_SUFFIXES) and not name.startswith("."):
+                files.append(Path(dirpath) / name)
+    files.sort(key=lambda f: f.relative_to(root).as_posix())
+    tables = root if any((root / f"nodes{s}").is_file() for s in TABLE_SUFFIXES) else None
+    if not files and tables is None:
+        raise ChokegraphError(
+            f"{path} holds no dataset files: expected *.yaml or *.yml files, "
+            "or nodes.csv and edges.csv (or .parquet)"
+        )
+    return files, tables
+
+
+def load(path: str | os.PathLike | None = None) -> nx.MultiDiGraph:
+    """Load a dataset (the bundled one by default) as a validated graph.
+
+    Parameters
+    ----------
+    path : str or path-like, optional
+        A YAML file, a folder of YAML files, or a folder of tables. Default:
+        ``graph.bundled_path()``.
+
+    Returns
+    -------
+    networkx.MultiDiGraph
+        With the attributes described in the ``graph`` package docstring.
+
+    Raises
+    ------
+    DataError
+        Listing every problem of the dataset, each located by file, line and column.
+    ChokegraphError
+        When the path does not exist or holds no data files.
+
+    Examples
+    --------
+    >>> import graph
+    >>> G = graph.load()
+    >>> G.graph["hash"] == graph.load().graph["hash"]
+    True
+    """
+    root = bundled_path() if path is None else Path(path)
+    files, tables_folder = dataset_files(root)
+    with _no_cyclic_gc():
+        G, hashed = _load_files(root, files, tables_folder)
+    G.graph.update(
+        path=str(root),
+        hash=_hash(hashed),
+        version=_version(),
+        loaded_at=datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
+    )
+    return G
+
+
+def _load_files(
+    root: Path, files: list[Path], tables_folder: Path | None
+) -> tuple[nx.MultiDiGraph, list[tuple[str, bytes]]]:
+    shown = str(root)
+    ds = Dataset()
+    hashed: list[tuple[str, bytes]] = []
+    if tables_folder is not None:
+        from graph.tables import read_tables
+
+        hashed.extend(read_tables(tables_folder, ds, shown=shown))
+    for f in files:
+        rel = f.name if f == root else f.relative_to(root).as_posix()
+        display = shown if f == root else str(Path(shown) / rel)
+        try:
+            raw = f.read_bytes()
+        except OSError as exc:
+            raise ChokegraphError(f"cannot read {display}: {exc.strerror or exc}") from exc
+        hashed.append((rel, raw))
+        text, problem = decode(raw, display)
+        if problem is None:
+            doc, problem = parse(text, display)
+        if problem is not None:
+            ds.problems.append(problem)
+            continue
+        add_document(ds, doc.data, display, doc)
+    return _finish(ds), hashed
+
+
+def from_dict(data: Mapping[str, Any], *, path: str = "<memory>") -> nx.MultiDiGraph:
+    """Validate and build a graph from one in-memory dataset mapping.
+
+    ``data`` has the shape of a YAML file (keys sources, groups, nodes,
+    edges). Problems name ``path`` with line and column 0, since there is no
+    file; ``G.graph["hash"]`` is the sha256 of the data as canonical JSON.
+
+    Examples
+    --------
+    >>> import graph
+    >>> G = graph.from_dict({
+    ...     "nodes": [{"id": "chn", "kind": "country"}, {"id": "gallium", "kind": "mineral"}],
+    ...     "edges": [{"from": "chn", "to": "gallium", "share": 0.98}],
+    ... })
+    >>> G.edges["chn", "gallium", "gallium"]["share"]
+    0.98
+    """
+    data = _plain(data)
+    ds = Dataset()
+    with _no_cyclic_gc():
+        add_document(ds, data, path, None)
+        G = _finish(ds)
+    canonical = json.dumps(data, sort_keys=True, default=str, separators=(",", ":"))
+    G.graph.update(
+        path=path,
+        hash=hashlib.sha256(canonical.encode("utf-8")).hexdigest(),
+        version=_version(),
+        loaded_at=datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
+    )
+    return G
+
+
+def _plain(obj: Any) -> Any:
+    """Tuples to lists and mappings to dicts, as YAML would give them."""
+    if isinstance(obj, Mapping):
+        return {k: _plain(v) for k, v in obj.items()}
+    if isinstance(obj, (list, tuple)):
+        return [_plain(v) for v in obj]
+    return obj
+
+
+@contextmanager
+def _no_cyclic_gc() -> Iterator[None]:
+    """Pause the cyclic garbage collector while a dataset is read and built.
+
+    Reading, checking and building create millions of small containers for a
+    big table, and no reference cycles; the collector would scan the growing
+    heap again and again (twice the run time at a million edges).
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _finish(ds: Dataset) -> nx.MultiDiGraph:
+    problems, resolved = check(ds)
+    if problems:
+        raise DataError(problems)
+    return build(ds, resolved)
+
+
+def _hash(files: list[tuple[str, bytes]]) -> str:
+    h = hashlib.sha256()
+    for name, raw in sorted(files):
+        h.update(name.encode("utf-8") + b"\0" + str(len(raw)).encode() + b"\0")
+        h.update(raw)
+    return h.hexdigest()
+
+
+def add_document(ds: Dataset, data: Any, path: str, doc: Document | None) -> None:
+    """Add one file's data (a parsed YAML document or a mapping) to ``ds``."""
+
+    def at(place: tuple, key: bool = False) -> tuple[int, int]:
+        if doc is None:
+            return 0, 0
+        if key and place in doc.keys:
+            return doc.keys[place]
+        return doc.values.get(place, (1, 1))
+
+    def problem(place: tuple, message: str, key: bool = False) -> None:
+        ds.problems.append(Problem(path, *at(place, key), message))
+
+    if data is None:
+        return
+    if not isinstance(data, dict):
+        problem((), f"{_NOT_A_MAPPING}, not {_kind_of(data)}")
+        return
+    for section, value in data.items():
+        if section not in SECTIONS:
+            problem(
+                (section,),
+                f"unknown key {section!r}{did_you_mean(section, SECTIONS)}: {_NOT_A_MAPPING}",
+                key=True,
+            )
+            continue
+        if value is None:
+            continue
+        if section == "groups":
+            _add_groups(ds, value, path, doc, problem)
+            continue
+        if not isinstance(value, list):
+            problem(
+                (section,),
+                f"{section} must be a list of mappings such as "
+                f"- {_ENTRY_EXAMPLE[section]}, not {_kind_of(value)}",
+            )
+            continue
+        columns = getattr(ds, section)
+        model = RECORD_MODELS[section]
+        locator = YamlLocator(path, doc)
+        columns.add_segment(locator)
+        for j, raw in enumerate(value):
+            if not isinstance(raw, dict):
+                problem(
+                    (section, j),
+                    f"each entry of {section} must be a mapping such as "
+                    f"{_ENTRY_EXAMPLE[section]}, not {_kind_of(raw)}",
+                )
+                continue
+            locator.prefixes.append((section, j))
+            row = len(locator.prefixes) - 1
+            clean, problems = record_problems(
+                section,
+                model,
+                raw,
+                lambda place, key, row=row, loc=locator: (path, *loc.at(row, place, key)),
+            )
+            ds.problems.extend(problems)
+            columns.append(clean)
+
+
+def _add_groups(ds: Dataset, value: Any, path: str, doc: Document | None, problem: Any) -> None:
+    if not isinstance(value, dict):
+        problem(
+            ("groups",),
+            "groups must be a mapping of group name -> list of commodities, "
+            f"e.g. rare-earths: [light-rare-earths], not {_kind_of(value)}",
+        )
+        return
+    locator = GroupLocator(path, doc)
+    ds.groups.add_segment(locator)
+    for name, members in value.items():
+        if not isinstance(name, str):
+            problem(("groups", name), f"group name {name!r} must be text", key=True)
+            continue
+        if not isinstance(members, list):
+            problem(
+                ("groups", name),
+                f"group {name!r} must be a list of commodities, e.g. [gallium, germanium], "
+                f"not {_kind_of(members)}",
+            )
+            continue
+        locator.prefixes.append(("groups", name))
+        ds.groups.append({"group": name, "member": None})  # the group, even when empty
+        for j, member in enumerate(members):
+            if not isinstance(member, str):
+                problem(
+                    ("groups", name, j),
+                    f"group {name!r}: member {member!r} must be the name of a commodity (text)",
+                )
+                continue
+            locator.prefixes.append(("groups", name, j))
+            ds.groups.append({"group": name, "member": member})
+
+
+def _kind_of(value: Any) -> str:
+    """What a value is, with its article: "a list", "an empty entry"."""
+    if value is None:
+        return "an empty entry"
+    if isinstance(value, bool):
+        return "a true/false value"
+    if isinstance(value, (int, float)):
+        return "a number"
+    if isinstance(value, str):
+        return "a text"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a mapping"
+    return f"a {type(value).__name__}"

@@ -1,0 +1,310 @@
+"""Read the tabular form of a dataset: ``nodes``, ``edges``, ``sources``, ``groups``.
+
+A folder holding ``nodes.csv`` (or ``nodes.parquet``) is a dataset in tables:
+
+- ``nodes`` (required): one row per node; columns are the node fields of
+  ``graph.schema.Node``; ``id`` and ``kind`` are required. ``inputs`` holds
+  JSON text, e.g. ``{"gallium": {"dependence": 0.8, "stockpile_days": 42}}``.
+- ``edges`` (required): one row per edge; ``from`` and ``to`` are required.
+  ``range`` holds JSON text ``[low, high]``, e.g. ``[0.4, 0.42]``.
+- ``sources`` (optional): one row per source, columns of ``graph.schema.Source``.
+- ``groups`` (optional): one row per member, columns ``group`` and ``member``.
+
+An empty cell means the field is absent. Each table is a ``.csv`` (UTF-8,
+comma-separated, header row) or a ``.parquet`` file, not both. In a CSV
+file every cell is text; numbers are parsed from it. In a parquet file,
+numeric columns may also be typed, and a null is an empty cell.
+
+The rows go through the same rules as YAML (``graph.validate``). A problem
+names the file, the row's line (the header is line 1, the first row line 2;
+for CSV this assumes no cell spans several lines) and the column's position.
+
+Everything is done a column at a time: a table of a million edges is read
+without a Python object per row beyond the values themselves.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import math
+from pathlib import Path
+from typing import Any
+
+from graph.errors import ChokegraphError, Problem
+from graph.schema import Edge, Node
+from graph.validate import (
+    EDGE_FIELDS,
+    GROUP_FIELDS,
+    NODE_FIELDS,
+    SOURCE_FIELDS,
+    Columns,
+    Dataset,
+    TableLocator,
+    did_you_mean,
+    record_problems,
+)
+from graph.yamlio import decode
+
+TABLES = ("nodes", "edges", "sources", "groups")
+FORMATS = (".csv", ".parquet")
+#: Columns every table must have, and (``FILLED``) that no row may leave empty;
+#: an empty ``member`` is a group with no members.
+REQUIRED = {
+    "nodes": ("id", "kind"),
+    "edges": ("from", "to"),
+    "sources": ("id",),
+    "groups": GROUP_FIELDS,
+}
+FILLED = {**REQUIRED, "groups": ("group",)}
+COLUMNS = {
+    "nodes": NODE_FIELDS,
+    "edges": tuple(f for f in EDGE_FIELDS if not f.startswith("_")),
+    "sources": SOURCE_FIELDS,
+    "groups": GROUP_FIELDS,
+}
+NUMBER_FIELDS = {"value", "stockpile_days", "share"}
+INT_FIELDS = {"year"}
+JSON_FIELDS = {"inputs": Node, "range": Edge}
+_EXAMPLES = {
+    "inputs": '{"gallium": {"dependence": 0.8, "stockpile_days": 42}}',
+    "range": "[0.4, 0.42]",
+}
+
+
+def table_files(folder: Path) -> dict[str, Path]:
+    """Return the table files of a folder, by table name.
+
+    Raises ``ChokegraphError`` when a table is given both as CSV and as
+    parquet, or when ``nodes`` is there but ``edges`` is not.
+    """
+    found: dict[str, Path] = {}
+    for name in TABLES:
+        paths = [folder / f"{name}{s}" for s in FORMATS if (folder / f"{name}{s}").is_file()]
+        if len(paths) > 1:
+            raise ChokegraphError(
+                f"{folder} holds both {paths[0].name} and {paths[1].name}: keep one of them"
+            )
+        if paths:
+            found[name] = paths[0]
+    if "nodes" in found and "edges" not in found:
+        raise ChokegraphError(
+            f"{folder} holds {found['nodes'].name} but no edges table: add edges.csv "
+            "(or edges.parquet), with at least the columns from and to"
+        )
+    return found
+
+
+def read_tables(folder: Path, ds: Dataset, *, shown: str) -> list[tuple[str, bytes]]:
+    """Add the tables of ``folder`` to ``ds``; return their (name, bytes) for hashing.
+
+    ``shown`` is how the folder is named in messages.
+    """
+    hashed = []
+    for name, path in table_files(folder).items():
+        try:
+            raw = path.read_bytes()
+        except OSError as exc:
+            raise ChokegraphError(f"cannot read {path}: {exc.strerror or exc}") from exc
+        hashed.append((path.name, raw))
+        display = str(Path(shown) / path.name)
+        frame, problem = _read_frame(raw, path.suffix, display)
+        if problem is not None:
+            ds.problems.append(problem)
+            continue
+        _add_table(ds, name, frame, display)
+    return hashed
+
+
+def _read_frame(raw: bytes, suffix: str, display: str) -> tuple[Any, Problem | None]:
+    import pandas as pd
+
+    if suffix == ".parquet":
+        try:
+            return pd.read_parquet(io.BytesIO(raw)), None
+        except Exception as exc:  # pyarrow raises several types for a bad file
+            return None, Problem(
+                display, 1, 1, f"cannot read the parquet file ({exc}): write it again"
+            )
+    text, problem = decode(raw, display)
+    if problem is not None:
+        return None, problem
+    try:
+        header = next(csv.reader(io.StringIO(text)))
+    except StopIteration:
+        return None, Problem(display, 1, 1, "empty table: it needs a header row of column names")
+    except csv.Error as exc:
+        return None, Problem(display, 1, 1, f"cannot read the CSV header ({exc}): fix it")
+    seen: dict[str, int] = {}
+    for j, column in enumerate(header):
+        if column in seen:
+            return None, Problem(
+                display,
+                1,
+                j + 1,
+                f"column {column!r} appears twice (first as column {seen[column]}): keep one",
+            )
+        seen[column] = j + 1
+    try:
+        frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, na_filter=False)
+    except pd.errors.ParserError as exc:
+        line = _line_of(str(exc))
+        return None, Problem(display, line, 1, f"malformed CSV row: {exc}; fix the row")
+    return frame, None
+
+
+def _line_of(message: str) -> int:
+    import re
+
+    match = re.search(r"line (\d+)", message)
+    return int(match.group(1)) if match else 1
+
+
+def _add_table(ds: Dataset, name: str, frame: Any, display: str) -> None:
+    import pandas as pd
+
+    header = [str(c) for c in frame.columns]
+    allowed = COLUMNS[name]
+    problems = ds.problems
+    for j, column in enumerate(header):
+        if column not in allowed:
+            problems.append(
+                Problem(
+                    display,
+                    1,
+                    j + 1,
+                    f"unknown column {column!r} in {name}{did_you_mean(column, allowed)}: "
+                    f"the columns of {name} are {', '.join(allowed)}",
+                )
+            )
+    missing = [c for c in REQUIRED[name] if c not in header]
+    if missing:
+        problems.append(
+            Problem(
+                display,
+                1,
+                1,
+                f"{name} needs the column{'s' if len(missing) > 1 else ''} "
+                f"{', '.join(missing)}: add {'them' if len(missing) > 1 else 'it'} to the header",
+            )
+        )
+        return
+    n = len(frame)
+    locator = TableLocator(display, header)
+    columns: dict[str, list] = {}
+    invalid = [None] * n if name == "edges" else None
+    for j, column in enumerate(header):
+        if column not in allowed:
+            continue
+        col = frame.iloc[:, j]
+        bad: list[tuple[int, str]] = []
+        if column in NUMBER_FIELDS or column in INT_FIELDS:
+            values = _numbers(col, column, bad, pd)
+        else:
+            values = _texts(col, column, bad, from_csv=display.endswith(".csv"))
+            if column in JSON_FIELDS:
+                values = _json_cells(values, column, bad, display, locator, problems)
+        for i, message in bad:
+            problems.append(Problem(display, i + 2, j + 1, message))
+            if invalid is not None:
+                invalid[i] = True
+        if column in FILLED[name]:
+            flagged = {i for i, _ in bad}
+            for i in (i for i, x in enumerate(values) if x is None):
+                if i not in flagged:
+                    problems.append(
+                        Problem(
+                            display,
+                            i + 2,
+                            j + 1,
+                            f"empty {column!r}: every row of {name} needs one; fill it in",
+                        )
+                    )
+        columns[column] = values
+    if invalid is not None:
+        columns["_invalid"] = invalid
+    target: Columns = getattr(ds, name)
+    target.extend(columns, n, locator)
+
+
+def _texts(col: Any, column: str, bad: list, *, from_csv: bool) -> list:
+    values = col.tolist()
+    if from_csv:  # read with dtype=str and no NA parsing: every cell is a str
+        return [x or None for x in values]
+    out = []
+    for i, x in enumerate(values):
+        if x is None or x == "" or (isinstance(x, float) and math.isnan(x)):
+            out.append(None)
+        elif isinstance(x, str):
+            out.append(x)
+        else:
+            bad.append((i, f"{column} must be text, not {x!r}"))
+            out.append(None)
+    return out
+
+
+def _numbers(col: Any, column: str, bad: list, pd: Any) -> list:
+    import numpy as np
+
+    whole = column in INT_FIELDS
+    if col.dtype == bool:
+        bad.extend((i, f"{column} must be a number, not {x}") for i, x in enumerate(col.tolist()))
+        return [None] * len(col)
+    if pd.api.types.is_numeric_dtype(col.dtype):
+        numbers = col.astype("float64")  # nulls of a typed column are empty cells
+        given = numbers.notna().to_numpy()
+        text = None
+    else:
+        text = col.astype(object).where(col.notna(), "")
+        text = text.map(lambda x: x.strip() if isinstance(x, str) else x)
+        given = (text != "").to_numpy()
+        numbers = pd.to_numeric(text.where(given, None), errors="coerce").astype("float64")
+    arr = numbers.to_numpy()
+    with np.errstate(invalid="ignore"):
+        wrong = given & ~np.isfinite(arr)
+        if whole:
+            wrong |= given & np.isfinite(arr) & (arr != np.round(arr))
+    for i in np.flatnonzero(wrong):
+        shown = text.iat[i] if text is not None else arr[i]
+        if whole and math.isfinite(arr[i]):
+            bad.append((int(i), f"{column} must be a whole number, not {shown}"))
+        elif math.isnan(arr[i]) and not (isinstance(shown, str) and shown.lower() == "nan"):
+            bad.append((int(i), f"{column} must be a number, not {shown!r}"))
+        else:
+            bad.append((int(i), f"{column} must be a finite number, not {shown}"))
+    ok = given & ~wrong
+    if whole:
+        return [int(x) if k else None for x, k in zip(arr.tolist(), ok.tolist(), strict=True)]
+    return [x if k else None for x, k in zip(arr.tolist(), ok.tolist(), strict=True)]
+
+
+def _json_cells(
+    values: list, column: str, bad: list, display: str, locator: TableLocator, problems: list
+) -> list:
+    model = JSON_FIELDS[column]
+    base = {"id": "x", "kind": "x"} if model is Node else {"from": "x", "to": "x"}
+    out = []
+    for i, text in enumerate(values):
+        if text is None:
+            out.append(None)
+            continue
+        try:
+            value = json.loads(text)
+        except ValueError:
+            bad.append((i, f"{column} must be JSON text such as {_EXAMPLES[column]}, not {text!r}"))
+            out.append(None)
+            continue
+        line, col = locator.at(i, (column,))
+        clean, found = record_problems(
+            "nodes" if model is Node else "edges",
+            model,
+            {**base, column: value},
+            lambda place, key, line=line, col=col: (display, line, col),
+        )
+        if found:
+            problems.extend(found)
+            out.append(clean.get(column) if column == "inputs" else None)
+        else:
+            out.append(value)
+    return out

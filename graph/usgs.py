@@ -1,0 +1,564 @@
+"""Import the USGS Mineral Commodity Summaries world table as a chokegraph dataset.
+
+The USGS publishes, with each year's Mineral Commodity Summaries, one CSV of
+world production by country for about 90 commodities (MCS 2025:
+``MCS2025_World_Data.csv``, doi:10.5066/P13XCP3R). ``import_usgs`` turns it
+into a dataset: one ``mineral`` node per commodity and production type, one
+``country`` node per producer, and ``country -> mineral`` supplies edges whose
+share is the country's production over the world total.
+
+The file has quirks, all handled here: a UTF-8 byte-order mark; trailing and
+non-breaking spaces in names; typos (``Gemanium``, ``Mine poduction``); a
+column named ``PROD_EST_ 2024`` with a space; ``World total (rounded)`` and
+``Other countries`` rows among the countries; withheld figures (blank, ``W``,
+or a note such as ``Included in World total``); several production types per
+commodity, and a few rows filed under a variant of their table's type.
+
+Rows that cannot become an edge (no figure, an unknown country, no world
+total) are kept in ``Imported.skipped`` with their line and reason, and
+``Imported.summary()`` lists them: nothing is dropped silently.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import re
+import unicodedata
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from graph.countries import country_name, country_qualifier, find_country_id, normalize_name
+from graph.errors import ChokegraphError, UnknownNameError
+
+__all__ = [
+    "CURATED_MINERAL_IDS",
+    "USGS_SOURCE",
+    "Imported",
+    "Skipped",
+    "import_usgs",
+    "mineral_id",
+    "read_usgs",
+    "slugify",
+]
+
+#: The source entry every imported node and edge cites.
+USGS_SOURCE: dict[str, Any] = {
+    "id": "usgs-mcs-2025",
+    "title": (
+        "Mineral Commodity Summaries 2025: world production, capacity and reserves (data release)"
+    ),
+    "author": "U.S. Geological Survey",
+    "published": "2025",
+    "year": 2025,
+    "url": "https://doi.org/10.5066/P13XCP3R",
+}
+
+#: (commodity, production type) -> the mineral id the bundled dataset uses.
+#: Keys are case-folded, as ``_clean`` leaves them; every other table gets
+#: ``slugify(commodity)-slugify(type)``.
+CURATED_MINERAL_IDS: dict[tuple[str, str], str] = {
+    ("gallium", "primary production"): "gallium",
+    ("germanium", "primary and secondary refinery production"): "germanium",
+    ("graphite", "mine production"): "natural-graphite",
+    ("rare earths", "mine production, rare-earth-oxide equivalent"): "rare-earth-ore",
+    ("diamond (industrial)", "mine production, industrial diamond"): "industrial-diamond",
+    ("lithium", "mine production, lithium content"): "lithium",
+    ("cobalt", "mine production, cobalt content, estimated"): "cobalt",
+    ("nickel", "mine production, nickel content"): "nickel",
+    ("manganese", "mine production, manganese content"): "manganese",
+    ("tungsten", "mine production, tungsten content"): "tungsten",
+    ("vanadium", "mine production, vanadium content"): "vanadium",
+    ("platinum-group metals", "mine production, palladium content"): "palladium",
+    ("silicon", "plant production, silicon metal"): "silicon",
+}
+
+# Rows the USGS filed under a variant of their table's commodity or type
+# (the table's other rows, and its world total, use the second spelling).
+_SAME_TABLE: dict[tuple[str, str], tuple[str, str]] = {
+    ("cobalt", "mine production, estimated"): (
+        "cobalt",
+        "mine production, cobalt content, estimated",
+    ),
+    ("soda ash", "soda ash, natural, mine production"): ("soda ash", "mine production, natural"),
+    ("talc and pyrophyllite", "mine production, estimated"): (
+        "talc, crude",
+        "mine production, estimated",
+    ),
+}
+
+# Misspellings in the MCS 2025 file, fixed in names and ids.
+_TYPOS = {
+    "Gemanium": "Germanium",
+    "poduction": "production",
+    "ilmentite": "ilmenite",
+    "Ferosilicon": "Ferrosilicon",
+    "grosss": "gross",
+}
+_TYPO_RE = re.compile(r"\b(" + "|".join(_TYPOS) + r")\b")
+
+_WORLD = re.compile(r"^world( total)?\b", re.I)
+_OTHER = re.compile(r"^other countries\b", re.I)
+_FOOTNOTE = re.compile(r"\s+\d+$")  # "World total (rounded) 10": a footnote mark
+_PROD_COLUMN = re.compile(r"^PROD_(?:EST_)?(\d{4})$", re.I)
+_NUMBER = re.compile(r"^[0-9]+(?:\.[0-9]*)?$")
+
+#: Why a row was not used, and what that means (shown in summaries).
+REASONS = {
+    "no-value": "no figure for the year (blank, W = withheld, or a note)",
+    "zero": "production of zero (an edge needs a share above 0)",
+    "unknown-country": "country name not recognised",
+    "no-world-total": "no world total for the year to divide by",
+    "extra-world-total": "a second world-total row in one table (the first is used)",
+    "unknown-code": "country code not recognised",
+    "no-rows": "no row for the requested products and year",
+}
+
+
+@dataclass(frozen=True)
+class Skipped:
+    """One input row an importer could not use: where it is and why."""
+
+    path: str
+    line: int
+    reason: str
+    detail: str
+
+    def __str__(self) -> str:
+        where = f"{self.path}:{self.line}" if self.line else self.path
+        return f"{where}: {self.reason}: {self.detail}"
+
+
+@dataclass
+class Imported:
+    """An imported dataset (the YAML shape) with the rows that were left out.
+
+    ``data`` holds ``sources``, ``nodes`` and ``edges`` as plain lists of
+    dicts, ready for ``graph.from_dict``, ``to_yaml`` or ``write``.
+    """
+
+    data: dict[str, list[dict[str, Any]]]
+    skipped: list[Skipped] = field(default_factory=list)
+    description: str = ""
+    info: list[str] = field(default_factory=list)
+    skipped_label: str = "unusable rows"
+
+    def nodes(self, kind: str | None = None) -> list[dict[str, Any]]:
+        """The node records, optionally only those of one kind."""
+        return [n for n in self.data["nodes"] if kind is None or n["kind"] == kind]
+
+    def share(self, supplier: str, consumer: str) -> float | None:
+        """The share of the edge ``supplier -> consumer``, or None if there is none.
+
+        Examples
+        --------
+        >>> Imported({"edges": [{"from": "chn", "to": "gallium", "share": 0.9}]}).share(
+        ...     "chn", "gallium")
+        0.9
+        """
+        for edge in self.data.get("edges", []):
+            if edge["from"] == supplier and edge["to"] == consumer:
+                return edge["share"]
+        return None
+
+    def summary(self, *, examples: int = 3) -> str:
+        """What was imported and what was not: counts by reason and a few examples."""
+        kinds = Counter(n["kind"] for n in self.data.get("nodes", []))
+        made = [_plural(n, f"{kind} node") for kind, n in sorted(kinds.items())]
+        made.append(_plural(len(self.data.get("edges", [])), "supplies edge"))
+        lines = [f"{self.description}: " + ", ".join(made)]
+        lines += [f"  {text}" for text in self.info]
+        by_reason: dict[str, list[Skipped]] = defaultdict(list)
+        for row in self.skipped:
+            by_reason[row.reason].append(row)
+        total = len(self.skipped)
+        lines.append(f"{self.skipped_label}: {total}" + (" (by reason below)" if total else ""))
+        for reason in sorted(by_reason, key=lambda r: (-len(by_reason[r]), r)):
+            rows = by_reason[reason]
+            lines.append(f"  {reason}: {len(rows)} - {REASONS.get(reason, reason)}")
+            lines += [f"    {row}" for row in rows[:examples]]
+            if len(rows) > examples:
+                lines.append(f"    ... and {len(rows) - examples} more")
+        return "\n".join(lines) + "\n"
+
+    def to_yaml(self) -> str:
+        """The dataset as YAML text, one line per record (``graph.export.to_yaml``)."""
+        from graph.export import to_yaml
+
+        return to_yaml(self.data)
+
+    def write(self, out: str | os.PathLike) -> Path:
+        """Write the dataset: YAML to a file, or CSV tables when ``out`` is a folder.
+
+        ``out`` is a folder when it exists as one or ends with a slash; the
+        folder is created if needed. Files are written atomically.
+        """
+        text = str(out)
+        target = Path(out)
+        if target.is_dir() or text.endswith(("/", os.sep)):
+            if not target.parent.is_dir():
+                raise ChokegraphError(
+                    f"cannot write {target}: folder {target.parent} does not exist"
+                )
+            from graph.export import write_tables
+
+            write_tables(self.data, target)
+            return target
+        if target.suffix.lower() not in (".yaml", ".yml"):
+            raise ChokegraphError(
+                f"cannot tell what to write to {text}: give a .yaml file, or a folder "
+                "(an existing one, or a name ending with '/') for CSV tables"
+            )
+        from graph.export import write_yaml
+
+        return write_yaml(self.data, target)
+
+
+def slugify(text: str) -> str:
+    """Lowercase ASCII slug: runs of anything but letters and digits become ``-``.
+
+    Examples
+    --------
+    >>> slugify("Diamond (industrial)")
+    'diamond-industrial'
+    >>> slugify("Mine production, bauxite, dry tons")
+    'mine-production-bauxite-dry-tons'
+    """
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+
+
+def _clean(text: str) -> str:
+    """Spaces normalised, typos fixed: the display form of a commodity or type."""
+    return _TYPO_RE.sub(lambda m: _TYPOS[m.group(1)], normalize_name(text))
+
+
+def mineral_id(commodity: str, production_type: str) -> str:
+    """Return the mineral node id for a USGS commodity and production type.
+
+    The commodities of the bundled dataset keep its ids (``CURATED_MINERAL_IDS``);
+    every other table is ``slug(commodity)-slug(type)``.
+
+    Examples
+    --------
+    >>> mineral_id("Gallium ", "Primary production")
+    'gallium'
+    >>> mineral_id("Gemanium", "Primary and secondary refinery production")
+    'germanium'
+    >>> mineral_id("Bauxite", "Mine production, bauxite, dry tons")
+    'bauxite-mine-production-bauxite-dry-tons'
+    """
+    key = (_clean(commodity).casefold(), _clean(production_type).casefold())
+    key = _SAME_TABLE.get(key, key)
+    if key in CURATED_MINERAL_IDS:
+        return CURATED_MINERAL_IDS[key]
+    return f"{slugify(key[0])}-{slugify(key[1])}"
+
+
+def _number(text: str) -> float | None:
+    """A production figure, or None when the cell holds none (blank, W, a note)."""
+    cleaned = normalize_name(text).replace(",", "").replace(" ", "")
+    return float(cleaned) if _NUMBER.match(cleaned) else None
+
+
+@dataclass
+class _Row:
+    line: int
+    commodity: str  # cleaned, as displayed
+    type: str
+    country: str  # as written (cleaned of spaces)
+    unit: str
+    value: float | None
+    raw: str
+    note: str
+    mineral: str
+
+
+def _open_text(path: Path) -> str:
+    data = path.read_bytes()
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        # Some USGS releases (MCS 2026) are Windows-1252.
+        return data.decode("cp1252")
+
+
+def read_usgs(path: str | os.PathLike, *, year: int = 2024) -> list[_Row]:
+    """Read the rows of a USGS MCS world-data CSV for one year's production.
+
+    Returns one record per data row (world totals and residual rows
+    included) with the cleaned commodity, type, country, unit, the figure
+    (None when withheld or blank), the cell as written and the row's line.
+
+    Raises
+    ------
+    ChokegraphError
+        When the file is missing or lacks the needed columns or year.
+    """
+    source = Path(path)
+    if not source.is_file():
+        raise ChokegraphError(f"no such file: {source}")
+    reader = csv.reader(io.StringIO(_open_text(source), newline=""))
+    try:
+        header = [re.sub(r"\s+", "", normalize_name(h)).upper() for h in next(reader)]
+    except StopIteration:
+        raise ChokegraphError(f"{source}: empty file") from None
+    years = {int(m.group(1)): i for i, h in enumerate(header) if (m := _PROD_COLUMN.match(h))}
+    needed = ["COMMODITY", "COUNTRY", "TYPE"]
+    missing = [c for c in needed if c not in header]
+    if missing or not years:
+        raise ChokegraphError(
+            f"{source}: not a USGS MCS world-data table (missing columns: "
+            f"{', '.join(missing + ([] if years else ['PROD_<year>']))})"
+        )
+    if year not in years:
+        raise ChokegraphError(
+            f"{source}: no production column for {year} "
+            f"(years in the file: {', '.join(map(str, sorted(years)))})"
+        )
+    col = {name: i for i, name in enumerate(header)}
+
+    def cell(record: list[str], name: str) -> str:
+        i = col.get(name)
+        return record[i] if i is not None and i < len(record) else ""
+
+    rows: list[_Row] = []
+    next_line = 2
+    for record in reader:
+        line, next_line = next_line, reader.line_num + 1
+        if not any(c.strip() for c in record):
+            continue
+        raw = record[years[year]] if years[year] < len(record) else ""
+        commodity, kind = cell(record, "COMMODITY"), cell(record, "TYPE")
+        rows.append(
+            _Row(
+                line=line,
+                commodity=_clean(commodity),
+                type=_clean(kind),
+                country=_FOOTNOTE.sub("", normalize_name(cell(record, "COUNTRY"))),
+                unit=normalize_name(cell(record, "UNIT_MEAS")),
+                value=_number(raw),
+                raw=normalize_name(raw),
+                note=normalize_name(cell(record, "PROD_NOTES")),
+                mineral=mineral_id(commodity, kind),
+            )
+        )
+    return rows
+
+
+def _select(rows: list[_Row], commodities: Iterable[str] | None) -> list[_Row]:
+    if not commodities:
+        return rows
+    wanted = {normalize_name(c).casefold() for c in commodities}
+    known = {r.mineral for r in rows} | {r.commodity.casefold() for r in rows}
+    unknown = sorted(wanted - known)
+    if unknown:
+        import difflib
+
+        hints = []
+        for name in unknown:
+            close = difflib.get_close_matches(name, sorted(known), n=3)
+            hint = f" (did you mean {' or '.join(repr(c) for c in close)}?)" if close else ""
+            hints.append(f"{name!r}{hint}")
+        raise UnknownNameError(f"unknown USGS commodity {', '.join(hints)}")
+    return [r for r in rows if r.mineral in wanted or r.commodity.casefold() in wanted]
+
+
+def _label(row: _Row) -> str:
+    return f"{row.commodity} / {row.country}"
+
+
+def _is_plain_total(row: _Row) -> bool:
+    return row.country.casefold() in ("world total", "world total (rounded)", "world")
+
+
+def import_usgs(
+    path: str | os.PathLike,
+    *,
+    year: int = 2024,
+    commodities: Iterable[str] | None = None,
+) -> Imported:
+    """Import a USGS MCS world-data CSV as a dataset of country -> mineral shares.
+
+    Parameters
+    ----------
+    path : path
+        ``MCS2025_World_Data.csv`` (or a file in the same layout).
+    year : int
+        Which production column to use (MCS 2025: 2023, or 2024 = the
+        USGS estimate; default 2024).
+    commodities : iterable of str, optional
+        Only these tables: mineral ids (``gallium``, ``bauxite-mine-production-...``)
+        or USGS commodity names (``Rare earths``: every type of it). Default: all.
+
+    Returns
+    -------
+    Imported
+        ``.data`` is the dataset: the ``usgs-mcs-2025`` source, country
+        nodes (lowercase ISO3 ids), one mineral node per commodity and type
+        that has at least one usable row, and ``country -> mineral`` edges.
+        ``.skipped`` lists every row that gave no edge, with the reason.
+
+    Notes
+    -----
+    share = country production / max(world total, sum of all rows of the
+    table, named countries and "Other countries"), so that the shares of one
+    mineral never add up to more than 1 when USGS's rounded world total is a
+    little below the sum of its parts. A country listed twice in one table
+    (USGS helium: two United States rows) gets one edge with the sum.
+
+    Examples
+    --------
+    >>> import pathlib, tempfile
+    >>> csv_text = (
+    ...     "COMMODITY,COUNTRY,TYPE,UNIT_MEAS,PROD_2023,PROD_EST_ 2024\\n"
+    ...     "Gallium,China,Primary production,kilograms,621000,750000\\n"
+    ...     "Gallium,World total (rounded),Primary production,kilograms,633000,760000\\n")
+    >>> file = pathlib.Path(tempfile.mkdtemp()) / "world.csv"
+    >>> _ = file.write_text(csv_text)
+    >>> round(import_usgs(file).share("chn", "gallium"), 4)
+    0.9868
+    """
+    source_path = Path(path)
+    shown = source_path.name
+    rows = _select(read_usgs(source_path, year=year), commodities)
+    tables: dict[str, list[_Row]] = defaultdict(list)
+    for row in rows:
+        tables[row.mineral].append(row)
+
+    skipped: list[Skipped] = []
+
+    def skip(row: _Row, reason: str, detail: str) -> None:
+        skipped.append(Skipped(shown, row.line, reason, f"{_label(row)}: {detail}"))
+
+    countries: set[str] = set()
+    minerals: list[dict[str, Any]] = []
+    edges: list[dict[str, Any]] = []
+    for mineral in sorted(tables):
+        table = tables[mineral]
+        totals = [r for r in table if _WORLD.match(r.country)]
+        # Prefer a plain "World total (rounded)" over a qualified one such as
+        # "World total (ilmenite and rutile, rounded)" filed in the same table.
+        totals.sort(key=lambda r: (not _is_plain_total(r), r.line))
+        for extra in totals[1:]:
+            skip(extra, "extra-world-total", f"{totals[0].country!r} (line {totals[0].line}) used")
+        total_row = totals[0] if totals else None
+        world = total_row.value if total_row else None
+        if total_row is not None and world is None:
+            skip(total_row, "no-value", f"world total for {year} is {_shown(total_row.raw)}")
+
+        parts = [r for r in table if not _WORLD.match(r.country)]
+        by_country: dict[str, list[_Row]] = defaultdict(list)
+        listed_sum = 0.0
+        for row in parts:
+            if row.value is None:
+                skip(row, "no-value", f"{year} figure is {_shown(row.raw)}" + _why(row))
+                continue
+            if not world:
+                if total_row is None:
+                    skip(row, "no-world-total", "the table has no world-total row")
+                else:
+                    skip(row, "no-world-total", f"the world total for {year} is not given")
+                continue
+            listed_sum += row.value
+            if _OTHER.match(row.country):
+                continue  # residual: counts towards the world, no country to link
+            iso3 = find_country_id(row.country)
+            if iso3 is None:
+                skip(row, "unknown-country", f"{row.country!r} ({row.value:g} counted in the sum)")
+                continue
+            if row.value == 0:
+                skip(row, "zero", f"{year} figure is 0")
+                continue
+            by_country[iso3].append(row)
+        if not by_country:
+            continue
+
+        denominator = max(world or 0.0, listed_sum)
+        # Name the table after its world-total row: a stray row may carry a
+        # variant of the type (USGS cobalt: the United States row).
+        first = total_row or table[0]
+        note = (
+            f"USGS MCS 2025: {first.commodity}, {first.type}; unit: {first.unit or 'not given'}; "
+        )
+        note += f"world total {year}: {world:,.10g}"
+        if listed_sum > (world or 0.0):
+            note += f" (sum of listed rows {listed_sum:,.10g} used as the denominator)"
+        minerals.append(
+            {
+                "id": mineral,
+                "kind": "mineral",
+                "name": f"{first.commodity}: {first.type[0].lower()}{first.type[1:]}",
+                "source": USGS_SOURCE["id"],
+                "year": year,
+                "confidence": "reported",
+                "note": note,
+            }
+        )
+        for iso3 in sorted(by_country, key=lambda c: (-sum(r.value for r in by_country[c]), c)):
+            parts_of = by_country[iso3]
+            value = sum(r.value for r in parts_of if r.value is not None)
+            countries.add(iso3)
+            edge: dict[str, Any] = {
+                "from": iso3,
+                "to": mineral,
+                "share": value / denominator,
+                "source": USGS_SOURCE["id"],
+                "year": year,
+                "confidence": "reported",
+            }
+            # Keep what USGS says about the figure: a qualifier on the row
+            # ("Brazil (beneficiated)"), the rows summed, the production note.
+            notes = [r.country for r in parts_of if country_qualifier(r.country)]
+            if len(parts_of) > 1:
+                notes.append(
+                    "sum of " + " and ".join(f"{r.country} {r.value:,.10g}" for r in parts_of)
+                )
+            notes += [n for r in parts_of for n in _notes_for(r, year)]
+            if notes:
+                edge["note"] = "USGS: " + "; ".join(dict.fromkeys(notes))
+            edges.append(edge)
+
+    nodes = [{"id": c, "kind": "country", "name": country_name(c)} for c in sorted(countries)]
+    data = {"sources": [dict(USGS_SOURCE)], "nodes": nodes + minerals, "edges": edges}
+    made = {n["id"] for n in minerals}
+    empty = sorted(m for m in tables if m not in made)
+    info = [
+        f"{_plural(len(rows), 'row')} read in {_plural(len(tables), 'table')} "
+        "(one per commodity and production type)"
+    ]
+    if empty:
+        info.append(f"{len(empty)} tables without any usable row: {', '.join(empty)}")
+    return Imported(
+        data=data,
+        skipped=sorted(skipped, key=lambda s: s.line),
+        description=f"{shown} ({year})",
+        info=info,
+    )
+
+
+def _why(row: _Row) -> str:
+    return f" ({row.note})" if row.note else ""
+
+
+def _plural(n: int, noun: str) -> str:
+    return f"{n} {noun}" + ("" if n == 1 else "s")
+
+
+def _shown(raw: str) -> str:
+    return repr(raw) if raw else "blank"
+
+
+_ESTIMATED_YEAR = re.compile(r"^estimated (?:for )?(\d{4})$", re.I)
+
+
+def _notes_for(row: _Row, year: int) -> list[str]:
+    """USGS's production note, unless it is about the other year's figure."""
+    match = _ESTIMATED_YEAR.match(row.note)
+    if not row.note or (match and int(match.group(1)) != year):
+        return []
+    return [row.note]

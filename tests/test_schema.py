@@ -1,0 +1,97 @@
+"""The pydantic models of a dataset file and the JSON Schema made from them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from pydantic import ValidationError
+
+from graph.schema import (
+    SLUG_PATTERN,
+    DatasetFile,
+    Edge,
+    Node,
+    field_names,
+    json_schema,
+    json_schema_text,
+)
+from graph.yamlio import parse
+
+ROOT = Path(__file__).parent.parent
+EXAMPLE = Path(__file__).parent / "fixtures" / "example.yaml"
+
+
+def test_schema_file_in_docs_is_current():
+    # Regenerate with: chokegraph schema -o docs/chokegraph.schema.json
+    assert (ROOT / "docs" / "chokegraph.schema.json").read_text() == json_schema_text()
+
+
+def test_schema_shape():
+    schema = json_schema()
+    assert schema["$schema"] == "https://json-schema.org/draft/2020-12/schema"
+    assert schema["additionalProperties"] is False
+    assert sorted(schema["properties"]) == ["edges", "groups", "nodes", "sources"]
+    node, edge = schema["$defs"]["Node"], schema["$defs"]["Edge"]
+    assert node["required"] == ["id", "kind"] and node["additionalProperties"] is False
+    assert edge["required"] == ["from", "to"]
+    assert node["properties"]["kind"]["enum"] == [
+        "country",
+        "mineral",
+        "refiner",
+        "component",
+        "industry",
+    ]
+    assert node["properties"]["id"]["pattern"] == SLUG_PATTERN
+    assert edge["properties"]["share"]["exclusiveMinimum"] == 0
+    assert edge["properties"]["share"]["maximum"] == 1
+
+
+def test_field_names_use_the_yaml_spelling():
+    assert field_names(Edge)[:2] == ["from", "to"]
+    assert field_names(Node)[:2] == ["id", "kind"]
+
+
+def test_models_are_strict():
+    with pytest.raises(ValidationError):
+        Node.model_validate({"id": "a", "kind": "mineral", "value": "5"})
+    with pytest.raises(ValidationError):
+        Node.model_validate({"id": "a", "kind": "mineral", "value": True})
+    with pytest.raises(ValidationError):
+        Node.model_validate({"id": "a", "kind": "mineral", "colour": "red"})
+    with pytest.raises(ValidationError):
+        Edge.model_validate({"from": "a", "to": "b", "share": float("nan")})
+    assert Edge.model_validate({"from": "a", "to": "b", "share": 1}).share == 1.0
+
+
+def _yaml(path: Path):
+    doc, problem = parse(path.read_text(encoding="utf-8"), str(path))
+    assert problem is None
+    return doc.data
+
+
+def test_example_and_bundled_files_match_the_schema():
+    jsonschema = pytest.importorskip("jsonschema")
+    validator = jsonschema.Draft202012Validator(json_schema())
+    files = [EXAMPLE, *sorted((ROOT / "seeds").glob("*.yaml"))]
+    for path in files:
+        data = _yaml(path)
+        if data is not None:
+            errors = [e.message for e in validator.iter_errors(data)]
+            assert errors == [], path
+        DatasetFile.model_validate(data or {})
+
+
+def test_schema_rejects_what_the_loader_rejects():
+    jsonschema = pytest.importorskip("jsonschema")
+    validator = jsonschema.Draft202012Validator(json_schema())
+    bad = [
+        {"nodes": [{"id": "a", "kind": "mineral", "nmae": "A"}]},
+        {"edges": [{"from": "a", "to": "b", "share": "0.5"}]},
+        {"edges": [{"from": "a", "to": "b", "share": 1.5}]},
+        {"nodes": [{"id": "Bad Id", "kind": "mineral"}]},
+        {"nodes": [{"id": "a", "kind": "mine"}]},
+        {"node": []},
+    ]
+    for data in bad:
+        assert list(validator.iter_errors(data)), data

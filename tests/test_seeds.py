@@ -1,0 +1,575 @@
+"""The bundled dataset (``seeds/``): it loads, every figure cites a source, and
+the figures are those the sources publish.
+
+The expected values below are copied from the sources (the articles' figures
+as listed in the project's fact sheet, and the USGS MCS 2025 world table),
+never from the YAML, so that a slip in the data fails here.
+"""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import pytest
+import yaml
+
+import analysis
+import graph
+from analysis.scenario import SCENARIO_KEYS
+from graph.lookup import expand_commodities, resolve_commodity, resolve_node
+
+SEEDS = graph.bundled_path()
+DATASET_SCHEMA_LINE = "# yaml-language-server: $schema=../docs/chokegraph.schema.json"
+SCENARIO_SCHEMA_LINE = "# yaml-language-server: $schema=../../docs/scenario.schema.json"
+
+ARTICLES = ("economic-daily-2025", "qin-shuo-2024", "lu-yi-2026", "shu-biquan-2025", "xiao-li-2026")
+
+SCENARIOS = (
+    "2010-rare-earths-japan",
+    "2023-gallium-germanium",
+    "2025-graphite",
+    "2026-dual-use-japan",
+)
+
+
+@pytest.fixture(scope="module")
+def G():
+    return graph.load()
+
+
+def supplies(G, u: str, v: str, commodity: str) -> dict:
+    assert G.has_edge(u, v, key=commodity), f"no {commodity} edge {u} -> {v}"
+    return G.edges[u, v, commodity]
+
+
+# --- loading and provenance -------------------------------------------------------
+
+
+def test_bundled_dataset_loads(G):
+    kinds = {kind: 0 for kind in ("country", "mineral", "refiner", "component", "industry")}
+    for _, kind in G.nodes(data="kind"):
+        kinds[kind] += 1
+    assert all(count > 0 for count in kinds.values()), kinds
+    assert G.graph["hash"] and G.graph["sources"]
+
+
+def test_every_dataset_file_names_the_schema():
+    files = sorted(SEEDS.glob("*.yaml"))
+    assert len(files) >= 9
+    for path in files:
+        assert path.read_text(encoding="utf-8").splitlines()[0] == DATASET_SCHEMA_LINE, path
+    for path in sorted((SEEDS / "scenarios").glob("*.yaml")):
+        assert path.read_text(encoding="utf-8").splitlines()[0] == SCENARIO_SCHEMA_LINE, path
+
+
+def test_the_source_articles_are_listed_with_title_author_and_date(G):
+    for sid in ARTICLES:
+        entry = G.graph["sources"][sid]
+        assert entry["title"] and entry["author"] and entry["published"], sid
+    usgs = G.graph["sources"]["usgs-mcs-2025"]
+    assert "10.5066/P13XCP3R" in usgs["url"]
+
+
+def test_every_edge_cites_a_known_source_and_says_how_sure_it_is(G):
+    sources = G.graph["sources"]
+    for u, v, key, data in G.edges(keys=True, data=True):
+        where = f"{u} -> {v} ({key}) at {data['where']}"
+        assert data["source"] in sources, where
+        assert data["confidence"] in ("reported", "estimate", "recalled"), where
+        if data["confidence"] == "estimate":
+            assert data["note"], f"an estimate needs a note saying how it was made: {where}"
+
+
+def test_every_node_source_is_known_and_estimates_are_explained(G):
+    sources = G.graph["sources"]
+    for n, data in G.nodes(data=True):
+        if data["source"] is not None:
+            assert data["source"] in sources, n
+        if data["confidence"] == "estimate":
+            assert data["note"], n
+
+
+def test_no_industry_value_without_a_citation(G):
+    # No source gives an industry's output value; none may be invented.
+    for n, data in G.nodes(data=True):
+        assert data["value"] is None, n
+
+
+# --- names ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "gallium",
+        "germanium",
+        "graphite",
+        "rare-earths",
+        "heavy-rare-earths",
+        "industrial-diamond",
+        "lithium",
+        "cobalt",
+        "nickel",
+    ],
+)
+def test_named_commodities_resolve(G, name):
+    resolved = resolve_commodity(G, name)
+    assert resolved in G.graph["commodities"] or resolved in G.graph["groups"]
+
+
+def test_groups(G):
+    groups = G.graph["groups"]
+    assert groups["rare-earths"] == ["heavy-rare-earths", "light-rare-earths", "rare-earth-ore"]
+    assert groups["graphite"] == ["natural-graphite", "spherical-graphite"]
+    assert not set(groups) & set(G.graph["commodities"])
+    assert expand_commodities(G, ["graphite"]) == {"natural-graphite", "spherical-graphite"}
+
+
+WORLD_MINERALS = (
+    "gallium",
+    "germanium",
+    "natural-graphite",
+    "rare-earth-ore",
+    "industrial-diamond",
+    "lithium",
+    "cobalt",
+    "nickel",
+    "manganese",
+    "tungsten",
+    "vanadium",
+    "palladium",
+    "silicon",
+)
+
+
+@pytest.mark.parametrize("mineral", WORLD_MINERALS)
+def test_world_supply_nodes(G, mineral):
+    node = G.nodes[mineral]
+    assert node["kind"] == "mineral" and node["country"] is None
+    assert node["commodity"] == mineral
+
+
+def test_countries_are_iso3_with_english_names(G):
+    names = {"chn": "China", "jpn": "Japan", "usa": "United States", "kor": "South Korea"}
+    for cid, name in names.items():
+        assert G.nodes[cid]["kind"] == "country" and G.nodes[cid]["name"] == name
+    for n, kind in G.nodes(data="kind"):
+        if kind == "country":
+            assert len(n) == 3 and n.isalpha() and n.islower(), n
+    assert resolve_node(G, "China", kind="country") == "chn"
+
+
+# --- the articles' figures --------------------------------------------------------
+
+# (supplier, consumer, commodity, share, range, source), from the fact sheet.
+ARTICLE_SHARES = [
+    # China produces about 68% of the world's germanium.
+    ("chn", "germanium", "germanium", 0.68, None, "shu-biquan-2025"),
+    # Japan's gallium: 42% from China (2025); 40% in shu-biquan-2025.
+    ("chn-gallium-refining", "jp-compound-semis", "gallium", 0.42, (0.40, 0.42), "lu-yi-2026"),
+    # High-purity, military-grade gallium: 67% from China.
+    ("chn-gallium-refining", "jp-defence", "gallium", 0.67, None, "lu-yi-2026"),
+    # Japan's rare earths: over 70% from China (2026); 58% in 2024 (shu-biquan-2025).
+    (
+        "chn-lree-refining",
+        "jp-ndfeb-magnets",
+        "light-rare-earths",
+        0.70,
+        (0.58, 0.70),
+        "xiao-li-2026",
+    ),
+    # Heavy rare earths close to 100% from China, less the 30% Lynas covers.
+    (
+        "chn-hree-refining",
+        "jp-ndfeb-magnets",
+        "heavy-rare-earths",
+        0.70,
+        (0.70, 1.0),
+        "xiao-li-2026",
+    ),
+    ("lynas", "jp-ndfeb-magnets", "heavy-rare-earths", 0.30, None, "lu-yi-2026"),
+    # China's refining shares, 2022: rare earths 90%, graphite 100%, lithium 65%, cobalt 74%.
+    ("chn-lree-refining", "light-rare-earths", "light-rare-earths", 0.90, None, "shu-biquan-2025"),
+    ("chn-hree-refining", "heavy-rare-earths", "heavy-rare-earths", 0.90, None, "shu-biquan-2025"),
+    (
+        "chn-graphite-processing",
+        "spherical-graphite",
+        "spherical-graphite",
+        1.0,
+        None,
+        "shu-biquan-2025",
+    ),
+    (
+        "chn-lithium-refining",
+        "lithium-chemicals",
+        "lithium-chemicals",
+        0.65,
+        None,
+        "shu-biquan-2025",
+    ),
+    ("chn-cobalt-refining", "refined-cobalt", "refined-cobalt", 0.74, None, "shu-biquan-2025"),
+    # Over 95% of Japan's industrial diamond comes from China.
+    ("chn-synthetic-diamond", "jp-diamond-tools", "industrial-diamond", 0.95, None, "lu-yi-2026"),
+    # Japan: 35% of Apple's high-end sensors and camera modules.
+    ("jp-camera-modules", "us-apple-devices", "camera-modules", 0.35, None, "lu-yi-2026"),
+    # Tesla buys 20% of its high-performance magnets in Japan.
+    ("jp-ndfeb-magnets", "us-tesla-drive-motors", "ndfeb-magnets", 0.20, None, "lu-yi-2026"),
+    # Japan supplies 70% of the world's semiconductor materials; 48% in shu-biquan-2025.
+    (
+        "jp-semiconductor-materials",
+        "kr-samsung-chips",
+        "semiconductor-materials",
+        0.70,
+        (0.48, 0.70),
+        "lu-yi-2026",
+    ),
+    (
+        "jp-semiconductor-materials",
+        "us-intel-chips",
+        "semiconductor-materials",
+        0.70,
+        (0.48, 0.70),
+        "lu-yi-2026",
+    ),
+    (
+        "jp-semiconductor-materials",
+        "jp-semiconductors",
+        "semiconductor-materials",
+        0.70,
+        (0.48, 0.70),
+        "lu-yi-2026",
+    ),
+]
+
+# Figures read in public sources (secondary reports of trade data).
+PUBLIC_SHARES = [
+    # Japan's germanium metal and products from China: 70-85% (2020, METI via Sputnik Japan).
+    (
+        "chn-germanium-refining",
+        "jp-germanium-products",
+        "germanium",
+        0.70,
+        (0.70, 0.85),
+        "sputnik-japan-2023",
+    ),
+    # About 90% of Japan's graphite imports from China (2023, Yomiuri).
+    (
+        "chn-graphite-processing",
+        "jp-battery-anode",
+        "spherical-graphite",
+        0.90,
+        (0.90, 1.0),
+        "yomiuri-graphite-2024",
+    ),
+    # Lithium oxide and hydroxide, 2024: 32,354 of 37,640 t from China = 0.8596.
+    (
+        "chn-lithium-refining",
+        "jp-batteries",
+        "lithium-chemicals",
+        0.86,
+        None,
+        "metalnomist-lithium-2025",
+    ),
+    # China's 2024 anode shipments were 84.4% synthetic: 1 - 0.844 = 0.156 natural.
+    (
+        "jp-battery-anode",
+        "jp-batteries",
+        "battery-anode-material",
+        0.156,
+        None,
+        "metalnomist-anode-2025",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("u", "v", "commodity", "share", "rng", "source"), ARTICLE_SHARES + PUBLIC_SHARES
+)
+def test_published_shares(G, u, v, commodity, share, rng, source):
+    edge = supplies(G, u, v, commodity)
+    assert edge["share"] == pytest.approx(share, abs=1e-9)
+    assert edge["source"] == source
+    if rng is None:
+        assert edge["range"] is None
+    else:
+        assert edge["range"] == pytest.approx(rng, abs=1e-9)
+
+
+def test_japans_rare_earth_stockpile_is_42_days(G):
+    # Japan's national rare-earth stockpile lasts 42 days (lu-yi-2026).
+    inputs = G.nodes["jp-ndfeb-magnets"]["inputs"]
+    assert inputs["light-rare-earths"]["stockpile_days"] == 42
+    assert inputs["heavy-rare-earths"]["stockpile_days"] == 42
+
+
+def test_ev_share_of_japanese_car_output(G):
+    # EVs: 1.7% of Japan's new-car sales in 2022, under 2% in late 2023.
+    assert G.nodes["jp-automotive"]["inputs"]["lithium-ion-batteries"]["dependence"] == 0.02
+
+
+def test_named_alternatives_exist_where_the_articles_put_them(G):
+    assert G.nodes["umicore-gallium"]["country"] == "bel"
+    assert G.nodes["lynas"]["country"] == "aus"
+    assert G.nodes["fr-jp-ree-recycling"]["country"] == "fra"
+    assert G.nodes["minamitorishima-mud"]["country"] == "jpn"
+    # No output yet: neither supplies anything.
+    assert G.out_degree("minamitorishima-mud") == 0
+    assert G.out_degree("fr-jp-ree-recycling") == 0
+    # The Central Asian deposits need Chinese processing: China controls them.
+    for deposit, country in (("kaz-ree-deposits", "kaz"), ("uzb-ree-deposits", "uzb")):
+        assert G.nodes[deposit]["country"] == country
+        assert G.has_edge("chn", deposit, key="controls")
+
+
+# --- the USGS shares --------------------------------------------------------------
+
+# Country shares of world output, 2024 estimates, in percent with one decimal, as
+# computed in the public-facts sheet (value / USGS "World total (rounded)"); the
+# producers the dataset leaves out (see the next test) are left out here too.
+USGS_PERCENT = {
+    "gallium": {"chn": 98.7, "rus": 0.8},
+    "rare-earth-ore": {
+        "chn": 69.2, "usa": 11.5, "mmr": 7.9, "aus": 3.3, "nga": 3.3, "tha": 3.3, "ind": 0.7,
+    },
+    "natural-graphite": {
+        "chn": 79.4, "mdg": 5.6, "moz": 4.7, "bra": 4.2, "ind": 1.7, "tza": 1.6, "can": 1.2,
+        "rus": 1.2,
+    },
+    "lithium": {
+        "aus": 36.7, "chl": 20.4, "chn": 17.1, "zwe": 9.2, "arg": 7.5, "bra": 4.2, "can": 1.8,
+        "nam": 1.1,
+    },
+    "cobalt": {
+        "cod": 75.9, "idn": 9.7, "rus": 3.0, "can": 1.6, "phl": 1.3, "aus": 1.2, "cub": 1.2,
+        "png": 1.0,
+    },
+    "nickel": {
+        "idn": 59.5, "phl": 8.9, "rus": 5.7, "can": 5.1, "chn": 3.2, "aus": 3.0, "ncl": 3.0,
+        "bra": 2.1,
+    },
+    "manganese": {
+        "zaf": 37.0, "gab": 23.0, "aus": 14.0, "gha": 4.1, "ind": 4.0, "chn": 3.9, "bra": 3.0,
+        "mys": 2.0,
+    },
+    "industrial-diamond": {
+        "rus": 39.0, "bwa": 19.5, "cod": 17.1, "zaf": 9.8, "zwe": 9.8, "ago": 2.4,
+    },
+    "tungsten": {
+        "chn": 82.7, "vnm": 4.2, "rus": 2.5, "prk": 2.1, "bol": 2.0, "rwa": 1.5, "aus": 1.2,
+        "aut": 1.0,
+    },
+    "vanadium": {"chn": 70.0, "rus": 20.0, "zaf": 8.0},
+    "palladium": {"rus": 39.5, "zaf": 37.9, "can": 7.9, "zwe": 7.9, "usa": 4.2},
+    "silicon": {"chn": 84.8, "bra": 4.1, "nor": 2.6, "fra": 2.0, "deu": 1.3, "rus": 1.1},
+}  # fmt: skip
+
+
+def country_shares(G, mineral: str) -> dict[str, dict]:
+    return {
+        u: data
+        for u, _, data in G.in_edges(mineral, data=True)
+        if data["kind"] == "supplies" and G.nodes[u]["kind"] == "country"
+    }
+
+
+@pytest.mark.parametrize("mineral", sorted(USGS_PERCENT))
+def test_usgs_shares_match_the_published_table(G, mineral):
+    edges = country_shares(G, mineral)
+    expected = USGS_PERCENT[mineral]
+    # Every producer of the table is modelled, and no other (no invented rest of world).
+    assert set(edges) == set(expected)
+    for country, data in edges.items():
+        assert abs(100 * data["share"] - expected[country]) <= 0.1 + 1e-9, country
+        assert data["source"] == "usgs-mcs-2025" and data["year"] == 2024
+        assert data["confidence"] == "reported"
+    assert sum(d["share"] for d in edges.values()) <= 1 + 1e-9
+
+
+def test_producers_left_out_because_the_shares_would_exceed_one(G):
+    # Gallium: 750 + 6 + 3 (Japan) + 3 (Korea) = 762 t > 760 t.
+    assert set(country_shares(G, "gallium")) == {"chn", "rus"}
+    # Rare earths: the ten listed producers add up to 392,700 t > 390,000 t.
+    assert not {"vnm", "mdg", "rus"} & set(country_shares(G, "rare-earth-ore"))
+    # Vanadium: 70 + 20 + 8 + 5 (Brazil) = 103% of the world total.
+    assert "bra" not in country_shares(G, "vanadium")
+
+
+def test_no_country_controls_a_world_supply_node(G):
+    # No source says a country controls another's mine output.
+    for mineral in WORLD_MINERALS:
+        for u, _, data in G.in_edges(mineral, data=True):
+            if data["kind"] == "controls":
+                pytest.fail(f"controls edge {u} -> {mineral}")
+
+
+# The real USGS file, when the project's shared data folder is beside the repository.
+USGS_FILE = (
+    Path(__file__).resolve().parents[2]
+    / "shared"
+    / "data"
+    / "usgs-mcs-2025"
+    / "MCS2025_World_Data.csv"
+)
+USGS_TABLES = {
+    "gallium": ("Gallium", {"primary production"}),
+    "rare-earth-ore": ("Rare earths", {"mine production, rare-earth-oxide equivalent"}),
+    "natural-graphite": ("Graphite", {"mine production"}),
+    "lithium": ("Lithium", {"mine production, lithium content"}),
+    "cobalt": (
+        "Cobalt",
+        {"mine production, estimated", "mine production, cobalt content, estimated"},
+    ),
+    "nickel": ("Nickel", {"mine production, nickel content"}),
+    "manganese": ("Manganese", {"mine production, manganese content"}),
+    "industrial-diamond": ("Diamond (industrial)", {"mine production, industrial diamond"}),
+    "tungsten": ("Tungsten", {"mine production, tungsten content"}),
+    "vanadium": ("Vanadium", {"mine production, vanadium content"}),
+    "palladium": ("Platinum-Group metals", {"mine production, palladium content"}),
+    "silicon": ("Silicon", {"plant production, silicon metal"}),
+}
+USGS_COUNTRY_IDS = {
+    "China": "chn", "Russia": "rus", "United States": "usa", "Burma": "mmr",
+    "Australia": "aus", "Nigeria": "nga", "Thailand": "tha", "India": "ind",
+    "Madagascar": "mdg", "Mozambique": "moz", "Brazil": "bra", "Tanzania": "tza",
+    "Canada": "can", "Chile": "chl", "Zimbabwe": "zwe", "Argentina": "arg",
+    "Namibia": "nam", "Congo (Kinshasa)": "cod", "Indonesia": "idn", "Philippines": "phl",
+    "Cuba": "cub", "Papua New Guinea": "png", "New Caledonia": "ncl", "South Africa": "zaf",
+    "Gabon": "gab", "Ghana": "gha", "Malaysia": "mys", "Botswana": "bwa", "Angola": "ago",
+    "Vietnam": "vnm", "Korea, North": "prk", "Bolivia": "bol", "Rwanda": "rwa",
+    "Austria": "aut", "Norway": "nor", "France": "fra", "Germany": "deu",
+}  # fmt: skip
+
+
+@pytest.mark.skipif(not USGS_FILE.is_file(), reason=f"USGS MCS 2025 file not found at {USGS_FILE}")
+def test_usgs_shares_match_the_usgs_file(G):
+    values: dict[tuple[str, str], float] = {}
+    totals: dict[str, float] = {}
+    with USGS_FILE.open(encoding="utf-8-sig", newline="") as f:
+        for row in csv.DictReader(f):
+            commodity = row["COMMODITY"].strip()
+            kind = " ".join(row["TYPE"].split()).lower()
+            country = " ".join(row["COUNTRY"].replace("\u00a0", " ").split())
+            figure = row["PROD_EST_ 2024"].replace(",", "").strip()
+            for mineral, (name, types) in USGS_TABLES.items():
+                if commodity != name or kind not in types or not figure:
+                    continue
+                if country == "World total (rounded)":
+                    totals[mineral] = float(figure)
+                elif country in USGS_COUNTRY_IDS:
+                    values[mineral, USGS_COUNTRY_IDS[country]] = float(figure)
+    for mineral in USGS_TABLES:
+        for country, data in country_shares(G, mineral).items():
+            exact = values[mineral, country] / totals[mineral]
+            # Shares are written to four decimals.
+            assert data["share"] == pytest.approx(exact, abs=0.00005 + 1e-12), (mineral, country)
+
+
+# --- scenarios --------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("scenario_id", SCENARIOS)
+def test_scenario_files_parse(G, scenario_id):
+    path = SEEDS / "scenarios" / f"{scenario_id}.yaml"
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    assert set(data) == set(SCENARIO_KEYS)
+    assert data["id"] == scenario_id
+    assert data["name"] and len(data["description"]) > 200
+    assert data["sources"] and all(s in G.graph["sources"] for s in data["sources"])
+    assert data["restrictions"] and data["remove"] == []
+    for restriction in data["restrictions"]:
+        assert resolve_node(G, restriction["by"], kind="country") == "chn"
+        for name in restriction["commodities"]:
+            resolve_commodity(G, name)
+        assert 0 < restriction["severity"] <= 1
+    scenario = analysis.load_scenario(scenario_id)
+    assert scenario.id == scenario_id
+
+
+def test_scenario_severities_come_from_the_sources():
+    def restriction(scenario_id):
+        path = SEEDS / "scenarios" / f"{scenario_id}.yaml"
+        (only,) = yaml.safe_load(path.read_text(encoding="utf-8"))["restrictions"]
+        return only
+
+    # China's germanium exports fell 78.2% y/y in August-December 2023; licences to all.
+    assert restriction("2023-gallium-germanium")["severity"] == 0.782
+    assert restriction("2023-gallium-germanium").get("to") is None
+    # Graphite exports to Japan fell 42% in the first month under licences.
+    assert restriction("2025-graphite")["severity"] == 0.42
+    # The civil-use channel stays open: below a full ban.
+    assert restriction("2026-dual-use-japan")["severity"] < 1
+    assert restriction("2026-dual-use-japan")["to"] == ["jpn"]
+    assert restriction("2010-rare-earths-japan")["to"] == ["jpn"]
+
+
+@pytest.fixture(scope="module")
+def outcomes(G):
+    C = analysis.compile_graph(G)
+    return {
+        sid: analysis.run_scenario(G, analysis.load_scenario(sid), compiled=C).impacts.set_index(
+            "node"
+        )
+        for sid in SCENARIOS
+    }
+
+
+def test_2010_replay_worked_by_hand(outcomes):
+    hit = outcomes["2010-rare-earths-japan"]
+    # China's 70% of the magnet makers' light rare earths is cut in full; dependence 1.
+    assert hit.loc["jp-ndfeb-magnets", "shortfall"] == pytest.approx(0.70)
+    # 42 days of stock at a daily gap of 0.70 last 60 days: day 60 is the first short one.
+    assert hit.loc["jp-ndfeb-magnets", "days_to_impact"] == 60
+    # Tesla buys 20% of its magnets in Japan: 0.20 * 0.70.
+    assert hit.loc["us-tesla-drive-motors", "shortfall"] == pytest.approx(0.14)
+    # Apple: 35% of camera modules from Japan; half the modules need magnets: 0.35 * 0.5 * 0.70.
+    assert hit.loc["us-apple-devices", "shortfall"] == pytest.approx(0.1225)
+
+
+def test_2023_gallium_reaches_japan_through_the_world_market(outcomes):
+    hit = outcomes["2023-gallium-germanium"]
+    # World gallium keeps 1 - 0.9868 * 0.782 = 0.2283; Japan's Chinese 42% keeps 0.218:
+    # 1 - (0.42 * 0.218 + 0.58 * 0.2283224) = 0.776013.
+    assert hit.loc["jp-compound-semis", "shortfall"] == pytest.approx(0.776013, abs=1e-6)
+    # Umicore refines world primary gallium: 0.9868 * 0.782.
+    assert hit.loc["umicore-gallium", "shortfall"] == pytest.approx(0.7716776, abs=1e-9)
+
+
+def test_2025_graphite_is_held_to_natural_graphite_anodes(outcomes):
+    hit = outcomes["2025-graphite"]
+    assert hit.loc["jp-battery-anode", "shortfall"] == pytest.approx(0.42)
+    # Natural graphite is 15.6% of the anode supply: 0.156 * 0.42.
+    assert hit.loc["jp-batteries", "shortfall"] == pytest.approx(0.06552)
+
+
+def test_2026_controls_reach_samsung_and_intel_through_japan(outcomes):
+    hit = outcomes["2026-dual-use-japan"]
+    # Magnets: 0.70 * 0.9 = 0.63, from day 42 / 0.63 = 66.7, so day 66.
+    assert hit.loc["jp-ndfeb-magnets", "shortfall"] == pytest.approx(0.63)
+    assert hit.loc["jp-ndfeb-magnets", "days_to_impact"] == 66
+    # Diamond: 0.95 * 0.9 = 0.855; a third of materials output needs it: 0.2565; Samsung
+    # buys 70% of its materials from Japan: 0.70 * 0.2565.
+    assert hit.loc["kr-samsung-chips", "shortfall"] == pytest.approx(0.17955)
+    assert hit.loc["us-intel-chips", "shortfall"] == pytest.approx(0.17955)
+
+
+@pytest.mark.parametrize("scenario_id", SCENARIOS)
+def test_every_scenario_hits_a_japanese_industry(G, outcomes, scenario_id):
+    hit = outcomes[scenario_id]
+    industries = hit[(hit["kind"] == "industry") & (hit["country"] == "jpn")]
+    assert len(industries) >= 1
+
+
+# --- the curation guide -------------------------------------------------------------
+
+
+def test_the_example_in_the_curation_guide_loads():
+    guide = Path(__file__).resolve().parents[1] / "docs" / "data.md"
+    text = guide.read_text(encoding="utf-8")
+    start = text.index("```yaml\nsources:") + len("```yaml\n")
+    block = text[start : text.index("```", start)]
+    G = graph.from_dict(yaml.safe_load(block), path=str(guide))
+    # 0.42 of Japan's gallium from China, 0.58 from world supply: a full shares sum.
+    shares = [d["share"] for _, _, d in G.in_edges("jp-compound-semis", data=True)]
+    assert sum(shares) == pytest.approx(1.0)
+    assert G.edges["chn", "kaz-ree-deposits", "controls"]["share"] == 1.0
