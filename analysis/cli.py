@@ -560,7 +560,7 @@ def validate_command(path: str | None) -> None:
 
     Example: chokegraph validate seeds/
     """
-    from graph.summary import summary
+    from graph.describe import summary
 
     echo(f"ok: {summary(load_data(path))}")
 

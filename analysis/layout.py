@@ -58,6 +58,7 @@ PASSES = 24  # barycentre passes (a sweep down and one up) per start
 STALE_PASSES = 4  # stop a start after this many passes without a better order
 TRANSPOSE_ROUNDS = 30  # at most this many rounds of neighbour swaps after a sweep
 RESTARTS = 6  # extra starts from shuffled orders (seeded); the fewest crossings win
+BIG_LINKS = 3000  # above this many links, 2 passes with 1 round of swaps each
 RESTART_LIMIT = 600  # no extra starts above this many links (edges, cut at each column)
 PLACEMENT_ROUNDS = 8  # rounds of pulling nodes towards their neighbours
 
@@ -398,14 +399,16 @@ def _cross(above: list[int], below: list[int]) -> int:
     return sum(bisect.bisect_left(below, p) for p in above)
 
 
-def _transpose(items: list[list[Any]], layers: _Layers, *, ties: bool = False) -> None:
+def _transpose(
+    items: list[list[Any]], layers: _Layers, *, ties: bool = False, rounds: int = 1
+) -> None:
     """Swap neighbours in a column while that removes crossings (Gansner et al.'s transpose).
 
     With ``ties``, neighbours whose swap leaves the crossings as they are swap
     too: that moves the search off a plateau, and the caller keeps the best order.
     """
     n = len(items)
-    for _ in range(TRANSPOSE_ROUNDS):
+    for _ in range(rounds):
         improved = False
         for c in range(n):
             column = items[c]
@@ -440,18 +443,22 @@ def _order(layers: _Layers, *, seed: int) -> int:
     found on a tie).
     """
     n = len(layers.items)
+    links = sum(len(v) for v in layers.up.values())
+    # A graph too big to read whole still gets an order, with less polish.
+    big = links > BIG_LINKS
+    passes, rounds = (2, 1) if big else (PASSES, TRANSPOSE_ROUNDS)
 
     def run(start: list[list[Any]]) -> tuple[int, list[list[Any]]]:
         items = [list(col) for col in start]
         best = (_total_crossings(items, layers.up), [list(col) for col in items])
         stale = 0
-        for k in range(PASSES):
+        for k in range(passes):
             if best[0] == 0:
                 break
             _sweep(items, layers.down, range(1, n), -1)
-            _transpose(items, layers, ties=k % 2 == 1)
+            _transpose(items, layers, ties=k % 2 == 1, rounds=rounds)
             _sweep(items, layers.up, range(n - 2, -1, -1), +1)
-            _transpose(items, layers, ties=k % 2 == 1)
+            _transpose(items, layers, ties=k % 2 == 1, rounds=rounds)
             found = _total_crossings(items, layers.up)
             if found < best[0]:
                 best, stale = (found, [list(col) for col in items]), 0
@@ -464,7 +471,6 @@ def _order(layers: _Layers, *, seed: int) -> int:
 
     best = run(layers.items)
     rng = random.Random(seed)
-    links = sum(len(v) for v in layers.up.values())
     restarts = RESTARTS if links <= RESTART_LIMIT else 0
     for _ in range(restarts):
         if best[0] == 0:

@@ -14,8 +14,11 @@ Nodes (keyed by id), every attribute always present (``None`` when absent):
     stockpile_days  node-wide days of stock for every input, or None
     inputs          {commodity: {"dependence": float, "substitutable": float,
                                  "stockpile_days": float | None}}
+                    ({} when the node lists no inputs; dependence defaults
+                    to 1, substitutable to 0)
     source, year, confidence, note   provenance
-    where           "FILE:LINE:COL" of the node's definition
+    where           "FILE:LINE:COL" of the node's definition (for a table,
+                    its row's line and column 1; "<memory>:0:0" from from_dict)
 
 Edges (``u -> v``), keyed by the commodity for supplies edges and by
 ``"controls"`` for controls edges:
@@ -26,10 +29,25 @@ Edges (``u -> v``), keyed by the commodity for supplies edges and by
     source, year, confidence, note, where
 
 Graph attributes ``G.graph``:
-    sources         {source id: {"title": ..., "author": ..., ...}}
+    sources         {source id: {"id", "title", "author", "published", "year",
+                                 "url", "note", "where"}}
     groups          {group name: sorted list of member commodities}
-    commodities     sorted list of every commodity in the dataset
-    path, hash, version, loaded_at   provenance of the data that made the graph
+    commodities     sorted list of every commodity in the dataset (nodes'
+                    output commodities and edges' commodity values)
+    path, hash, version, loaded_at   provenance of the data that made the graph:
+                    the path as given, sha256 (hex) over the sorted relative
+                    file names and bytes, chokegraph's version, ISO 8601 UTC
+
+The functions
+-------------
+load(path=None)                   a YAML file or folder, or a folder of tables
+from_dict(data, *, path=...)      one in-memory dataset mapping
+to_dict(G)                        the dataset mapping of a graph
+write_yaml(data, path)            write a dataset mapping as YAML (atomically)
+write_tables(data, folder, fmt)   write it as CSV or parquet tables
+summary(G)                        "7 nodes (3 country, ...), 4 edges, 2 sources"
+json_schema()                     the JSON Schema of a dataset file
+resolve_node, resolve_commodity, expand_commodities   names people type -> ids
 """
 
 from __future__ import annotations
@@ -38,11 +56,19 @@ __all__ = [
     "bundled_path",
     "expand_commodities",
     "from_dict",
+    "json_schema",
     "load",
     "resolve_commodity",
     "resolve_node",
+    "summary",
+    "to_dict",
+    "write_tables",
+    "write_yaml",
 ]
 
 from graph._paths import bundled_path
+from graph.describe import summary
+from graph.export import to_dict, write_tables, write_yaml
 from graph.load import from_dict, load
 from graph.lookup import expand_commodities, resolve_commodity, resolve_node
+from graph.schema import json_schema
