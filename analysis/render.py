@@ -36,6 +36,7 @@ IMAGE_FORMATS = ("png", "svg", "pdf")
 GRAPH_FORMATS = ("dot", "graphml", "gexf")
 FORMATS = IMAGE_FORMATS + GRAPH_FORMATS
 LEGIBLE_NODES = 90  # above this many nodes, suggest --focus: a page cannot hold more
+MAX_DRAWN_NODES = 1500  # above this, refuse: the picture would be huge and unreadable
 DPI = 150
 
 EDGE_COLOUR = "#8f8f8f"
@@ -306,6 +307,11 @@ def plot_graph(
     """
     plt = _pyplot()
     H = select_subgraph(G, focus=focus, depth=depth, kinds=kinds)
+    if len(H) > MAX_DRAWN_NODES:
+        raise ChokegraphError(
+            f"{len(H)} nodes are too many to draw; draw a part with focus=NODE and depth=K "
+            "(--focus, --depth) or kinds=[...] (--kind), or write .graphml or .gexf for Gephi"
+        )
     focus_id = resolve_node(G, focus) if focus is not None else None
     lay = L.diagram_layout(H, method=method)
     marks = L.scenario_marks(result) if result is not None else None

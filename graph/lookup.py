@@ -41,10 +41,9 @@ def resolve_node(G: nx.MultiDiGraph, name: str, *, kind: str | None = None) -> s
     'chn'
     """
     wanted = name.strip().lower()
+    if wanted in G and (kind is None or G.nodes[wanted].get("kind") == kind):
+        return wanted
     nodes = [(n, d) for n, d in G.nodes(data=True) if kind is None or d.get("kind") == kind]
-    for n, _ in nodes:
-        if n == wanted:
-            return n
     matches = sorted(n for n, d in nodes if str(d.get("name") or n).lower() == wanted)
     if matches:
         return matches[0]
