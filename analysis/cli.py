@@ -622,15 +622,23 @@ def show_command(node: str, data: str | None, fmt: str) -> None:
 @click.option(
     "-o", "--output", default=None, type=click.Path(path_type=str), help="Write it to FILE."
 )
-def schema_command(output: str | None) -> None:
+@click.option("--scenario", is_flag=True, help="The schema of a scenario file instead.")
+def schema_command(output: str | None, scenario: bool) -> None:
     """Print the JSON Schema of a dataset file (for editors and other tools).
 
     Example: chokegraph schema -o docs/chokegraph.schema.json
     """
+    import json
+
     from graph._atomic import write_atomic
     from graph.schema import json_schema_text
 
-    text = json_schema_text()
+    if scenario:
+        from analysis.scenario import scenario_json_schema
+
+        text = json.dumps(scenario_json_schema(), indent=2) + "\n"
+    else:
+        text = json_schema_text()
     if output is None:
         echo(text)
     else:

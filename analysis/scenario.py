@@ -168,6 +168,55 @@ SCENARIO_KEYS = ("id", "name", "description", "sources", "restrictions", "remove
 RESTRICTION_KEYS = ("by", "commodities", "to", "severity", "start_day")
 
 
+def scenario_json_schema() -> dict[str, Any]:
+    """The JSON Schema of a scenario file (``seeds/scenarios/*.yaml``), for editors.
+
+    Examples
+    --------
+    >>> sorted(scenario_json_schema()["properties"]) == sorted(SCENARIO_KEYS)
+    True
+    """
+    names = {"type": "array", "items": {"type": "string"}}
+    restriction = {
+        "type": "object",
+        "additionalProperties": False,
+        "required": ["by", "commodities"],
+        "properties": {
+            "by": {"type": "string", "description": "The restricting country (id or name)."},
+            "commodities": {
+                "description": "Commodities, group names, or 'all'.",
+                "anyOf": [{"type": "string"}, names],
+            },
+            "to": {
+                "description": "Only consumers in these countries are cut (default: everyone).",
+                "anyOf": [{"type": "null"}, {"type": "string"}, names],
+            },
+            "severity": {
+                "type": "number",
+                "exclusiveMinimum": 0,
+                "maximum": 1,
+                "default": 1.0,
+                "description": "Fraction of the flow held back.",
+            },
+            "start_day": {"type": "integer", "minimum": 0, "default": 0},
+        },
+    }
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "title": "chokegraph scenario",
+        "type": "object",
+        "additionalProperties": False,
+        "properties": {
+            "id": {"type": "string"},
+            "name": {"type": "string"},
+            "description": {"type": "string"},
+            "sources": {**names, "description": "Source ids of the dataset."},
+            "restrictions": {"type": "array", "items": restriction},
+            "remove": {**names, "description": "Node ids removed for the whole run."},
+        },
+    }
+
+
 def bundled_scenarios() -> dict[str, Path]:
     """The scenarios shipped with the bundled dataset, by id.
 
