@@ -269,25 +269,36 @@ def load_scenario(name_or_path: str | Path) -> Scenario:
         doc, problem = parse(text, str(path))
     if problem is not None:
         raise DataError([problem])
-    return scenario_from_mapping(doc.data, path=str(path), positions=doc.values)
+    return scenario_from_mapping(
+        doc.data, path=str(path), positions=doc.values, key_positions=doc.keys
+    )
 
 
 def scenario_from_mapping(
-    data: Any, *, path: str = "<scenario>", positions: Mapping[tuple, tuple[int, int]] | None = None
+    data: Any,
+    *,
+    path: str = "<scenario>",
+    positions: Mapping[tuple, tuple[int, int]] | None = None,
+    key_positions: Mapping[tuple, tuple[int, int]] | None = None,
 ) -> Scenario:
     """Build a ``Scenario`` from the mapping of a scenario file, collecting every problem.
 
     ``positions`` maps key paths such as ``("restrictions", 0, "severity")`` to
-    ``(line, col)``, so that each problem names where it was written.
+    the ``(line, col)`` of their value, ``key_positions`` to that of the key
+    itself, so that each problem names where it was written.
     """
     problems: list[Problem] = []
     positions = positions or {}
+    key_positions = key_positions or {}
 
-    def problem(keys: tuple, message: str) -> None:
-        # The value itself, or the nearest enclosing one that has a position.
-        while keys and keys not in positions:
-            keys = keys[:-1]
-        line, col = positions.get(keys, (1, 1))
+    def problem(keys: tuple, message: str, *, at_key: bool = False) -> None:
+        if at_key and keys in key_positions:
+            line, col = key_positions[keys]
+        else:
+            # The value itself, or the nearest enclosing one that has a position.
+            while keys and keys not in positions:
+                keys = keys[:-1]
+            line, col = positions.get(keys, (1, 1))
         problems.append(Problem(path, line, col, message))
 
     if not isinstance(data, Mapping):
@@ -295,9 +306,8 @@ def scenario_from_mapping(
         raise DataError(problems)
     for key in data:
         if key not in SCENARIO_KEYS:
-            problem(
-                (key,), f"unknown key {key!r} in a scenario; allowed: {', '.join(SCENARIO_KEYS)}"
-            )
+            allowed = ", ".join(SCENARIO_KEYS)
+            problem((key,), f"unknown key {key!r} in a scenario; allowed: {allowed}", at_key=True)
     restrictions = []
     raw = data.get("restrictions") or []
     if not isinstance(raw, list):
@@ -310,7 +320,8 @@ def scenario_from_mapping(
         for key in item:
             if key not in RESTRICTION_KEYS:
                 allowed = ", ".join(RESTRICTION_KEYS)
-                problem(("restrictions", i, key), f"unknown key {key!r}; allowed: {allowed}")
+                message = f"unknown key {key!r}; allowed: {allowed}"
+                problem(("restrictions", i, key), message, at_key=True)
         if "by" not in item or "commodities" not in item:
             problem(("restrictions", i), "a restriction needs 'by' and 'commodities'")
             continue
