@@ -44,14 +44,15 @@ KIND_TITLES = {
 }
 OTHER_KIND = "other"  # the column of nodes whose kind is not in the order
 
-LABEL_WIDTH = 22  # characters per label line before wrapping
+LABEL_WIDTH = 24  # characters per label line before wrapping
 LABEL_LINES = 4  # at most this many lines; longer names end in an ellipsis
 NODE_PAD = 0.5  # a box is its lines of text plus this much (in lines)
 GAP = 0.5  # the least free space between two items of a column (in lines)
 EDGE_HEIGHT = 0.2  # the room a placeholder (an edge passing a column) takes (in lines)
+BOX_PAD = 0.3  # padding around a label inside its box, in font sizes
 CHAR_EM = 0.6  # average width of a label character, in font sizes (DejaVu Sans)
 LINE_EM = 1.2  # one line of text, in font sizes (matplotlib's default line spacing)
-COLUMN_GAP_EM = 7.0  # room for the edges between two columns of boxes, in font sizes
+COLUMN_GAP_EM = 8.0  # room for the edges between two columns of boxes, in font sizes
 FLAT_BULGE = 0.75  # how far right an edge between nodes of one column swings (columns)
 
 PASSES = 24  # barycentre passes (a sweep down and one up) per start
@@ -161,20 +162,32 @@ def node_label(G: nx.MultiDiGraph, node: str, *, width: int = LABEL_WIDTH) -> st
         country = f" ({_country_name(G, code)})"
         if name.endswith(country) and len(name) > len(country):
             name = name[: -len(country)]
-    lines = textwrap.wrap(name, width=width, break_on_hyphens=True) or [node]
-    if code and code != name:
-        tag = f"({code})"
-        if len(lines[-1]) + 1 + len(tag) <= width:
-            lines[-1] = f"{lines[-1]} {tag}"
-        else:
-            lines.append(tag)
+    tag = f"({code})" if code and code != name else None
+    text = f"{name} {tag}" if tag else name
+    lines = _wrap_evenly(text, width)
     if len(lines) > LABEL_LINES:
-        # Keep the country tag on the last line; shorten the name before it.
-        tail = lines[-1] if code and lines[-1].endswith(f"({code})") else None
-        keep = lines[: LABEL_LINES - (1 if tail else 0)]
-        keep[-1] = keep[-1][: max(1, width - 1)].rstrip() + "…"
-        lines = [*keep, tail] if tail else keep
+        # Too long: cut the name short and keep the country tag on a line of its own.
+        lines = _wrap_evenly(name, width)[: LABEL_LINES - (1 if tag else 0)]
+        lines[-1] = lines[-1][: max(1, width - 1)].rstrip() + "…"
+        if tag:
+            lines.append(tag)
     return "\n".join(lines)
+
+
+def _wrap_evenly(text: str, width: int) -> list[str]:
+    """Wrap ``text`` in as few lines as at ``width``, but of lengths as even as can be.
+
+    "Chinese gallium refining (chn)" at 24 becomes "Chinese gallium" and
+    "refining (chn)", not "Chinese gallium refining" and "(chn)".
+    """
+    lines = textwrap.wrap(text, width=width) or [text]
+    best = lines
+    for narrower in range(width - 1, 0, -1):
+        trial = textwrap.wrap(text, width=narrower, break_long_words=False)
+        if len(trial) > len(lines) or max(map(len, trial)) > narrower:
+            break
+        best = trial
+    return best
 
 
 def _country_name(G: nx.MultiDiGraph, code: str) -> str:
@@ -263,7 +276,7 @@ def nodes_of_kinds(G: nx.MultiDiGraph, kinds: Iterable[str]) -> nx.MultiDiGraph:
 
 
 def kind_columns(
-    G: nx.MultiDiGraph, kinds_order: tuple[str, ...]
+    G: nx.MultiDiGraph, kinds_order: tuple[str, ...] = KINDS
 ) -> tuple[dict[str, int], list[str]]:
     """Column of every node, and the kind of every column.
 
@@ -312,7 +325,7 @@ class _Layers:
 
 
 def _sort_key(item: Any) -> tuple[str, str]:
-    # Nodes by id; a placeholder by the pair it belongs to, after nodes.
+    # Nodes by id; a placeholder by the ids of its edge's ends (left end first).
     if isinstance(item, tuple):
         return (item[1], "\x7f" + item[2])
     return (item, "")
@@ -544,12 +557,30 @@ def _placement(layers: _Layers, heights: Mapping[Any, float]) -> dict[Any, float
 # ---------------------------------------------------------------- routes
 
 
-def _bezier(points: list[tuple[float, float]]) -> list[tuple[float, float]]:
-    """Control points of a smooth curve through ``points``, level at each point."""
+def _route(points: list[tuple[float, float]], halves: list[float]) -> list[tuple[float, float]]:
+    """Bezier control points of an edge through ``points`` (one per column it meets).
+
+    Across each column the edge runs level for ``halves[i]`` on either side of
+    its point (so it passes a box's full width without cutting its corners);
+    between columns it bends in an S, level where it leaves and arrives.
+    """
+    step = 1.0 if points[-1][0] >= points[0][0] else -1.0
+    stops: list[tuple[float, float]] = []
+    for i, ((x, y), half) in enumerate(zip(points, halves, strict=True)):
+        if i > 0:
+            stops.append((x - step * half, y))
+        if i < len(points) - 1:
+            stops.append((x + step * half, y))
     out = [points[0]]
-    for (x0, y0), (x1, y1) in itertools.pairwise(points):
-        mid = (x0 + x1) / 2
-        out.extend([(mid, y0), (mid, y1), (x1, y1)])
+    prev = points[0]
+    for k, (x1, y1) in enumerate([*stops, points[-1]]):
+        x0, y0 = prev
+        if k % 2 == 0:  # level, inside a column: a straight piece
+            out.extend([(x0 + (x1 - x0) / 3, y0), (x0 + 2 * (x1 - x0) / 3, y1), (x1, y1)])
+        else:  # between two columns: an S bend
+            mid = (x0 + x1) / 2
+            out.extend([(mid, y0), (mid, y1), (x1, y1)])
+        prev = (x1, y1)
     return out
 
 
@@ -621,12 +652,19 @@ def diagram_layout(
     x = {item: float(c) for c, col in enumerate(layers.items) for item in col}
     point = {item: (x[item], -y[item] + 0.0) for item in y}
     pos = {n: point[n] for n in sorted(G)}
+    width = max((len(line) for text in labels.values() for line in text.split("\n")), default=1)
+    # Half the width of each box, and of the widest box of each column, in columns.
+    pitch = width * CHAR_EM + 2 * BOX_PAD + COLUMN_GAP_EM
+    half = {
+        n: (max(map(len, labels[n].split("\n"))) * CHAR_EM + 2 * BOX_PAD) / 2 / pitch for n in G
+    }
+    column_half = [max((half[i] for i in col if i in half), default=0.0) for col in layers.items]
     routes: dict[tuple[str, str], list[tuple[float, float]]] = {}
     for pair, chain in layers.chains.items():
-        routes[pair] = _bezier([point[i] for i in chain])
+        halves = [half[i] if i in half else column_half[int(x[i])] + 0.02 for i in chain]
+        routes[pair] = _route([point[i] for i in chain], halves)
     for u, v in layers.flat:
         routes[(u, v)] = _flat_route(point[u], point[v])
-    width = max((len(line) for text in labels.values() for line in text.split("\n")), default=1)
     return DiagramLayout(
         pos=pos,
         routes=routes,

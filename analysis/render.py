@@ -44,9 +44,9 @@ CONTROL_COLOUR = "#4d4d4d"
 BOX_EDGE = "#5a5a5a"
 HEADER_COLOUR = "#404040"
 NOTE_COLOUR = "#606060"
-BOX_PAD = 0.3  # text box padding, in font sizes (matches layout.NODE_PAD)
-# Okabe-Ito: distinguishable with every common colour-vision deficiency. Yellow
-# is last: it reads poorly on white.
+BOX_PAD = L.BOX_PAD  # text box padding, in font sizes
+# Okabe-Ito, distinguishable with every common colour-vision deficiency; its
+# yellow, which reads poorly on white, is replaced by grey.
 LINE_COLOURS = (
     "#0072B2",
     "#D55E00",
@@ -55,7 +55,7 @@ LINE_COLOURS = (
     "#E69F00",
     "#56B4E9",
     "#000000",
-    "#F0E442",
+    "#8C8C8C",
 )
 LINE_STYLES = ("-", "--", "-.", ":")
 MARKERS = ("o", "s", "D", "^", "v", "P", "X", "*")
@@ -187,26 +187,30 @@ def _legend_handles(H: nx.MultiDiGraph, marks: L.ScenarioMarks | None) -> list:
 def _titles(
     G: nx.MultiDiGraph, H: nx.MultiDiGraph, result: Any, focus_id: str | None, depth: int
 ) -> tuple[str, str]:
-    if result is not None:
-        title = result.title()
-        s = result.summary
-        sub = f"{s['nodes_hit']} nodes hit, {s['industries_hit']} industries"
-        if s.get("value_at_risk") is not None:
-            from analysis.whatif import format_usd
-
-            sub += f", value at risk {format_usd(s['value_at_risk'])}"
-        sub += "; colour: steady-state shortfall"
-    else:
-        title = "Supply dependencies"
-        sub = f"{H.number_of_nodes()} nodes, {H.number_of_edges()} edges"
+    """The title, and a line under it: what is shown, the scenario's toll, the data."""
+    parts = []
     if focus_id is not None:
         name = G.nodes[focus_id].get("name") or focus_id
         steps = "step" if depth == 1 else "steps"
-        sub = f"Around {name}, {depth} {steps} up and down. " + sub[0].upper() + sub[1:]
+        parts.append(f"Around {name}, {depth} {steps} up and down")
+    if result is not None:
+        title = result.title()
+        s = result.summary
+        toll = f"{s['nodes_hit']} nodes hit, {s['industries_hit']} industries"
+        if s.get("value_at_risk") is not None:
+            from analysis.whatif import format_usd
+
+            toll += f", value at risk {format_usd(s['value_at_risk'])}"
+        parts.append(toll + (" in the whole dataset" if focus_id is not None else ""))
+        parts.append("colour: steady-state shortfall")
+    else:
+        title = "Supply dependencies"
+        parts.append(f"{H.number_of_nodes()} nodes, {H.number_of_edges()} edges")
     data = G.graph.get("hash")
     if data:
-        sub += f". Data {str(data)[:12]}"
-    return title, sub
+        parts.append(f"dataset {str(data)[:12]}")
+    sub = " · ".join(parts)
+    return title, sub[0].upper() + sub[1:]
 
 
 def _draw_edges(ax, H: nx.MultiDiGraph, lay: L.DiagramLayout, marks, scale: _Scale) -> None:
@@ -480,6 +484,7 @@ def plot_timeline(result: Any, *, top: int = 8, ax: Any = None) -> tuple[Any, An
     >>> res = analysis.what_if(graph.load(), [analysis.Restriction("china", ["gallium"])])
     >>> fig, ax = plot_timeline(res, top=3)
     """
+    import numpy as np
     from matplotlib.ticker import PercentFormatter
 
     plt = _pyplot()
@@ -495,7 +500,7 @@ def plot_timeline(result: Any, *, top: int = 8, ax: Any = None) -> tuple[Any, An
         legend_in = 0.75 + rows * fs * 1.7 / 72
         plot_in = 4.2
         title_lines = _wrap(result.title(), 8.6, fs + 3).count("\n") + 1
-        top_in = 0.55 + title_lines * (fs + 3) * 1.25 / 72
+        top_in = 0.4 + title_lines * (fs + 3) * 1.25 / 72
         fig_h = top_in + plot_in + legend_in
         fig, ax = plt.subplots(figsize=(10, fig_h))
         fig.subplots_adjust(left=0.08, right=0.97, top=1 - top_in / fig_h, bottom=legend_in / fig_h)
@@ -542,7 +547,20 @@ def plot_timeline(result: Any, *, top: int = 8, ax: Any = None) -> tuple[Any, An
             va="top",
             ha="left",
         )
-    ax.set_xlim(0, days[-1] if len(days) else 1)
+    # Zoom in on the days where something happens: a flat tail to the horizon
+    # says nothing, and squeezes the steps into the left edge.
+    horizon = int(days[-1]) if len(days) else 1
+    changes = [
+        int(days[np.flatnonzero(np.abs(np.diff(frame[r["node"]].to_numpy())) > 1e-12)[-1] + 1])
+        for r in chosen
+        if (np.abs(np.diff(frame[r["node"]].to_numpy())) > 1e-12).any()
+    ]
+    starts = [r.start_day for r in result.scenario.restrictions]
+    last = max([*changes, *starts, 0])
+    right = horizon
+    if last * 1.5 + 10 < horizon:
+        right = max(30, math.ceil(last * 1.5 / 10.0) * 10)
+    ax.set_xlim(0, right)
     highest = max((r["shortfall"] for r in chosen), default=0.0)
     ax.set_ylim(0, min(1.0, highest * 1.12) if highest > 0 else 1.0)
     ax.yaxis.set_major_formatter(PercentFormatter(1.0))
@@ -562,7 +580,8 @@ def plot_timeline(result: Any, *, top: int = 8, ax: Any = None) -> tuple[Any, An
     ax.text(
         0,
         1.01,
-        f"Shortfall of the {len(chosen)} most affected {what} over time (marker: days to impact)",
+        f"Shortfall of the {len(chosen)} most affected {what} over time (marker: days to impact)"
+        + (f"; no change from day {last} to the horizon, day {horizon}" if right < horizon else ""),
         transform=ax.transAxes,
         fontsize=fs,
         color=NOTE_COLOUR,
@@ -622,18 +641,13 @@ def plot_exposure(result: Any, *, ax: Any = None) -> tuple[Any, Any]:
     ]
     n_rows, n_cols = max(1, len(rows)), max(1, len(cols))
     if ax is None:
-        label_in = max((len(r) for r in rows), default=10) * fs * 0.55 / 72 + 0.3
-        col_label_in = max((len(c) for c in cols), default=6) * fs * 0.55 / 72 + 0.3
-        cell = 0.52
-        fig_w = max(6.5, label_in + n_cols * cell + 1.3)
-        fig_h = n_rows * cell * 0.62 + col_label_in + 1.3
-        fig, ax = plt.subplots(figsize=(fig_w, fig_h))
-        fig.subplots_adjust(
-            left=label_in / fig_w,
-            right=1 - 1.1 / fig_w,
-            top=1 - 0.75 / fig_h,
-            bottom=col_label_in / fig_h,
-        )
+        # Cells of a fixed size (wide enough for "100%"); matplotlib's constrained
+        # layout fits the labels, title and colour bar around them.
+        label_in = max((len(r) for r in rows), default=10) * fs * 0.55 / 72
+        col_label_in = max((len(c) for c in cols), default=6) * fs * 0.55 / 72 * 0.72
+        fig_w = max(6.0, label_in + n_cols * 0.42 + 1.4)
+        fig_h = 1.0 + n_rows * 0.3 + col_label_in
+        fig, ax = plt.subplots(figsize=(fig_w, fig_h), layout="constrained")
     else:
         fig = ax.figure
     title = result.title() if hasattr(result, "title") else "Exposure"
@@ -652,7 +666,7 @@ def plot_exposure(result: Any, *, ax: Any = None) -> tuple[Any, Any]:
         return fig, ax
     values = matrix.to_numpy(dtype=float)
     cmap = _shortfall_cmap()
-    cmap.set_bad(L.UNAFFECTED)
+    cmap = cmap.with_extremes(bad=L.UNAFFECTED)
     shown = np.ma.masked_less_equal(values, L.AFFECTED)
     image = ax.imshow(shown, cmap=cmap, vmin=0, vmax=1, aspect="auto", interpolation="nearest")
     for i in range(values.shape[0]):
@@ -684,7 +698,7 @@ def plot_exposure(result: Any, *, ax: Any = None) -> tuple[Any, Any]:
 
     bar = fig.colorbar(image, ax=ax, fraction=0.05, pad=0.02, format=PercentFormatter(1.0))
     bar.ax.tick_params(labelsize=fs)
-    bar.set_label("shortfall under the country's full export ban", fontsize=fs)
+    bar.set_label("shortfall under a full export ban", fontsize=fs)
     return fig, ax
 
 
@@ -692,60 +706,93 @@ def plot_chokepoints(result: Any, *, top: int = 15, ax: Any = None) -> tuple[Any
     """The highest-scoring chokepoints as horizontal bars, with who they hit.
 
     Each bar is a node's removal score (value at risk, or industry-equivalents
-    lost when some industry has no value); the note beside it gives the
-    number of industries hit and the worst-hit one.
+    lost when some industry has no value), coloured by kind; the note beside
+    it gives the number of industries hit and the worst-hit one.
 
     Examples
     --------
     >>> import graph, analysis
     >>> fig, ax = plot_chokepoints(analysis.chokepoints(graph.load()), top=5)
     """
+    from matplotlib.patches import Patch
+
     plt = _pyplot()
     fs = 8
     G = getattr(result, "G", None)
     table = result.table.head(top)
     n = len(table)
+    weighted = bool(getattr(result, "weighted", False))
+    fmt = getattr(result, "format_score", lambda s: f"{s:.3f}")
+    labels = [
+        L.node_label(G, node, width=40) if G is not None and node in G else node
+        for node in table["node"]
+    ]
+    notes = []
+    for row in table.itertuples(index=False):
+        note = f"{row.industries_hit} industries"
+        if isinstance(row.worst_node, str) and row.worst_node:
+            worst = _short_label(G, row.worst_node, 60)
+            note += f"; worst hit: {worst}, {_percent(float(row.worst_shortfall))}"
+        notes.append(note)
     if ax is None:
-        fig, ax = plt.subplots(figsize=(10, 0.36 * max(n, 3) + 1.3))
+        # Three bands in inches: labels | bars | notes beside the axes.
+        char_in = fs * 0.55 / 72
+        label_in = max((len(line) for t in labels for line in t.split("\n")), default=10)
+        label_in = label_in * char_in + 0.25
+        note_in = max((len(t) for t in notes), default=10) * (fs - 0.5) * 0.55 / 72 + 0.2
+        bars_in = 3.6
+        rows_in = sum(0.2 + 0.13 * t.count("\n") for t in labels) + 0.2 * max(0, 3 - n)
+        fig_w = label_in + bars_in + note_in + 0.2
+        fig_h = rows_in + 1.25
+        fig, ax = plt.subplots(figsize=(fig_w, fig_h))
         fig.subplots_adjust(
-            left=0.27,
-            right=0.97,
-            top=1 - 0.8 / fig.get_figheight(),
-            bottom=0.55 / fig.get_figheight(),
+            left=label_in / fig_w,
+            right=(label_in + bars_in) / fig_w,
+            top=1 - 0.6 / fig_h,
+            bottom=0.6 / fig_h,
         )
     else:
         fig = ax.figure
-    labels = [_short_label(G, node, 36) for node in table["node"]]
     scores = table["score"].astype(float).to_numpy()
     kinds = list(table["kind"])
     colours = [L.KIND_COLOURS.get(k, L.KIND_COLOURS[L.OTHER_KIND]) for k in kinds]
     ys = list(range(n))
-    ax.barh(ys, scores, color=colours, edgecolor=BOX_EDGE, linewidth=0.6, height=0.7)
+    ax.barh(ys, scores, color=colours, edgecolor=BOX_EDGE, linewidth=0.6, height=0.72)
     ax.set_yticks(ys, labels, fontsize=fs)
-    ax.invert_yaxis()
-    weighted = getattr(result, "weighted", False)
-    fmt = getattr(result, "format_score", lambda s: f"{s:.3f}")
-    top_score = float(scores.max()) if n else 1.0
-    for y, (score, row) in enumerate(zip(scores, table.itertuples(index=False), strict=True)):
-        worst = row.worst_node
-        note = f"{fmt(float(score))}  ·  {row.industries_hit} industries"
-        if isinstance(worst, str) and worst:
-            note += (
-                f"; worst: {_short_label(G, worst, 30)} ({_percent(float(row.worst_shortfall))})"
-            )
-        ax.text(score + top_score * 0.01, y, note, va="center", fontsize=fs - 0.5, color="#303030")
-    ax.set_xlim(0, top_score * 1.9 if n else 1)
+    ax.set_ylim(n - 0.5, -0.5)
+    highest = float(scores.max()) if n else 1.0
+    # The legend sits at the lower right; leave it room when the last bars are long.
+    tail = float(scores[-3:].max()) if n else 0.0
+    room = 1.18 if tail <= 0.6 * highest else 1.7
+    ax.set_xlim(0, highest * room if highest > 0 else 1.0)
+    for y, (score, note) in enumerate(zip(scores, notes, strict=True)):
+        ax.text(
+            score + highest * 0.015,
+            y,
+            fmt(float(score)),
+            va="center",
+            fontsize=fs - 0.5,
+            color="#303030",
+        )
+        ax.text(
+            1.02,
+            y,
+            note,
+            va="center",
+            fontsize=fs - 0.5,
+            color=NOTE_COLOUR,
+            transform=ax.get_yaxis_transform(),
+        )
     if weighted:
         from matplotlib.ticker import FuncFormatter
 
         from analysis.whatif import format_usd
 
         ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: format_usd(v)))
-        ax.set_xlabel(
-            "value at risk when the node is removed (sum of value x shortfall)", fontsize=fs
-        )
+        what = "value at risk when the node is removed (value x shortfall, summed)"
     else:
-        ax.set_xlabel("industry-equivalents lost when the node is removed", fontsize=fs)
+        what = "industry-equivalents lost when the node is removed (shortfalls, summed)"
+    ax.set_xlabel(what, fontsize=fs)
     ax.tick_params(labelsize=fs)
     for side in ("top", "right"):
         ax.spines[side].set_visible(False)
@@ -757,8 +804,6 @@ def plot_chokepoints(result: Any, *, top: int = 15, ax: Any = None) -> tuple[Any
         weight="bold",
         loc="left",
     )
-    from matplotlib.patches import Patch
-
     present = list(dict.fromkeys(kinds))
     if present:
         ax.legend(

@@ -9,7 +9,7 @@ or display names; ``resolve`` turns them into the dataset's ids.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -20,6 +20,9 @@ from graph.errors import DataError, Problem, ScenarioError
 from graph.lookup import resolve_commodity, resolve_node
 
 DEFAULT_HORIZON = 365
+#: The longest timeline (100 years): the timeline holds one row per day, and a
+#: typo such as ``--horizon 1000000000`` must be an error, not a memory crash.
+MAX_HORIZON = 36_525
 
 
 @dataclass(frozen=True)
@@ -123,6 +126,11 @@ class Scenario:
         if self.day is not None and self.day > self.horizon:
             # Asking about a day past the horizon extends the horizon to it.
             object.__setattr__(self, "horizon", self.day)
+        if self.horizon > MAX_HORIZON:
+            label = "horizon" if self.day is None or self.day < self.horizon else "day"
+            raise ScenarioError(
+                f"{label} must be at most {MAX_HORIZON} days (100 years), got {self.horizon}"
+            )
 
     def resolve(self, G: nx.MultiDiGraph) -> Scenario:
         """Return the scenario with every name replaced by the dataset's id."""
@@ -328,9 +336,9 @@ def scenario_from_mapping(
         try:
             restrictions.append(
                 Restriction(
-                    by=str(item["by"]),
-                    commodities=_names(item["commodities"]),
-                    to=None if item.get("to") is None else _names(item["to"]),
+                    by=_name(item["by"], "by"),
+                    commodities=_names(item["commodities"], "commodities"),
+                    to=None if item.get("to") is None else _names(item["to"], "to"),
                     severity=item.get("severity", 1.0),
                     start_day=item.get("start_day", 0),
                 )
@@ -338,26 +346,44 @@ def scenario_from_mapping(
         except ScenarioError as exc:
             field_name = str(exc).split(" ", 1)[0]
             problem(("restrictions", i, field_name), str(exc))
-    removed = data.get("remove") or []
-    if not isinstance(removed, list):
-        problem(("remove",), "remove must be a list of node ids")
-        removed = []
-    sources = data.get("sources") or []
+    lists = {}
+    for key in ("remove", "sources"):
+        value = data.get(key) or []
+        try:
+            lists[key] = _names(value, key) if isinstance(value, (list, tuple)) else None
+        except ScenarioError as exc:
+            problem((key,), str(exc))
+            continue
+        if lists[key] is None:
+            what = "node ids" if key == "remove" else "source ids"
+            problem((key,), f"{key} must be a list of {what}, e.g. [a, b]")
+    for key in ("id", "name", "description"):
+        if data.get(key) is not None and not isinstance(data[key], str):
+            problem((key,), f"{key} must be text, not {data[key]!r}: put it in quotes")
     if problems:
         raise DataError(problems)
     return Scenario(
         restrictions=tuple(restrictions),
-        removed=tuple(str(n) for n in removed),
+        removed=lists["remove"],
         id=data.get("id"),
         name=data.get("name"),
         description=data.get("description"),
-        sources=tuple(str(s) for s in sources) if isinstance(sources, list) else (),
+        sources=lists["sources"],
     )
 
 
-def _names(value: Any) -> tuple[str, ...]:
+def _name(value: Any, field_name: str) -> str:
+    """One name: text, or a number written without quotes (a numeric id)."""
     if isinstance(value, str):
-        return (value,)
-    if isinstance(value, Iterable) and not isinstance(value, Mapping):
-        return tuple(str(v) for v in value)
-    raise ScenarioError(f"expected a name or a list of names, got {value!r}")
+        return value
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(value)
+    raise ScenarioError(f"{field_name} must be a name, not {value!r}")
+
+
+def _names(value: Any, field_name: str) -> tuple[str, ...]:
+    if isinstance(value, (list, tuple)):
+        return tuple(_name(v, field_name) for v in value)
+    if isinstance(value, (str, int)) and not isinstance(value, bool):
+        return (_name(value, field_name),)
+    raise ScenarioError(f"{field_name} must be a name or a list of names, not {value!r}")

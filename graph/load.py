@@ -94,7 +94,11 @@ def dataset_files(path: str | os.PathLike) -> tuple[list[Path], Path | None]:
             )
         return [root], None
     files = []
-    for dirpath, dirnames, filenames in os.walk(root):
+
+    def unreadable(exc: OSError) -> None:
+        raise ChokegraphError(f"cannot read {exc.filename}: {exc.strerror or exc}") from exc
+
+    for dirpath, dirnames, filenames in os.walk(root, onerror=unreadable):
         dirnames[:] = [d for d in dirnames if d != "scenarios" and not d.startswith(".")]
         for name in filenames:
             if name.lower().endswith(YAML_SUFFIXES) and not name.startswith("."):

@@ -127,8 +127,6 @@ class Node(_Strict):
 class Edge(_Strict):
     """A supplies edge (``from`` sells to ``to``) or a controls edge."""
 
-    model_config = ConfigDict(populate_by_name=False)
-
     from_: str = Field(alias="from", description="Id of the supplier (or controlling country).")
     to: str = Field(description="Id of the consumer (or controlled node).")
     kind: str | None = Field(

@@ -29,6 +29,8 @@ import csv
 import io
 import json
 import math
+import warnings
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -109,49 +111,119 @@ def read_tables(folder: Path, ds: Dataset, *, shown: str) -> list[tuple[str, byt
             raise ChokegraphError(f"cannot read {path}: {exc.strerror or exc}") from exc
         hashed.append((path.name, raw))
         display = str(Path(shown) / path.name)
-        frame, problem = _read_frame(raw, path.suffix, display)
-        if problem is not None:
-            ds.problems.append(problem)
+        frame, lines, problems = _read_frame(raw, path.suffix, display)
+        if problems:
+            ds.problems.extend(problems)
             continue
-        _add_table(ds, name, frame, display)
+        _add_table(ds, name, frame, display, lines)
     return hashed
 
 
-def _read_frame(raw: bytes, suffix: str, display: str) -> tuple[Any, Problem | None]:
+def _read_frame(raw: bytes, suffix: str, display: str) -> tuple[Any, Any, list[Problem]]:
+    """Read one table; return ``(frame, lines, problems)``.
+
+    ``lines`` is None when row ``i`` is on line ``i + 2``, else each row's line.
+    """
     import pandas as pd
 
     if suffix == ".parquet":
         try:
-            return pd.read_parquet(io.BytesIO(raw)), None
+            return pd.read_parquet(io.BytesIO(raw)), None, []
         except Exception as exc:  # pyarrow raises several types for a bad file
-            return None, Problem(
-                display, 1, 1, f"cannot read the parquet file ({exc}): write it again"
+            return (
+                None,
+                None,
+                [Problem(display, 1, 1, f"cannot read the parquet file ({exc}): write it again")],
             )
     text, problem = decode(raw, display)
     if problem is not None:
-        return None, problem
+        return None, None, [problem]
+
+    def fail(line: int, col: int, message: str) -> tuple[None, None, list[Problem]]:
+        return None, None, [Problem(display, line, col, message)]
+
     try:
-        header = next(csv.reader(io.StringIO(text)))
+        header_line, header = next(_records(text))
     except StopIteration:
-        return None, Problem(display, 1, 1, "empty table: it needs a header row of column names")
+        return fail(1, 1, "empty table: it needs a header row of column names")
     except csv.Error as exc:
-        return None, Problem(display, 1, 1, f"cannot read the CSV header ({exc}): fix it")
+        return fail(1, 1, f"cannot read the CSV header ({exc}): fix it")
     seen: dict[str, int] = {}
     for j, column in enumerate(header):
+        if not column.strip():
+            return fail(
+                header_line,
+                j + 1,
+                f"column {j + 1} has no name in the header: name it or remove it",
+            )
         if column in seen:
-            return None, Problem(
-                display,
-                1,
+            return fail(
+                header_line,
                 j + 1,
                 f"column {column!r} appears twice (first as column {seen[column]}): keep one",
             )
         seen[column] = j + 1
+    error = None
+    with warnings.catch_warnings(record=True) as caught:
+        # index_col=False: a row with one cell too many must not turn the
+        # first column into the index and shift every value by one column.
+        warnings.simplefilter("always", pd.errors.ParserWarning)
+        try:
+            frame = pd.read_csv(
+                io.StringIO(text),
+                dtype=str,
+                keep_default_na=False,
+                na_filter=False,
+                index_col=False,
+            )
+        except pd.errors.ParserError as exc:
+            frame, error = None, exc
+    if frame is not None and not caught and _one_line_per_row(text, len(frame)):
+        return frame, None, []
+    # Blank lines, cells over several lines, or rows of the wrong length:
+    # walk the records to find each row's line.
     try:
-        frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, na_filter=False)
-    except pd.errors.ParserError as exc:
-        line = _line_of(str(exc))
-        return None, Problem(display, line, 1, f"malformed CSV row: {exc}; fix the row")
-    return frame, None
+        rows = list(_records(text))[1:]
+    except csv.Error:
+        rows = None
+    too_long = [
+        Problem(
+            display,
+            line,
+            len(header) + 1,
+            f"this row has {len(cells)} cells but the header names {len(header)} columns: "
+            "remove the extra cells, or name the column in the header",
+        )
+        for line, cells in rows or ()
+        if len(cells) > len(header)
+    ]
+    if too_long:
+        return None, None, too_long
+    if error is not None:
+        if "EOF inside string" in str(error) and rows:
+            line, cells = rows[-1]
+            return fail(line, len(cells), 'this quoted cell is never closed: add the closing "')
+        return fail(_line_of(str(error)), 1, f"malformed CSV row: {error}; fix the row")
+    if rows is None or len(rows) != len(frame):
+        return frame, None, []  # cannot tell better: assume one line per row
+    return frame, [line for line, _ in rows], []
+
+
+def _records(text: str) -> Iterator[tuple[int, list[str]]]:
+    """Yield ``(line, cells)`` of each CSV record, skipping blank lines as pandas does."""
+    reader = csv.reader(io.StringIO(text, newline=""))
+    line = 1
+    for cells in reader:
+        if cells and not (len(cells) == 1 and cells[0] and not cells[0].strip()):
+            yield line, cells
+        line = reader.line_num + 1
+
+
+def _one_line_per_row(text: str, n: int) -> bool:
+    """Whether the text has exactly one line per row after the header."""
+    breaks = text.count("\n") + text.count("\r") - text.count("\r\n")
+    lines = breaks + (0 if text.endswith(("\n", "\r")) else 1)
+    return lines == n + 1
 
 
 def _line_of(message: str) -> int:
@@ -161,7 +233,7 @@ def _line_of(message: str) -> int:
     return int(match.group(1)) if match else 1
 
 
-def _add_table(ds: Dataset, name: str, frame: Any, display: str) -> None:
+def _add_table(ds: Dataset, name: str, frame: Any, display: str, lines: Any = None) -> None:
     import pandas as pd
 
     header = [str(c) for c in frame.columns]
@@ -191,7 +263,7 @@ def _add_table(ds: Dataset, name: str, frame: Any, display: str) -> None:
         )
         return
     n = len(frame)
-    locator = TableLocator(display, header)
+    locator = TableLocator(display, header, lines)
     columns: dict[str, list] = {}
     invalid = [None] * n if name == "edges" else None
     for j, column in enumerate(header):
@@ -206,7 +278,7 @@ def _add_table(ds: Dataset, name: str, frame: Any, display: str) -> None:
             if column in JSON_FIELDS:
                 values = _json_cells(values, column, bad, display, locator, problems)
         for i, message in bad:
-            problems.append(Problem(display, i + 2, j + 1, message))
+            problems.append(Problem(display, locator.line(i), j + 1, message))
             if invalid is not None:
                 invalid[i] = True
         if column in FILLED[name]:
@@ -216,7 +288,7 @@ def _add_table(ds: Dataset, name: str, frame: Any, display: str) -> None:
                     problems.append(
                         Problem(
                             display,
-                            i + 2,
+                            locator.line(i),
                             j + 1,
                             f"empty {column!r}: every row of {name} needs one; fill it in",
                         )

@@ -115,14 +115,24 @@ class GroupLocator(YamlLocator):
 
 
 class TableLocator:
-    """Positions of the rows of one table: the header is line 1."""
+    """Positions of the rows of one table.
 
-    def __init__(self, path: str, columns: Sequence[str]):
+    Row ``i`` is on line ``i + 2`` (the header is line 1), unless ``lines``
+    gives each row's line: a CSV file with blank lines or cells that span
+    several lines.
+    """
+
+    def __init__(self, path: str, columns: Sequence[str], lines: Sequence[int] | None = None):
         self.path = path
         self.colpos = {name: j + 1 for j, name in enumerate(columns)}
+        self.lines = lines
+
+    def line(self, i: int) -> int:
+        """The line of row ``i`` in the file."""
+        return i + 2 if self.lines is None else self.lines[i]
 
     def at(self, i: int, field: tuple = (), key: bool = False) -> tuple[int, int]:
-        return i + 2, (self.colpos.get(field[0], 1) if field else 1)
+        return self.line(i), (self.colpos.get(field[0], 1) if field else 1)
 
 
 @dataclass
@@ -180,7 +190,8 @@ class Columns:
         for start, end, locator in zip(self.starts, ends, self.locators, strict=True):
             if isinstance(locator, TableLocator):
                 path = locator.path
-                out.extend([f"{path}:{i + 2}:1" for i in range(end - start)])
+                lines = locator.lines or range(2, end - start + 2)
+                out.extend([f"{path}:{line}:1" for line in lines])
             else:
                 out.extend(self.where(i) for i in range(start, end))
         return out

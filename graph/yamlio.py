@@ -176,6 +176,32 @@ def decode(raw: bytes, path: str) -> tuple[str | None, Problem | None]:
         )
 
 
+#: Hints for PyYAML's syntax errors, by a piece of the problem's text.
+_SYNTAX_HINTS = (
+    ("'\\t'", "indent with spaces, not tabs"),
+    ("expected <block end>", "check the indentation of this line"),
+    ("mapping values are not allowed", "check the indentation, or put a value with ': ' in quotes"),
+    ("could not find expected ':'", "add ':' after the key, or check the indentation"),
+    ("found unexpected end of stream", "close the quote"),
+    ("found another document", "keep one document per file: remove the '---' line"),
+)
+
+
+def _syntax_problem(exc: yaml.MarkedYAMLError, path: str) -> Problem:
+    """A located problem for a YAML syntax error, saying where the broken part starts."""
+    mark, start = exc.problem_mark, exc.context_mark
+    problem = exc.problem or ""
+    if start is not None and (mark is None or "could not find expected ':'" in problem):
+        mark = start  # the key that lacks its ':' is where the mistake is
+    line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+    what = " ".join(s for s in (exc.context, exc.problem) if s)
+    where = (start.line + 1, start.column + 1) if start is not None else (line, col)
+    if (exc.context or "").startswith("while ") and where != (line, col):
+        what = f"{exc.context} that starts at line {where[0]}, column {where[1]}: {problem}"
+    hint = next((h for key, h in _SYNTAX_HINTS if key in problem), "fix the YAML syntax")
+    return Problem(path, line, col, f"YAML syntax error: {what}: {hint}")
+
+
 def parse(text: str, path: str) -> tuple[Document | None, Problem | None]:
     """Parse one YAML document, keeping positions.
 
@@ -201,11 +227,7 @@ def parse(text: str, path: str) -> tuple[Document | None, Problem | None]:
     except _YAMLError as exc:
         return None, Problem(path, exc.line, exc.col, exc.message)
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        what = " ".join(s for s in (exc.context, exc.problem) if s)
-        hint = "indent with spaces, not tabs" if "'\\t'" in what else "fix the YAML syntax"
-        return None, Problem(path, line, col, f"YAML syntax error: {what}: {hint}")
+        return None, _syntax_problem(exc, path)
     except yaml.reader.ReaderError as exc:
         line = text.count("\n", 0, exc.position) + 1
         col = exc.position - (text.rfind("\n", 0, exc.position) + 1) + 1
