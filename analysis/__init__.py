@@ -11,13 +11,20 @@ True
 
 from __future__ import annotations
 
-from analysis.chokepoints import Chokepoints, chokepoints
-from analysis.concentration import Concentration, concentration
-from analysis.engine import compile_graph
-from analysis.exposure import Exposure, exposure
-from analysis.render import draw
-from analysis.scenario import Restriction, Scenario, load_scenario
-from analysis.whatif import WhatIf, remove, run_scenario, what_if
+from typing import TYPE_CHECKING
+
+# Each name is imported from its module on first use (see graph._lazy), so that
+# ``import analysis.cli`` does not pull in numpy, scipy or matplotlib by itself.
+from graph._lazy import attach
+
+if TYPE_CHECKING:  # for type checkers and editors
+    from analysis.chokepoints import Chokepoints, chokepoints
+    from analysis.concentration import Concentration, concentration
+    from analysis.engine import compile_graph
+    from analysis.exposure import Exposure, exposure
+    from analysis.render import draw
+    from analysis.scenario import Restriction, Scenario, load_scenario
+    from analysis.whatif import WhatIf, remove, run_scenario, what_if
 
 __all__ = [
     "Chokepoints",
@@ -36,3 +43,24 @@ __all__ = [
     "run_scenario",
     "what_if",
 ]
+
+__getattr__, __dir__ = attach(
+    __name__,
+    {
+        "Chokepoints": "analysis.chokepoints",
+        "Concentration": "analysis.concentration",
+        "Exposure": "analysis.exposure",
+        "Restriction": "analysis.scenario",
+        "Scenario": "analysis.scenario",
+        "WhatIf": "analysis.whatif",
+        "chokepoints": "analysis.chokepoints",
+        "compile_graph": "analysis.engine",
+        "concentration": "analysis.concentration",
+        "draw": "analysis.render",
+        "exposure": "analysis.exposure",
+        "load_scenario": "analysis.scenario",
+        "remove": "analysis.whatif",
+        "run_scenario": "analysis.whatif",
+        "what_if": "analysis.whatif",
+    },
+)

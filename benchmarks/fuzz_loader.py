@@ -164,8 +164,67 @@ def _seed_files() -> dict[str, list[bytes]]:
     }
 
 
+#: Values of every YAML type, to put where the data expects another.
+VALUES = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers(-(10**20), 10**20)
+    | st.floats(allow_nan=True, allow_infinity=True)
+    | st.text(max_size=12)
+    | st.sampled_from(["chn", "jpn", "gallium", "semis", "all", "controls", "country", "s1"]),
+    lambda children: (
+        st.lists(children, max_size=3)
+        | st.dictionaries(
+            st.text(max_size=8) | st.sampled_from(["id", "kind", "share"]), children, max_size=3
+        )
+    ),
+    max_leaves=6,
+)
+
+
+def _restructure(data: st.DataObject, text: bytes) -> bytes:
+    """Parse ``text`` as YAML, replace, delete or add one value deep inside, write it back."""
+    import yaml
+
+    try:
+        doc = yaml.safe_load(text)
+    except Exception:
+        return text
+    if not isinstance(doc, (dict, list)):
+        return text
+    parent = doc
+    for _ in range(data.draw(st.integers(0, 5))):
+        keys = list(parent) if isinstance(parent, dict) else list(range(len(parent)))
+        if not keys:
+            break
+        child = parent[data.draw(st.sampled_from(keys))]
+        if not isinstance(child, (dict, list)):
+            break
+        parent = child
+    keys = list(parent) if isinstance(parent, dict) else list(range(len(parent)))
+    action = data.draw(st.sampled_from(["replace", "delete", "add"]))
+    if action == "add" or not keys:
+        if isinstance(parent, dict):
+            key = data.draw(st.sampled_from([*keys, "id", "kind", "share", "inputs", "range"]))
+            parent[key] = data.draw(VALUES)
+        else:
+            parent.append(data.draw(VALUES))
+    else:
+        key = data.draw(st.sampled_from(keys))
+        if action == "delete":
+            del parent[key]
+        else:
+            parent[key] = data.draw(VALUES)
+    return yaml.safe_dump(doc, allow_unicode=True, sort_keys=False).encode("utf-8", "surrogatepass")
+
+
 def _mutate(data: st.DataObject, text: bytes) -> bytes:
-    """Apply 1-6 random mutations to ``text``."""
+    """Apply 1-6 random mutations to ``text``, some of them to its YAML structure."""
+    if data.draw(st.booleans(), label="restructure"):
+        for _ in range(data.draw(st.integers(1, 3))):
+            text = _restructure(data, text)
+        if data.draw(st.booleans()):
+            return text
     for _ in range(data.draw(st.integers(1, 6), label="mutations")):
         lines = text.split(b"\n")
         op = data.draw(

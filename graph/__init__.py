@@ -66,9 +66,33 @@ __all__ = [
     "write_yaml",
 ]
 
-from graph._paths import bundled_path
-from graph.describe import summary
-from graph.export import to_dict, write_tables, write_yaml
-from graph.load import from_dict, load
-from graph.lookup import expand_commodities, resolve_commodity, resolve_node
-from graph.schema import json_schema
+from typing import TYPE_CHECKING
+
+# Each name is imported from its module on first use (see graph._lazy), so that
+# ``import graph`` stays cheap for a command line that needs only part of it.
+from graph._lazy import attach
+
+if TYPE_CHECKING:  # for type checkers and editors
+    from graph._paths import bundled_path
+    from graph.describe import summary
+    from graph.export import to_dict, write_tables, write_yaml
+    from graph.load import from_dict, load
+    from graph.lookup import expand_commodities, resolve_commodity, resolve_node
+    from graph.schema import json_schema
+
+__getattr__, __dir__ = attach(
+    __name__,
+    {
+        "bundled_path": "graph._paths",
+        "expand_commodities": "graph.lookup",
+        "from_dict": "graph.load",
+        "json_schema": "graph.schema",
+        "load": "graph.load",
+        "resolve_commodity": "graph.lookup",
+        "resolve_node": "graph.lookup",
+        "summary": "graph.describe",
+        "to_dict": "graph.export",
+        "write_tables": "graph.export",
+        "write_yaml": "graph.export",
+    },
+)

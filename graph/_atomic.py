@@ -13,6 +13,19 @@ from pathlib import Path
 from graph.errors import ChokegraphError
 
 
+def missing_folder(folder: str | os.PathLike) -> str:
+    """Say why ``folder`` cannot take a file: it does not exist, or it is a file.
+
+    Examples
+    --------
+    >>> missing_folder("no/such/folder")
+    'folder no/such/folder does not exist'
+    """
+    if Path(folder).exists():
+        return f"{folder} is a file, not a folder"
+    return f"folder {folder} does not exist"
+
+
 def write_atomic(path: str | os.PathLike, content: str | bytes) -> Path:
     """Write ``content`` to ``path`` atomically and return the path.
 
@@ -29,7 +42,7 @@ def write_atomic(path: str | os.PathLike, content: str | bytes) -> Path:
     target = Path(path)
     folder = target.parent if str(target.parent) else Path(".")
     if not folder.is_dir():
-        raise ChokegraphError(f"cannot write {target}: folder {folder} does not exist")
+        raise ChokegraphError(f"cannot write {target}: {missing_folder(folder)}")
     data = content.encode("utf-8") if isinstance(content, str) else content
     try:
         fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
@@ -48,4 +61,7 @@ def write_atomic(path: str | os.PathLike, content: str | bytes) -> Path:
     except OSError as exc:
         Path(tmp).unlink(missing_ok=True)
         raise ChokegraphError(f"cannot write {target}: {exc.strerror or exc}") from exc
+    except BaseException:  # Ctrl-C or a bug: still leave no temporary file behind
+        Path(tmp).unlink(missing_ok=True)
+        raise
     return target

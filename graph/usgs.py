@@ -32,6 +32,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from graph._atomic import missing_folder
 from graph.countries import country_name, country_qualifier, find_country_id, normalize_name
 from graph.errors import ChokegraphError, UnknownNameError
 
@@ -201,9 +202,7 @@ class Imported:
         target = Path(out)
         if target.is_dir() or text.endswith(("/", os.sep)):
             if not target.parent.is_dir():
-                raise ChokegraphError(
-                    f"cannot write {target}: folder {target.parent} does not exist"
-                )
+                raise ChokegraphError(f"cannot write {target}: {missing_folder(target.parent)}")
             from graph.export import write_tables
 
             write_tables(self.data, target)

@@ -268,7 +268,7 @@ def type_message(kind: str, loc: tuple, error_type: str, value: Any, allowed: Se
             f"the keys of {what} are {', '.join(allowed)}"
         )
     if loc and loc[-1] == "[key]":
-        return f"{name}: the commodity name {_show(value)} must be text: put it in quotes"
+        return f"{loc[0]}: the commodity name {_show(value)} must be text: put it in quotes"
     if error_type in ("float_type", "int_type", "finite_number"):
         number = "a whole number" if error_type == "int_type" else "a number"
         if isinstance(value, str):
@@ -336,7 +336,8 @@ def record_problems(
             clean.pop(loc[0], None)
             clean["_invalid"] = True
     if inputs is not None and "inputs" in clean:
-        clean["inputs"] = inputs
+        # Keys that are not text were reported above (pydantic names them by repr).
+        clean["inputs"] = {k: v for k, v in inputs.items() if isinstance(k, str)}
     return clean, problems
 
 

@@ -162,6 +162,13 @@ def decode(raw: bytes, path: str) -> tuple[str | None, Problem | None]:
     """
     if raw.startswith(b"\xef\xbb\xbf"):
         raw = raw[3:]
+    elif raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return None, Problem(
+            path,
+            1,
+            1,
+            "not UTF-8 but UTF-16 (it starts with its byte-order mark); save the file as UTF-8",
+        )
     try:
         return raw.decode("utf-8"), None
     except UnicodeDecodeError as exc:

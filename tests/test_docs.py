@@ -61,7 +61,7 @@ def markdown_lines(path: Path) -> list[tuple[str, bool]]:
 
 
 def section(path: str) -> str:
-    """The text of docs/cli.md under the heading naming ``chokegraph PATH``, subsections included."""
+    """The text under the heading ``chokegraph PATH`` of docs/cli.md, with its subsections."""
     lines = markdown_lines(CLI_MD)
     title = re.compile(rf"^(#+)\s+`?chokegraph {re.escape(path)}`?\s*$")
     for i, (line, fenced) in enumerate(lines):
@@ -102,12 +102,17 @@ def check_command_line(line: str) -> None:
     """A ``chokegraph ...`` line names a real command and only options it has."""
     args = shlex.split(line, comments=True)
     assert args[0] == "chokegraph", line
-    path, command = command_of(args[1:])
-    assert path, f"no such command: {line!r}"
-    known = set(option_names(command)) | {"--help", "-h"}
-    if path == "":
-        known |= set(option_names(cli))
-    for word in args[1:]:
+    general = {*option_names(cli), "--help", "-h"}
+    words = args[1:]
+    while words and words[0] in general:  # chokegraph --debug what-if ...
+        words = words[1:]
+    path, command = command_of(words)
+    if not path:
+        # Nothing but general options, or a placeholder: chokegraph COMMAND --help
+        assert not words or words[0].isupper(), f"no such command: {line!r}"
+        return
+    known = {*option_names(command), "--help", "-h"}
+    for word in words:
         if word.startswith("-") and word != "-":
             name = word.split("=", 1)[0]
             assert name in known, f"{line!r}: {path} has no option {name}"
@@ -152,7 +157,7 @@ def test_every_command_line_in_the_docs_is_valid():
     lines = [
         line.strip().removeprefix("$ ")
         for line, fenced in markdown_lines(CLI_MD)
-        if fenced and re.match(r"^\s*(\$ )?chokegraph\b", line)
+        if fenced and re.match(r"^\s*(\$ )?chokegraph(\s|$)", line)
     ]
     assert len(lines) > len(COMMANDS)
     for line in lines:
@@ -167,9 +172,7 @@ def test_every_command_line_in_the_docs_is_valid():
 
 
 def examples() -> list[tuple[int, str]]:
-    return [
-        (i, text) for i, (info, text) in enumerate(fenced_blocks(CLI_MD)) if info == "console"
-    ]
+    return [(i, text) for i, (info, text) in enumerate(fenced_blocks(CLI_MD)) if info == "console"]
 
 
 def example_id(example: tuple[int, str]) -> str:
@@ -233,7 +236,7 @@ def test_there_are_examples_for_every_command():
     for _, text in examples():
         for line in text.splitlines():
             if line.startswith("$ chokegraph "):
-                shown.add(command_of(shlex.split(line)[1:])[0])
+                shown.add(command_of(shlex.split(line)[2:])[0])
     leaves = {p for p, c in COMMANDS.items() if not isinstance(c, click.Group)}
     assert leaves <= shown, f"docs/cli.md has no example for: {sorted(leaves - shown)}"
 
@@ -271,7 +274,7 @@ def test_readme_command_lines_are_valid():
     lines = [
         line.strip().removeprefix("$ ")
         for line, fenced in markdown_lines(README)
-        if fenced and re.match(r"^\s*(\$ )?chokegraph\b", line)
+        if fenced and re.match(r"^\s*(\$ )?chokegraph(\s|$)", line)
     ]
     assert lines
     for line in lines:
