@@ -9,13 +9,15 @@ leverage.
 
 The graph is compiled once and shared by every run. ``removal_damage`` and
 ``ban_damage`` are plain top-level functions of the compiled graph and one
-candidate, so that a process pool can map them over candidates unchanged.
+candidate, so that a process pool can map them over candidates unchanged: a
+large ranking runs on every CPU (``analysis.parallel``), with the compiled
+graph inherited by the forked workers rather than sent to them.
 """
 
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
@@ -24,6 +26,7 @@ import networkx as nx
 import numpy as np
 
 from analysis.engine import AFFECTED, TIE, CompiledGraph, compile_graph, edge_keep, propagate
+from analysis.parallel import available_cpus, map_shared
 from analysis.scenario import Restriction
 from graph.errors import UnknownNameError
 from graph.lookup import resolve_node
@@ -32,6 +35,9 @@ KINDS = ("country", "mineral", "refiner", "component", "industry")
 CHOKEPOINT_FIELDS = ("node", "kind", "score", "industries_hit", "worst_node", "worst_shortfall")
 TABLE_FIELDS = (*CHOKEPOINT_FIELDS, "single_point_of_failure_for")
 PROGRESS_DELAY = 1.0  # seconds of silent work before a progress bar appears
+#: Rank in worker processes, one per CPU, when the work would take longer
+#: than this many seconds in one (starting the workers costs a fraction of it).
+PARALLEL_AFTER = 1.0
 
 
 @dataclass(frozen=True)
@@ -221,26 +227,54 @@ class _Progress:
             from rich.console import Console
             from rich.progress import Progress
 
-            self.bar = Progress(console=Console(stderr=True), transient=True)
+            # No refresh thread: worker processes may be forked while the bar shows.
+            self.bar = Progress(console=Console(stderr=True), transient=True, auto_refresh=False)
             self.bar.start()
             self.task = self.bar.add_task(self.description, total=self.total)
-        self.bar.update(self.task, completed=self.done)
+        self.bar.update(self.task, completed=self.done, refresh=True)
 
     def close(self) -> None:
         if self.bar is not None:
             self.bar.stop()
 
 
+def _score(shared: tuple[CompiledGraph, Scoring], job: tuple[str, int]) -> Damage:
+    """One run of the ranking, ``("removal", node)`` or ``("ban", country)``: a worker's task."""
+    C, S = shared
+    what, i = job
+    return removal_damage(C, i, S) if what == "removal" else ban_damage(C, i, S)
+
+
 def _run_all(
     C: CompiledGraph,
     S: Scoring,
-    items: list[int],
-    score: Any,
+    jobs: list[tuple[str, int]],
     progress: _Progress,
-) -> Iterator[Damage]:
-    for i in items:
-        yield score(C, i, S)
+    processes: int | None,
+) -> list[Damage]:
+    """Score every job, in order; in worker processes when that pays.
+
+    The first job runs here and times the rest: a small graph is ranked in
+    less time than it takes to start the workers.
+    """
+    from threadpoolctl import threadpool_limits
+
+    if not jobs:
+        return []
+    # One BLAS thread: OpenBLAS splits a long dot product over threads that then
+    # spin idle, which takes the CPUs the workers need, and makes the last bits
+    # of a score depend on the number of CPUs. Forked workers inherit the limit.
+    with threadpool_limits(limits=1, user_api="blas"):
+        started = time.perf_counter()
+        results = [_score((C, S), jobs[0])]
         progress.advance()
+        if processes is None:
+            estimate = (time.perf_counter() - started) * (len(jobs) - 1)
+            processes = available_cpus() if estimate > PARALLEL_AFTER else 1
+        for damage in map_shared(_score, (C, S), jobs[1:], processes=processes):
+            results.append(damage)
+            progress.advance()
+    return results
 
 
 class Chokepoints:
@@ -445,6 +479,7 @@ def chokepoints(
     top: int | None = None,
     compiled: CompiledGraph | None = None,
     progress: bool = False,
+    processes: int | None = None,
 ) -> Chokepoints:
     """Rank single-node removals and country export bans by the damage to industry.
 
@@ -466,6 +501,10 @@ def chokepoints(
     progress : bool
         Show a progress bar on stderr when the ranking takes more than a
         second and stderr is a terminal.
+    processes : int, optional
+        Worker processes for the runs (Linux). Default: one per available CPU
+        when the ranking would take more than ``PARALLEL_AFTER`` seconds in
+        one process, else none. The result is the same either way.
 
     Returns
     -------
@@ -482,12 +521,14 @@ def chokepoints(
     S = scoring(C)
     nodes = _candidates(G, C, candidates, kind)
     countries = [int(i) for i in np.flatnonzero(C.is_country)]
-    bar = _Progress(len(nodes) + len(countries), "Ranking chokepoints", progress)
+    jobs = [("removal", i) for i in nodes] + [("ban", i) for i in countries]
+    bar = _Progress(len(jobs), "Ranking chokepoints", progress)
     try:
-        removals = sorted(_run_all(C, S, nodes, removal_damage, bar), key=_rank_key)
-        bans = sorted(_run_all(C, S, countries, ban_damage, bar), key=_rank_key)
+        done = _run_all(C, S, jobs, bar, processes)
     finally:
         bar.close()
+    removals = sorted(done[: len(nodes)], key=_rank_key)
+    bans = sorted(done[len(nodes) :], key=_rank_key)
     if top is not None:
         removals, bans = removals[: max(top, 0)], bans[: max(top, 0)]
     return Chokepoints(

@@ -565,6 +565,32 @@ def validate_command(path: str | None) -> None:
     echo(f"ok: {summary(load_data(path))}")
 
 
+@cli.command("convert")
+@click.argument("source", metavar="IN", type=click.Path(path_type=str))
+@click.argument("target", metavar="OUT", type=click.Path(path_type=str))
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["csv", "parquet"], case_sensitive=False),
+    default=None,
+    help="Format of the tables when OUT is a folder (default: csv).",
+)
+def convert_command(source: str, target: str, fmt: str | None) -> None:
+    """Convert a dataset between YAML and tables (CSV or parquet).
+
+    IN is a YAML file, a folder of YAML files, or a folder of tables; it is
+    checked first. OUT ending in .yaml or .yml gets one YAML file; any other
+    OUT is a folder that gets the nodes, edges, sources and groups tables.
+    The input is never overwritten.
+
+    Example: chokegraph convert seeds/ tables/
+    """
+    from graph.convert import convert
+
+    written = convert(source, target, fmt=fmt)
+    click.echo(f"wrote {', '.join(str(p) for p in written)}", err=True)
+
+
 SHOW_COLUMNS = ["direction", "node", "commodity", "share", "kind", "source"]
 
 
@@ -706,6 +732,10 @@ def concentration_command(commodity: str | None, fmt: str, data: str | None) -> 
     echo(concentration(G, commodity).render(fmt.lower()))
 
 
+#: Click 8.2+ raises this for a group called without a command; older versions print the help.
+_NO_ARGS_IS_HELP = getattr(click.exceptions, "NoArgsIsHelpError", ())
+
+
 def main(argv: list[str] | None = None) -> None:
     """Run the command line and exit with its code (0 ok, 2 bad input, 1 internal)."""
     args = sys.argv[1:] if argv is None else argv
@@ -715,6 +745,9 @@ def main(argv: list[str] | None = None) -> None:
     except click.exceptions.Abort:
         click.echo("error: aborted", err=True)
         sys.exit(2)
+    except _NO_ARGS_IS_HELP as exc:  # a bare 'chokegraph' (or 'chokegraph import'): the help
+        click.echo(exc.ctx.get_help())
+        sys.exit(0)
     except click.ClickException as exc:  # usage errors: bad options, missing arguments
         message = exc.format_message()
         ctx = getattr(exc, "ctx", None)

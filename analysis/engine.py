@@ -13,12 +13,11 @@ All maths is vectorised with numpy; networkx only does the structural work.
 
 from __future__ import annotations
 
+import gc
 from dataclasses import dataclass, field
 
 import networkx as nx
 import numpy as np
-from scipy.sparse import coo_matrix
-from scipy.sparse.csgraph import connected_components
 
 from analysis.scenario import Restriction, Scenario
 from graph.lookup import expand_commodities
@@ -97,6 +96,19 @@ def compile_graph(G: nx.MultiDiGraph) -> CompiledGraph:
     >>> len(C.levels) > 1
     True
     """
+    # Compiling makes millions of short-lived tuples and no reference cycles; the
+    # cyclic collector would walk the whole graph again and again meanwhile
+    # (a third of the time at a million edges).
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return _compile(G)
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _compile(G: nx.MultiDiGraph) -> CompiledGraph:
     nodes = sorted(G.nodes)
     index = {n: i for i, n in enumerate(nodes)}
     n = len(nodes)
@@ -106,26 +118,36 @@ def compile_graph(G: nx.MultiDiGraph) -> CompiledGraph:
         (index.get(c, -1) if (c := a.get("country")) else -1 for a in attrs), np.int64, n
     )
 
-    # One pass over the edges into plain lists, then arrays: a Python loop per
-    # edge costs seconds at a million edges, list comprehensions a fraction.
-    edges = list(G.edges(data=True))
-    kinds = [d.get("kind") for _, _, d in edges]
+    # One list comprehension over the adjacency (each supplier's index looked up
+    # once), then arrays: a loop statement per edge, or np.fromiter over a
+    # generator, costs twice as much at a million edges.
+    rows = [
+        (i, index[v], d.get("kind"), d.get("commodity"), d.get("share"))
+        for u, successors in G.adjacency()
+        for i in (index[u],)
+        for v, keyed in successors.items()
+        for d in keyed.values()
+    ]
+    src_all, dst_all, kinds, coms, shares = zip(*rows, strict=True) if rows else ((),) * 5
+    del rows
     controls: dict[int, list[tuple[int, float]]] = {}
     if "controls" in kinds:
-        for (u, v, d), kind in zip(edges, kinds, strict=True):
+        supplies = [i for i, kind in enumerate(kinds) if kind != "controls"]
+        for i, kind in enumerate(kinds):
             if kind == "controls":
-                frac = 1.0 if d.get("share") is None else float(d["share"])
-                controls.setdefault(index[u], []).append((index[v], frac))
-        edges = [e for e, kind in zip(edges, kinds, strict=True) if kind != "controls"]
-    m = len(edges)
-    edge_commodities = [d["commodity"] for _, _, d in edges]
-    commodities = sorted(set(edge_commodities) | set(G.graph.get("commodities", ())))
+                frac = 1.0 if shares[i] is None else float(shares[i])
+                controls.setdefault(src_all[i], []).append((dst_all[i], frac))
+        src_all, dst_all, coms, shares = (
+            [column[i] for i in supplies] for column in (src_all, dst_all, coms, shares)
+        )
+    m = len(coms)
+    commodities = sorted(set(coms) | set(G.graph.get("commodities", ())))
     cindex = {c: i for i, c in enumerate(commodities)}
-    dst = np.fromiter((index[v] for _, v, _ in edges), np.int64, m)
-    src = np.fromiter((index[u] for u, _, _ in edges), np.int64, m)
-    ecom = np.fromiter(map(cindex.__getitem__, edge_commodities), np.int64, m)
-    share = np.fromiter((d["share"] for _, _, d in edges), np.float64, m)
-    del edges, edge_commodities
+    src = np.array(src_all, dtype=np.int64).reshape(m)
+    dst = np.array(dst_all, dtype=np.int64).reshape(m)
+    ecom = np.array([cindex[c] for c in coms], dtype=np.int64).reshape(m)
+    share = np.array(shares, dtype=np.float64).reshape(m)
+    del src_all, dst_all, kinds, coms, shares
     # Sorting by (consumer, commodity name, supplier) makes each input a contiguous run
     # and fixes the order of every sum, so results do not depend on file order.
     # Commodity indices follow the names' order, and lexsort is stable.
@@ -231,24 +253,19 @@ def _levels(C: CompiledGraph, keep_nodes: np.ndarray) -> list[Level]:
     n = C.n_nodes
     on = keep_nodes[C.src] & keep_nodes[C.dst]
     src, dst = C.src[on], C.dst[on]
-    adjacency = coo_matrix((np.ones(src.size), (src, dst)), shape=(n, n)).tocsr()
-    n_scc, label = connected_components(adjacency, directed=True, connection="strong")
-    cross = label[src] != label[dst]
-    dag = coo_matrix(
-        (np.ones(int(cross.sum())), (label[src][cross], label[dst][cross])), shape=(n_scc, n_scc)
-    ).tocsr()
-    # Kahn's algorithm, one generation at a time: peel off the components with
-    # no remaining suppliers.
-    indegree = np.diff(dag.tocsc().indptr).astype(np.int64)
-    generation = np.zeros(n_scc, dtype=np.int64)
-    frontier = np.flatnonzero(indegree == 0)
-    depth = 0
-    while frontier.size:
-        generation[frontier] = depth
-        targets = dag[frontier].indices
-        np.subtract.at(indegree, targets, 1)
-        frontier = np.unique(targets[indegree[targets] == 0])
-        depth += 1
+    generation, depth, complete = _generations(n, src, dst)
+    if complete:
+        # No cycle: every node is its own component, and scipy (a quarter of a
+        # second to import, half the start-up of a command line) is not needed.
+        n_scc, label = n, np.arange(n)
+    else:
+        from scipy.sparse import coo_matrix
+        from scipy.sparse.csgraph import connected_components
+
+        adjacency = coo_matrix((np.ones(src.size), (src, dst)), shape=(n, n)).tocsr()
+        n_scc, label = connected_components(adjacency, directed=True, connection="strong")
+        cross = label[src] != label[dst]
+        generation, depth, _ = _generations(n_scc, label[src][cross], label[dst][cross])
 
     cyclic = np.bincount(label, minlength=n_scc) > 1
     slot_on = keep_nodes[C.slot_node]
@@ -276,6 +293,34 @@ def _levels(C: CompiledGraph, keep_nodes: np.ndarray) -> list[Level]:
             )
         )
     return levels
+
+
+def _generations(n: int, src: np.ndarray, dst: np.ndarray) -> tuple[np.ndarray, int, bool]:
+    """Kahn's algorithm, one generation at a time, on ``n`` items and the edges ``src -> dst``.
+
+    Returns the generation of every item (those without suppliers are 0, and
+    each item comes one generation after its last supplier), the number of
+    generations, and whether every item got one (False: there is a cycle).
+    """
+    order = np.argsort(src, kind="stable")
+    targets_of = dst[order]
+    ptr = np.searchsorted(src[order], np.arange(n + 1))
+    indegree = np.bincount(dst, minlength=n)
+    generation = np.zeros(n, dtype=np.int64)
+    frontier = np.flatnonzero(indegree == 0)
+    depth = done = 0
+    while frontier.size:
+        generation[frontier] = depth
+        done += frontier.size
+        # The out-edges of the frontier: the runs ptr[f]:ptr[f + 1], end to end.
+        starts = ptr[frontier]
+        counts = ptr[frontier + 1] - starts
+        shift = np.repeat(starts - np.cumsum(counts) + counts, counts)
+        targets = targets_of[shift + np.arange(shift.size)]
+        np.subtract.at(indegree, targets, 1)
+        frontier = np.unique(targets[indegree[targets] == 0])
+        depth += 1
+    return generation, depth, done == n
 
 
 def control_fraction(C: CompiledGraph, country: int) -> np.ndarray:

@@ -1,10 +1,14 @@
 """Fuzz the dataset loader: mutated YAML, CSV and scenario files must never crash it.
 
 Every input is a mutation of a real file (the bundled dataset, the test
-fixtures, small valid datasets written below): random byte flips, deletions,
-duplicated or swapped lines, changed indentation, inserted YAML tokens and
-random unicode. Each is written to a temporary file and read the way the
-command line reads it (``graph.load``, or ``analysis.scenario.load_scenario``).
+fixtures, small valid datasets written below): values deep inside the YAML
+replaced by values of other types, deleted or added; random byte flips,
+deletions, duplicated or swapped lines, changed indentation, inserted YAML
+tokens and random unicode. Each is written to a temporary file and read the
+way the command line reads it: ``graph.load``, or for a scenario file
+``analysis.scenario.load_scenario`` and then a run of the scenario on the
+bundled dataset (its title and JSON too), since a scenario that loads must
+also run or fail with a ``ChokegraphError``.
 
 A *finding* is any exception that is not a ``ChokegraphError`` (the error a
 user can fix), or one input that takes longer than ``--slow`` seconds. Each
@@ -280,6 +284,10 @@ class Fuzzer:
         self.tried = 0
         self.outcomes: Counter = Counter()
         self.findings: dict[str, str] = {}
+        from analysis.engine import compile_graph
+
+        self.G = graph.load()
+        self.compiled = compile_graph(self.G)
         self.tmp = Path(tempfile.mkdtemp(prefix="chokegraph-fuzz-"))
         shutil.copytree(ROOT / "tests" / "fixtures" / "example-tables", self.tmp / "tables")
 
@@ -296,7 +304,7 @@ class Fuzzer:
         else:
             path = self.tmp / "scenario.yaml"
             path.write_bytes(content)
-            call = lambda: self.load_scenario(path)  # noqa: E731
+            call = lambda: self._run_scenario(path)  # noqa: E731
         self.tried += 1
         start = time.perf_counter()
         try:
@@ -314,6 +322,16 @@ class Fuzzer:
         if elapsed > self.slow:
             self.outcomes["slow"] += 1
             self._record(target, which, content, f"took {elapsed:.2f} s\n", "slow")
+
+    def _run_scenario(self, path: Path) -> None:
+        import json
+
+        from analysis.whatif import run_scenario
+
+        scenario = self.load_scenario(path)
+        scenario.title(self.G)
+        json.dumps(scenario.to_dict())
+        json.dumps(run_scenario(self.G, scenario, compiled=self.compiled).to_json())
 
     def _record(self, target: str, which: int, content: bytes, report: str, kind: str) -> None:
         # One finding per (kind, innermost frame): the same bug found again is not news.

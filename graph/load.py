@@ -26,23 +26,18 @@ from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any
-
-import networkx as nx
+from typing import TYPE_CHECKING, Any
 
 from graph._paths import bundled_path
-from graph.build import build
 from graph.errors import ChokegraphError, DataError, Problem
-from graph.schema import RECORD_MODELS, SECTIONS
-from graph.validate import (
-    Dataset,
-    GroupLocator,
-    YamlLocator,
-    check,
-    did_you_mean,
-    record_problems,
-)
-from graph.yamlio import Document, decode, parse
+
+# Reading and checking need pydantic and PyYAML; they are imported where they
+# are used, so that a graph read from the cache (graph._cache) needs neither.
+if TYPE_CHECKING:
+    import networkx as nx
+
+    from graph.validate import Dataset
+    from graph.yamlio import Document
 
 YAML_SUFFIXES = (".yaml", ".yml")
 TABLE_SUFFIXES = (".csv", ".parquet")
@@ -143,20 +138,46 @@ def load(path: str | os.PathLike | None = None) -> nx.MultiDiGraph:
     """
     root = bundled_path() if path is None else Path(path)
     files, tables_folder = dataset_files(root)
+    cache_key = None
+    if path is None and tables_folder is None:
+        from graph import _cache
+
+        if _cache.enabled():
+            cache_key = _cache.cache_key(root, _hash(_read_all(root, files)), _version())
+            G = _cache.read(cache_key)
+            if G is not None:
+                G.graph["loaded_at"] = _now()
+                return G
     with _no_cyclic_gc():
         G, hashed = _load_files(root, files, tables_folder)
-    G.graph.update(
-        path=str(root),
-        hash=_hash(hashed),
-        version=_version(),
-        loaded_at=datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
-    )
+    G.graph.update(path=str(root), hash=_hash(hashed), version=_version(), loaded_at=_now())
+    if cache_key is not None:
+        _cache.write(cache_key, G)
     return G
+
+
+def _now() -> str:
+    return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _read_all(root: Path, files: list[Path]) -> list[tuple[str, bytes]]:
+    """Every file's name (relative to ``root``) and bytes, as hashed into ``G.graph["hash"]``."""
+    out = []
+    for f in files:
+        rel = f.name if f == root else f.relative_to(root).as_posix()
+        try:
+            out.append((rel, f.read_bytes()))
+        except OSError as exc:
+            raise ChokegraphError(f"cannot read {f}: {exc.strerror or exc}") from exc
+    return out
 
 
 def _load_files(
     root: Path, files: list[Path], tables_folder: Path | None
 ) -> tuple[nx.MultiDiGraph, list[tuple[str, bytes]]]:
+    from graph.validate import Dataset
+    from graph.yamlio import decode, parse
+
     shown = str(root)
     ds = Dataset()
     hashed: list[tuple[str, bytes]] = []
@@ -199,6 +220,8 @@ def from_dict(data: Mapping[str, Any], *, path: str = "<memory>") -> nx.MultiDiG
     >>> G.edges["chn", "gallium", "gallium"]["share"]
     0.98
     """
+    from graph.validate import Dataset
+
     data = _plain(data)
     ds = Dataset()
     with _no_cyclic_gc():
@@ -209,7 +232,7 @@ def from_dict(data: Mapping[str, Any], *, path: str = "<memory>") -> nx.MultiDiG
         path=path,
         hash=hashlib.sha256(canonical.encode("utf-8")).hexdigest(),
         version=_version(),
-        loaded_at=datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        loaded_at=_now(),
     )
     return G
 
@@ -241,6 +264,9 @@ def _no_cyclic_gc() -> Iterator[None]:
 
 
 def _finish(ds: Dataset) -> nx.MultiDiGraph:
+    from graph.build import build
+    from graph.validate import check
+
     problems, resolved = check(ds)
     if problems:
         raise DataError(problems)
@@ -257,6 +283,8 @@ def _hash(files: list[tuple[str, bytes]]) -> str:
 
 def add_document(ds: Dataset, data: Any, path: str, doc: Document | None) -> None:
     """Add one file's data (a parsed YAML document or a mapping) to ``ds``."""
+    from graph.schema import RECORD_MODELS, SECTIONS
+    from graph.validate import YamlLocator, did_you_mean, record_problems
 
     def at(place: tuple, key: bool = False) -> tuple[int, int]:
         if doc is None:
@@ -318,6 +346,8 @@ def add_document(ds: Dataset, data: Any, path: str, doc: Document | None) -> Non
 
 
 def _add_groups(ds: Dataset, value: Any, path: str, doc: Document | None, problem: Any) -> None:
+    from graph.validate import GroupLocator
+
     if not isinstance(value, dict):
         problem(
             ("groups",),

@@ -16,8 +16,11 @@ file every cell is text; numbers are parsed from it. In a parquet file,
 numeric columns may also be typed, and a null is an empty cell.
 
 The rows go through the same rules as YAML (``graph.validate``). A problem
-names the file, the row's line (the header is line 1, the first row line 2;
-for CSV this assumes no cell spans several lines) and the column's position.
+names the file, the row's line in the file (the header is line 1) and the
+column's position. In a CSV file, blank lines are skipped (a row of empty
+cells, such as ``,,``, is a row, and an error); a quoted cell may span
+several lines; a row with more cells than the header has columns is an
+error, one with fewer leaves the missing cells empty.
 
 Everything is done a column at a time: a table of a million edges is read
 without a Python object per row beyond the values themselves.
@@ -169,9 +172,11 @@ def _read_frame(raw: bytes, suffix: str, display: str) -> tuple[Any, Any, list[P
         # first column into the index and shift every value by one column.
         warnings.simplefilter("always", pd.errors.ParserWarning)
         try:
+            # dtype=object: plain Python str cells. dtype=str makes pandas 3 build
+            # string arrays first, which is slower and converted back anyway.
             frame = pd.read_csv(
                 io.StringIO(text),
-                dtype=str,
+                dtype=object,
                 keep_default_na=False,
                 na_filter=False,
                 index_col=False,
@@ -281,7 +286,7 @@ def _add_table(ds: Dataset, name: str, frame: Any, display: str, lines: Any = No
             problems.append(Problem(display, locator.line(i), j + 1, message))
             if invalid is not None:
                 invalid[i] = True
-        if column in FILLED[name]:
+        if column in FILLED[name] and None in values:  # the scan in C is quick
             flagged = {i for i, _ in bad}
             for i in (i for i, x in enumerate(values) if x is None):
                 if i not in flagged:
@@ -302,7 +307,7 @@ def _add_table(ds: Dataset, name: str, frame: Any, display: str, lines: Any = No
 
 def _texts(col: Any, column: str, bad: list, *, from_csv: bool) -> list:
     values = col.tolist()
-    if from_csv:  # read with dtype=str and no NA parsing: every cell is a str
+    if from_csv:  # read as text with no NA parsing: every cell is a str
         return [x or None for x in values]
     out = []
     for i, x in enumerate(values):
@@ -329,16 +334,26 @@ def _numbers(col: Any, column: str, bad: list, pd: Any) -> list:
         text = None
     else:
         text = col.astype(object).where(col.notna(), "")
-        text = text.map(lambda x: x.strip() if isinstance(x, str) else x)
-        given = (text != "").to_numpy()
+        # Cells are parsed as they are (to_numeric allows blanks around a
+        # number); only the few that do not parse are stripped and parsed
+        # again, instead of stripping a million cells one by one.
+        given = (text != "").to_numpy().copy()
         numbers = pd.to_numeric(text.where(given, None), errors="coerce").astype("float64")
+        retry = np.flatnonzero(given & numbers.isna().to_numpy())
+        if retry.size:
+            stripped = text.iloc[retry].map(_strip)
+            blank = (stripped == "").to_numpy()
+            given[retry[blank]] = False
+            again = pd.to_numeric(stripped.where(~blank, None), errors="coerce")
+            numbers = numbers.copy()
+            numbers.iloc[retry] = again.astype("float64").to_numpy()
     arr = numbers.to_numpy()
     with np.errstate(invalid="ignore"):
         wrong = given & ~np.isfinite(arr)
         if whole:
             wrong |= given & np.isfinite(arr) & (arr != np.round(arr))
     for i in np.flatnonzero(wrong):
-        shown = text.iat[i] if text is not None else arr[i]
+        shown = _strip(text.iat[i]) if text is not None else arr[i]
         if whole and math.isfinite(arr[i]):
             bad.append((int(i), f"{column} must be a whole number, not {shown}"))
         elif math.isnan(arr[i]) and not (isinstance(shown, str) and shown.lower() == "nan"):
@@ -349,6 +364,10 @@ def _numbers(col: Any, column: str, bad: list, pd: Any) -> list:
     if whole:
         return [int(x) if k else None for x, k in zip(arr.tolist(), ok.tolist(), strict=True)]
     return [x if k else None for x, k in zip(arr.tolist(), ok.tolist(), strict=True)]
+
+
+def _strip(x: Any) -> Any:
+    return x.strip() if isinstance(x, str) else x
 
 
 def _json_cells(

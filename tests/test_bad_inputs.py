@@ -268,3 +268,24 @@ def test_python_api_raises_user_errors_only(tmp_path: Path):
     ]
     with pytest.raises(ChokegraphError, match="does not exist"):
         graph.load(tmp_path / "missing")
+
+
+# --------------------------------------------------------------------------- table lines
+
+
+@pytest.mark.parametrize("newline", ["\n", "\r\n", "\r"], ids=["lf", "crlf", "cr"])
+def test_table_rows_keep_their_lines(tmp_path: Path, newline: str):
+    # Line 1 header; 2-3 a name over two lines; 4 blank; 5 jpn; 6 blank; 7 a bad kind.
+    rows = ["id,kind,name", 'chn,country,"China', 'PRC"', "", "jpn,country,Japan", ""]
+    (tmp_path / "nodes.csv").write_bytes(newline.join(rows).encode())
+    (tmp_path / "edges.csv").write_text("from,to\n", encoding="utf-8")
+    G = graph.load(tmp_path)
+    assert G.nodes["chn"]["name"] == f"China{newline}PRC"
+    assert G.nodes["chn"]["where"] == f"{tmp_path}/nodes.csv:2:1"
+    assert G.nodes["jpn"]["where"] == f"{tmp_path}/nodes.csv:5:1"
+    with (tmp_path / "nodes.csv").open("ab") as fh:
+        fh.write(f"{newline}x,cuntry,X{newline}".encode())
+    with pytest.raises(DataError) as info:
+        graph.load(tmp_path)
+    [problem] = info.value.problems
+    assert (problem.line, problem.col) == (7, 2)
