@@ -216,22 +216,27 @@ class _Progress:
         self.done = 0
         self.bar: Any = None
         self.task: Any = None
+        self.drawn = 0.0  # when the bar was last redrawn
 
     def advance(self) -> None:
         if not self.enabled:
             return
         self.done += 1
+        now = time.monotonic()
         if self.bar is None:
-            if time.monotonic() - self.started < PROGRESS_DELAY:
+            if now - self.started < PROGRESS_DELAY:
                 return
             from rich.console import Console
             from rich.progress import Progress
 
-            # No refresh thread: worker processes may be forked while the bar shows.
+            # No refresh thread: worker processes may be forked while the bar
+            # shows. It is redrawn here instead, ten times a second at most.
             self.bar = Progress(console=Console(stderr=True), transient=True, auto_refresh=False)
             self.bar.start()
             self.task = self.bar.add_task(self.description, total=self.total)
-        self.bar.update(self.task, completed=self.done, refresh=True)
+        if now - self.drawn >= 0.1 or self.done == self.total:
+            self.bar.update(self.task, completed=self.done, refresh=True)
+            self.drawn = now
 
     def close(self) -> None:
         if self.bar is not None:

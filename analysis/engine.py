@@ -119,10 +119,10 @@ def _compile(G: nx.MultiDiGraph) -> CompiledGraph:
     )
 
     # One list comprehension over the adjacency (each supplier's index looked up
-    # once), then arrays: a loop statement per edge, or np.fromiter over a
-    # generator, costs twice as much at a million edges.
+    # once; every edge has these attributes), then arrays: a loop statement per
+    # edge, or np.fromiter over a generator, costs twice as much at a million edges.
     rows = [
-        (i, index[v], d.get("kind"), d.get("commodity"), d.get("share"))
+        (i, index[v], d["kind"], d["commodity"], d["share"])
         for u, successors in G.adjacency()
         for i in (index[u],)
         for v, keyed in successors.items()
