@@ -29,6 +29,7 @@ from typing import Any
 import networkx as nx
 
 from analysis import layout as L
+from graph._atomic import missing_folder
 from graph.errors import ChokegraphError
 from graph.lookup import resolve_node
 
@@ -849,7 +850,7 @@ def check_output(path: str | Path, *, timeline: bool = False) -> str:
     fmt = _format_of(path)
     folder = Path(path).parent
     if not folder.is_dir():
-        raise ChokegraphError(f"cannot write {path}: folder {folder} does not exist")
+        raise ChokegraphError(f"cannot write {path}: {missing_folder(folder)}")
     if timeline and fmt not in IMAGE_FORMATS:
         raise ChokegraphError(
             f"a timeline is a picture: write it as .png, .svg or .pdf, not .{fmt}"

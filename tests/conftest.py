@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+import os
+import tempfile
 import textwrap
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+
+# Keep the bundled-data cache of the test run (and of every subprocess it
+# starts) out of the user's own cache folder.
+os.environ["XDG_CACHE_HOME"] = tempfile.mkdtemp(prefix="chokegraph-test-cache-")
 
 
 @pytest.fixture
