@@ -37,6 +37,21 @@ class Level:
     edges: np.ndarray  # supplies edges into those inputs (indices into edge arrays)
     edge_slot: np.ndarray  # for each edge, the position of its slot in ``slots``
     cyclic: bool
+    # Gathered once, as every day of the timeline reads them again:
+    owner_start: np.ndarray = field(init=False)  # first slot of each node (slots sorted by node)
+    edge_src: np.ndarray = field(init=False)
+    edge_share: np.ndarray = field(init=False)
+    slot_dependence: np.ndarray = field(init=False)
+    slot_kept: np.ndarray = field(init=False)  # 1 - substitutable
+
+    def gather(self, C: CompiledGraph) -> Level:
+        """Fill the per-level copies of the compiled arrays."""
+        self.owner_start = np.searchsorted(self.slot_owner, np.arange(self.nodes.size))
+        self.edge_src = C.src[self.edges]
+        self.edge_share = C.share[self.edges]
+        self.slot_dependence = C.slot_dependence[self.slots]
+        self.slot_kept = 1.0 - C.slot_substitutable[self.slots]
+        return self
 
 
 @dataclass
@@ -290,7 +305,7 @@ def _levels(C: CompiledGraph, keep_nodes: np.ndarray) -> list[Level]:
                 edges=edges,
                 edge_slot=np.searchsorted(slots, C.edge_slot[edges]),
                 cyclic=bool(cyclic[label[nodes]].any()),
-            )
+            ).gather(C)
         )
     return levels
 
@@ -371,18 +386,17 @@ def _solve_level(
     stock: np.ndarray | None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """New availabilities of a level's nodes, and the gap of each of their inputs."""
-    e = level.edges
-    lost = C.share[e] * (1.0 - a[C.src[e]] * keep[e])
+    lost = level.edge_share * (1.0 - a[level.edge_src] * keep[level.edges])
     gap = np.bincount(level.edge_slot, weights=lost, minlength=level.slots.size)
-    gap *= 1.0 - C.slot_substitutable[level.slots]
+    gap *= level.slot_kept
     if stock is None:
         uncovered = gap
     else:
         left = stock[level.slots]
         uncovered = np.where(left >= gap, 0.0, gap - left)
-    need = C.slot_dependence[level.slots] * uncovered
-    worst = np.zeros(level.nodes.size)
-    np.maximum.at(worst, level.slot_owner, need)
+    need = level.slot_dependence * uncovered
+    # Every node of a level has at least one input, so each owner_start is a real run.
+    worst = np.maximum.reduceat(need, level.owner_start)
     new = np.clip(1.0 - worst, 0.0, 1.0)
     new[removed[level.nodes]] = 0.0
     return new, gap
