@@ -29,7 +29,7 @@ from analysis.engine import AFFECTED, TIE, CompiledGraph, compile_graph, edge_ke
 from analysis.parallel import available_cpus, map_shared
 from analysis.scenario import Restriction
 from graph.errors import UnknownNameError
-from graph.lookup import resolve_node
+from graph.lookup import did_you_mean, resolve_node
 
 KINDS = ("country", "mineral", "refiner", "component", "industry")
 CHOKEPOINT_FIELDS = ("node", "kind", "score", "industries_hit", "worst_node", "worst_shortfall")
@@ -454,10 +454,7 @@ def _candidates(
     if kind is not None:
         kind = kind.strip().lower()
         if kind not in KINDS:
-            import difflib
-
-            close = difflib.get_close_matches(kind, KINDS, n=1)
-            hint = f" (did you mean {close[0]!r}?)" if close else ""
+            hint = did_you_mean(kind, KINDS, n=1)
             raise UnknownNameError(f"unknown kind {kind!r}{hint}; kinds: {', '.join(KINDS)}")
     if candidates is None:
         default = ("country", "industry")

@@ -17,7 +17,7 @@ from typing import Any
 import networkx as nx
 
 from graph.errors import DataError, Problem, ScenarioError
-from graph.lookup import resolve_commodity, resolve_node
+from graph.lookup import did_you_mean, resolve_commodity, resolve_node
 
 DEFAULT_HORIZON = 365
 #: The longest timeline (100 years): the timeline holds one row per day, and a
@@ -259,10 +259,7 @@ def load_scenario(name_or_path: str | Path) -> Scenario:
         elif path.suffix in (".yaml", ".yml") or path.parent != Path("."):
             raise ScenarioError(f"scenario file {str(name_or_path)!r} does not exist")
         else:
-            import difflib
-
-            close = difflib.get_close_matches(str(name_or_path), list(bundled), n=1)
-            hint = f" (did you mean {close[0]!r}?)" if close else ""
+            hint = did_you_mean(str(name_or_path), bundled, n=1)
             known = ", ".join(bundled) or "none"
             raise ScenarioError(
                 f"unknown scenario {str(name_or_path)!r}{hint}; bundled scenarios: {known}"

@@ -11,7 +11,6 @@ unknown is ``None`` (``find_country_id``) or an ``UnknownNameError``
 
 from __future__ import annotations
 
-import difflib
 import functools
 import re
 import unicodedata
@@ -19,6 +18,7 @@ import unicodedata
 import pycountry
 
 from graph.errors import UnknownNameError
+from graph.lookup import did_you_mean
 
 __all__ = ["country_id", "country_name", "country_qualifier", "find_country_id", "normalize_name"]
 
@@ -222,8 +222,7 @@ def country_id(name: str | int) -> str:
     found = find_country_id(name)
     if found is None:
         names = sorted({c.name.casefold() for c in pycountry.countries} | set(_NAME_OVERRIDES))
-        close = difflib.get_close_matches(normalize_name(str(name)).casefold(), names, n=3)
-        hint = f" (did you mean {' or '.join(repr(c) for c in close)}?)" if close else ""
+        hint = did_you_mean(normalize_name(str(name)).casefold(), names)
         raise UnknownNameError(f"unknown country {name!r}{hint}")
     return found
 

@@ -283,8 +283,9 @@ def _hash(files: list[tuple[str, bytes]]) -> str:
 
 def add_document(ds: Dataset, data: Any, path: str, doc: Document | None) -> None:
     """Add one file's data (a parsed YAML document or a mapping) to ``ds``."""
+    from graph.lookup import did_you_mean
     from graph.schema import RECORD_MODELS, SECTIONS
-    from graph.validate import YamlLocator, did_you_mean, record_problems
+    from graph.validate import YamlLocator, record_problems
 
     def at(place: tuple, key: bool = False) -> tuple[int, int]:
         if doc is None:

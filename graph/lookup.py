@@ -3,17 +3,27 @@
 from __future__ import annotations
 
 import difflib
-
-import networkx as nx
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
 
 from graph.errors import UnknownNameError
 
+if TYPE_CHECKING:
+    import networkx as nx
 
-def _suggest(name: str, candidates: list[str]) -> str:
-    close = difflib.get_close_matches(name.lower(), candidates, n=3, cutoff=0.6)
-    if not close:
+
+def did_you_mean(name: Any, candidates: Iterable[str], *, n: int = 3) -> str:
+    """Return `` (did you mean 'x'?)`` for the closest candidates, or ``""``.
+
+    Examples
+    --------
+    >>> did_you_mean("galium", ["gallium", "tin"])
+    " (did you mean 'gallium'?)"
+    """
+    if not isinstance(name, str):
         return ""
-    return " (did you mean " + " or ".join(repr(c) for c in close) + "?)"
+    close = difflib.get_close_matches(name, list(candidates), n=n, cutoff=0.6)
+    return " (did you mean " + " or ".join(repr(c) for c in close) + "?)" if close else ""
 
 
 def resolve_node(G: nx.MultiDiGraph, name: str, *, kind: str | None = None) -> str:
@@ -49,7 +59,7 @@ def resolve_node(G: nx.MultiDiGraph, name: str, *, kind: str | None = None) -> s
         return matches[0]
     what = f"{kind} " if kind else "node "
     names = [n for n, _ in nodes] + [str(d.get("name") or n).lower() for n, d in nodes]
-    raise UnknownNameError(f"unknown {what}{name!r}{_suggest(wanted, names)}")
+    raise UnknownNameError(f"unknown {what}{name!r}{did_you_mean(wanted, names)}")
 
 
 def resolve_commodity(G: nx.MultiDiGraph, name: str) -> str:
@@ -74,7 +84,7 @@ def resolve_commodity(G: nx.MultiDiGraph, name: str) -> str:
         if d.get("commodity") and wanted in (n, str(d.get("name") or "").lower()):
             return d["commodity"]
     names = sorted(commodities | groups | {"all"})
-    raise UnknownNameError(f"unknown commodity or group {name!r}{_suggest(wanted, names)}")
+    raise UnknownNameError(f"unknown commodity or group {name!r}{did_you_mean(wanted, names)}")
 
 
 def expand_commodities(G: nx.MultiDiGraph, names: list[str] | tuple[str, ...]) -> frozenset[str]:

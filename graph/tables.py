@@ -38,6 +38,7 @@ from pathlib import Path
 from typing import Any
 
 from graph.errors import ChokegraphError, Problem
+from graph.lookup import did_you_mean
 from graph.schema import Edge, Node
 from graph.validate import (
     EDGE_FIELDS,
@@ -47,7 +48,6 @@ from graph.validate import (
     Columns,
     Dataset,
     TableLocator,
-    did_you_mean,
     record_problems,
 )
 from graph.yamlio import decode

@@ -35,6 +35,7 @@ from typing import Any
 from graph._atomic import missing_folder
 from graph.countries import country_name, country_qualifier, find_country_id, normalize_name
 from graph.errors import ChokegraphError, UnknownNameError
+from graph.lookup import did_you_mean
 
 __all__ = [
     "CURATED_MINERAL_IDS",
@@ -356,13 +357,7 @@ def _select(rows: list[_Row], commodities: Iterable[str] | None) -> list[_Row]:
     known = {r.mineral for r in rows} | {r.commodity.casefold() for r in rows}
     unknown = sorted(wanted - known)
     if unknown:
-        import difflib
-
-        hints = []
-        for name in unknown:
-            close = difflib.get_close_matches(name, sorted(known), n=3)
-            hint = f" (did you mean {' or '.join(repr(c) for c in close)}?)" if close else ""
-            hints.append(f"{name!r}{hint}")
+        hints = [f"{name!r}{did_you_mean(name, sorted(known))}" for name in unknown]
         raise UnknownNameError(f"unknown USGS commodity {', '.join(hints)}")
     return [r for r in rows if r.mineral in wanted or r.commodity.casefold() in wanted]
 

@@ -39,7 +39,6 @@ Examples
 from __future__ import annotations
 
 import bisect
-import difflib
 import math
 import re
 from collections.abc import Iterable, Sequence
@@ -49,6 +48,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from graph.errors import Problem
+from graph.lookup import did_you_mean
 from graph.schema import (
     CONFIDENCES,
     EDGE_KINDS,
@@ -221,20 +221,6 @@ class Resolved:
 
 
 # --------------------------------------------------------------------------- messages
-
-
-def did_you_mean(name: Any, candidates: Iterable[str]) -> str:
-    """Return `` (did you mean 'x'?)`` for the closest candidates, or ``""``.
-
-    Examples
-    --------
-    >>> did_you_mean("galium", ["gallium", "tin"])
-    " (did you mean 'gallium'?)"
-    """
-    if not isinstance(name, str):
-        return ""
-    close = difflib.get_close_matches(name, list(candidates), n=3, cutoff=0.6)
-    return " (did you mean " + " or ".join(repr(c) for c in close) + "?)" if close else ""
 
 
 def _show(value: Any) -> str:
