@@ -13,13 +13,13 @@ All maths is vectorised with numpy; networkx only does the structural work.
 
 from __future__ import annotations
 
-import gc
 from dataclasses import dataclass, field
 
 import networkx as nx
 import numpy as np
 
 from analysis.scenario import Restriction, Scenario
+from graph._gc import no_cyclic_gc
 from graph.lookup import expand_commodities
 
 AFFECTED = 1e-9  # a shortfall above this counts as an impact
@@ -111,16 +111,8 @@ def compile_graph(G: nx.MultiDiGraph) -> CompiledGraph:
     >>> len(C.levels) > 1
     True
     """
-    # Compiling makes millions of short-lived tuples and no reference cycles; the
-    # cyclic collector would walk the whole graph again and again meanwhile
-    # (a third of the time at a million edges).
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
+    with no_cyclic_gc():
         return _compile(G)
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def _compile(G: nx.MultiDiGraph) -> CompiledGraph:
@@ -377,23 +369,58 @@ def edge_keep(C: CompiledGraph, restrictions: tuple[Restriction, ...]) -> np.nda
     return keep
 
 
-def _solve_level(
-    C: CompiledGraph,
-    level: Level,
-    a: np.ndarray,
-    keep: np.ndarray,
-    removed: np.ndarray,
-    stock: np.ndarray | None,
+@dataclass
+class Pass:
+    """A level made ready for one ``keep``: the edges to read on every solve,
+    and the part of each input's gap that cannot change between solves."""
+
+    level: Level
+    src: np.ndarray
+    share: np.ndarray
+    keep: np.ndarray
+    edge_slot: np.ndarray  # position of each edge's input in ``level.slots``
+    fixed_gap: np.ndarray | None  # per input, from suppliers left out of ``src``
+
+
+def _prepare(level: Level, keep: np.ndarray, constant: np.ndarray | None = None) -> Pass:
+    """Make ``level`` ready for ``keep``.
+
+    ``constant`` holds, for every node, its availability where that is known
+    not to change (NaN where it may): the lost flow of edges from those
+    suppliers is summed once into ``fixed_gap`` instead of on every solve.
+    """
+    edge_keep = keep[level.edges]
+    if constant is None:
+        return Pass(level, level.edge_src, level.edge_share, edge_keep, level.edge_slot, None)
+    known = constant[level.edge_src]
+    fixed = ~np.isnan(known)
+    lost = level.edge_share[fixed] * (1.0 - known[fixed] * edge_keep[fixed])
+    fixed_gap = np.bincount(level.edge_slot[fixed], weights=lost, minlength=level.slots.size)
+    moving = ~fixed
+    return Pass(
+        level,
+        level.edge_src[moving],
+        level.edge_share[moving],
+        edge_keep[moving],
+        level.edge_slot[moving],
+        fixed_gap,
+    )
+
+
+def _solve(
+    p: Pass, a: np.ndarray, removed: np.ndarray, stock: np.ndarray | None
 ) -> tuple[np.ndarray, np.ndarray]:
-    """New availabilities of a level's nodes, and the gap of each of their inputs."""
-    lost = level.edge_share * (1.0 - a[level.edge_src] * keep[level.edges])
-    gap = np.bincount(level.edge_slot, weights=lost, minlength=level.slots.size)
+    """New availabilities of a level's nodes, and the gap of each of their inputs.
+
+    ``stock`` is the stock of each of the level's inputs (``None``: no stocks).
+    """
+    level = p.level
+    lost = p.share * (1.0 - a[p.src] * p.keep)
+    gap = np.bincount(p.edge_slot, weights=lost, minlength=level.slots.size)
+    if p.fixed_gap is not None:
+        gap = p.fixed_gap + gap  # (bincount of no edges is an integer array)
     gap *= level.slot_kept
-    if stock is None:
-        uncovered = gap
-    else:
-        left = stock[level.slots]
-        uncovered = np.where(left >= gap, 0.0, gap - left)
+    uncovered = gap if stock is None else np.where(stock >= gap, 0.0, gap - stock)
     need = level.slot_dependence * uncovered
     # Every node of a level has at least one input, so each owner_start is a real run.
     worst = np.maximum.reduceat(need, level.owner_start)
@@ -402,37 +429,53 @@ def _solve_level(
     return new, gap
 
 
+def _sweep(
+    passes: list[Pass],
+    a: np.ndarray,
+    removed: np.ndarray,
+    stocks: list[np.ndarray] | None = None,
+) -> list[np.ndarray]:
+    """Solve the levels in order, updating ``a`` in place; return each level's gaps.
+
+    A cyclic level is swept until nothing moves more than 1e-12, which reaches
+    the greatest fixed point because every sweep can only lower availability.
+    """
+    gaps = []
+    for i, p in enumerate(passes):
+        stock = None if stocks is None else stocks[i]
+        nodes = p.level.nodes
+        new, gap = _solve(p, a, removed, stock)
+        if p.level.cyclic:
+            a[nodes] = new
+            while True:
+                new, gap = _solve(p, a, removed, stock)
+                moved = np.max(np.abs(new - a[nodes]), initial=0.0)
+                a[nodes] = new
+                if moved <= CONVERGED:
+                    break
+        a[nodes] = new
+        gaps.append(gap)
+    return gaps
+
+
 def propagate(
     C: CompiledGraph,
     keep: np.ndarray,
     removed: np.ndarray,
     *,
-    stock: np.ndarray | None = None,
-    levels: list[Level] | None = None,
     start: np.ndarray | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Availability of every node, and the gap of every input, for one day or the long run.
+    """Steady-state availability of every node, and the gap of every input.
 
-    ``stock`` holds each input's stock at the start of the day (``None``: the
-    steady state, no stocks). Nodes without inputs keep their ``start`` value
-    (default 1; 0 when removed). Levels are solved in topological order; a
-    cyclic level is swept until nothing moves more than 1e-12, which reaches
-    the greatest fixed point because every sweep can only lower availability.
+    Nodes without inputs keep their ``start`` value (default 1; 0 when
+    removed). Levels are solved in topological order, cyclic ones to their
+    greatest fixed point.
     """
     a = np.ones(C.n_nodes) if start is None else start.copy()
     a[removed] = 0.0
+    level_gaps = _sweep([_prepare(level, keep) for level in C.levels], a, removed)
     gaps = np.zeros(len(C.slot_node))
-    for level in C.levels if levels is None else levels:
-        new, gap = _solve_level(C, level, a, keep, removed, stock)
-        if level.cyclic:
-            a[level.nodes] = new
-            while True:
-                new, gap = _solve_level(C, level, a, keep, removed, stock)
-                moved = np.max(np.abs(new - a[level.nodes]), initial=0.0)
-                a[level.nodes] = new
-                if moved <= CONVERGED:
-                    break
-        a[level.nodes] = new
+    for level, gap in zip(C.levels, level_gaps, strict=True):
         gaps[level.slots] = gap
     return a, gaps
 
@@ -480,9 +523,11 @@ def _timeline(
     """Availability of the affected nodes on each day 0..horizon.
 
     Only nodes with a steady-state shortfall can ever fall short (stocks and
-    late starts only help), so the days are simulated on that part alone.
-    The simulation stops early once nothing can change any more: every
-    restriction has started and no input is still drawing on a stock.
+    late starts only help), so the days are simulated on that part alone, and
+    every other supplier's lost flow is summed once per change of
+    restrictions rather than every day. The simulation stops early once
+    nothing can change any more: every restriction has started and no input
+    is still drawing on a stock.
     """
     horizon = scenario.horizon
     out = np.ones((horizon + 1, affected.size))
@@ -491,21 +536,28 @@ def _timeline(
     mask = np.zeros(C.n_nodes, dtype=bool)
     mask[affected] = True
     levels = _levels(C, mask) if affected.size < C.n_nodes else C.levels
+    # Unaffected suppliers are fully available every day; removed ones never are.
+    constant = np.where(removed, 0.0, np.where(mask, np.nan, 1.0))
     starts = sorted({r.start_day for r in scenario.restrictions})
     last_start = starts[-1] if starts else 0
-    stock = C.slot_stock.copy()
-    keep = None
+    stocks = [C.slot_stock[level.slots] for level in levels]
+    passes = None
     active_days = None
     for t in range(horizon + 1):
-        if keep is None or t in starts:
+        if passes is None or t in starts:
             active = tuple(r for r in scenario.restrictions if r.start_day <= t)
             if active != active_days:
                 keep, active_days = edge_keep(C, active), active
-        a, gap = propagate(C, keep, removed, stock=stock, levels=levels)
+                passes = [_prepare(level, keep, constant) for level in levels]
+        a = np.ones(C.n_nodes)
+        a[removed] = 0.0
+        gaps = _sweep(passes, a, removed, stocks)
         out[t] = a[affected]
         # Tomorrow repeats today unless some input drew on a stock today.
-        drew = ((stock > 0) & (gap > 0)).any()
-        stock = np.where(stock >= gap, stock - gap, 0.0)
+        drew = False
+        for i, (stock, gap) in enumerate(zip(stocks, gaps, strict=True)):
+            drew = drew or bool(((stock > 0) & (gap > 0)).any())
+            stocks[i] = np.where(stock >= gap, stock - gap, 0.0)
         if t >= last_start and not drew:
             out[t + 1 :] = out[t]
             break

@@ -16,6 +16,7 @@ import networkx as nx
 
 from analysis.engine import AFFECTED, CompiledGraph, Run, compile_graph, run, via_chains
 from analysis.scenario import DEFAULT_HORIZON, Restriction, Scenario
+from graph._gc import no_cyclic_gc
 
 IMPACT_FIELDS = (
     "node",
@@ -250,4 +251,5 @@ def run_scenario(
     """Run a ``Scenario`` (names are resolved against ``G`` first)."""
     resolved = scenario.resolve(G)
     C = compiled if compiled is not None else compile_graph(G)
-    return WhatIf(G, C, resolved, run(C, resolved))
+    with no_cyclic_gc():
+        return WhatIf(G, C, resolved, run(C, resolved))

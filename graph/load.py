@@ -18,16 +18,15 @@ UTC).
 
 from __future__ import annotations
 
-import gc
 import hashlib
 import json
 import os
-from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Mapping
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from graph._gc import no_cyclic_gc
 from graph._paths import bundled_path
 from graph.errors import ChokegraphError, DataError, Problem
 
@@ -148,7 +147,7 @@ def load(path: str | os.PathLike | None = None) -> nx.MultiDiGraph:
             if G is not None:
                 G.graph["loaded_at"] = _now()
                 return G
-    with _no_cyclic_gc():
+    with no_cyclic_gc():
         G, hashed = _load_files(root, files, tables_folder)
     G.graph.update(path=str(root), hash=_hash(hashed), version=_version(), loaded_at=_now())
     if cache_key is not None:
@@ -224,7 +223,7 @@ def from_dict(data: Mapping[str, Any], *, path: str = "<memory>") -> nx.MultiDiG
 
     data = _plain(data)
     ds = Dataset()
-    with _no_cyclic_gc():
+    with no_cyclic_gc():
         add_document(ds, data, path, None)
         G = _finish(ds)
     canonical = json.dumps(data, sort_keys=True, default=str, separators=(",", ":"))
@@ -244,23 +243,6 @@ def _plain(obj: Any) -> Any:
     if isinstance(obj, (list, tuple)):
         return [_plain(v) for v in obj]
     return obj
-
-
-@contextmanager
-def _no_cyclic_gc() -> Iterator[None]:
-    """Pause the cyclic garbage collector while a dataset is read and built.
-
-    Reading, checking and building create millions of small containers for a
-    big table, and no reference cycles; the collector would scan the growing
-    heap again and again (twice the run time at a million edges).
-    """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def _finish(ds: Dataset) -> nx.MultiDiGraph:
