@@ -74,6 +74,9 @@ _SLUG = re.compile(r"[a-z0-9][a-z0-9._-]*")
 #: Suggestions are worked out for this many unknown names of each kind; past
 #: that, a big table full of mistakes would spend its time in difflib.
 _MAX_SUGGESTIONS = 50
+#: From this many edges on, the edges are first checked on whole columns
+#: (``graph.bulk``); below it the row walk is quicker than importing pandas.
+BULK_FROM = 20_000
 
 # --------------------------------------------------------------------------- positions
 
@@ -539,20 +542,33 @@ def check(ds: Dataset) -> tuple[list[Problem], Resolved]:
     edge_share: list[float] = []
     first_edge: dict[tuple, int] = {}
     sums: dict[tuple[str, str], list] = {}
-    for i, (u, v, kind, com, share, rng, src, conf, invalid) in enumerate(
-        zip(
-            ed["from"],
-            ed["to"],
-            ed["kind"],
-            ed["commodity"],
-            ed["share"],
-            ed["range"],
-            ed["source"],
-            ed["confidence"],
-            ed["_invalid"],
-            strict=True,
+    bulk = None
+    if not problems and len(ed["from"]) >= BULK_FROM:
+        from graph.bulk import clean_edges
+
+        commodity_of = {nid: node_commodity[i] for nid, i in node_first.items()}
+        bulk = clean_edges(ed, node_kind, commodity_of, set(source_ids), _SLUG, 1 + SHARE_TOLERANCE)
+    if bulk is not None:  # every edge passed every rule: no need to walk them
+        edge_kind, edge_commodity, edge_share, first_named = bulk
+        for name, i in first_named.items():
+            commodity_where.setdefault(name, (E, i, "commodity"))
+    rows: Iterable = ()
+    if bulk is None:
+        rows = enumerate(
+            zip(
+                ed["from"],
+                ed["to"],
+                ed["kind"],
+                ed["commodity"],
+                ed["share"],
+                ed["range"],
+                ed["source"],
+                ed["confidence"],
+                ed["_invalid"],
+                strict=True,
+            )
         )
-    ):
+    for i, (u, v, kind, com, share, rng, src, conf, invalid) in rows:
         if kind is None:
             kind = "supplies"
         elif kind not in EDGE_KINDS:
