@@ -371,8 +371,11 @@ def edge_keep(C: CompiledGraph, restrictions: tuple[Restriction, ...]) -> np.nda
 
 @dataclass
 class Pass:
-    """A level made ready for one ``keep``: the edges to read on every solve,
-    and the part of each input's gap that cannot change between solves."""
+    """A level made ready for one ``keep``.
+
+    It holds the edges to read on every solve, and the part of each input's
+    gap that cannot change between solves.
+    """
 
     level: Level
     src: np.ndarray
