@@ -1,13 +1,13 @@
-"""The edge rules on whole columns at once, for big tables.
+"""The node and edge rules on whole columns at once, for big tables.
 
-``graph.validate.check`` walks the edges row by row, which names every
+``graph.validate.check`` walks the rows one by one, which names every
 problem exactly but costs a few microseconds a row: seconds for a trade
-network of a million edges. For big datasets it first asks ``clean_edges``,
-which applies the same rules with pandas and numpy to whole columns. When
-every edge passes, that answer is final and the row walk is skipped; when any
-rule might fail, ``clean_edges`` gives up and the row walk runs to name each
-problem with its file, line and column. Both give the same resolved values
-(``tests/test_bulk.py`` checks them against each other).
+network of a million edges. For big datasets it first asks ``clean_nodes``
+and ``clean_edges``, which apply the same rules with numpy and pandas to
+whole columns. When every row passes, that answer is final and the row walk
+is skipped; when any rule might fail, they give up and the row walk runs to
+name each problem with its file, line and column. Both give the same
+resolved values (``tests/test_bulk.py`` checks them against each other).
 """
 
 from __future__ import annotations
@@ -21,6 +21,92 @@ import pandas as pd
 from graph.schema import CONFIDENCES, EDGE_KINDS, NODE_KINDS, RESERVED_NAMES
 
 _KIND_CODE = {kind: code for code, kind in enumerate(NODE_KINDS)}
+
+
+def clean_nodes(
+    nd: Mapping[str, list], source_ids: Set[str], slug: Any
+) -> tuple[dict[str, int], list[str | None], dict[str, int], list] | None:
+    """Check every node at once; return what the edges need, or None if any rule may fail.
+
+    Parameters
+    ----------
+    nd : mapping of column name to list
+        The node columns of a dataset (``Columns.data``).
+    source_ids : set of str
+        The ids of the dataset's sources.
+    slug : compiled regular expression
+        What ids and commodity names must match.
+
+    Returns
+    -------
+    tuple or None
+        ``(row_of, output, first_output, inputs)``: the row of each node id,
+        the commodity each node outputs (None for countries), the first row
+        giving each output commodity, and ``(row, commodity)`` for every
+        input named. None when some rule may fail.
+
+    Examples
+    --------
+    >>> import re
+    >>> nd = {"id": ["chn", "ga"], "kind": ["country", "mineral"], "country": [None, "chn"],
+    ...       "commodity": [None, "gallium"], "value": [None, None],
+    ...       "stockpile_days": [None, 30.0], "inputs": [None, None],
+    ...       "source": [None, None], "confidence": [None, None]}
+    >>> clean_nodes(nd, set(), re.compile("[a-z]+"))[:3]
+    ({'chn': 0, 'ga': 1}, [None, 'gallium'], {'gallium': 1})
+    """
+    ids, kinds, named = nd["id"], nd["kind"], nd["commodity"]
+    row_of = dict(zip(ids, range(len(ids)), strict=True))
+    if (
+        len(row_of) != len(ids)  # a duplicate id
+        or None in row_of
+        or not set(kinds) <= set(NODE_KINDS)
+        or not all(map(slug.fullmatch, ids))
+        or not _provenance_ok(nd, source_ids)
+    ):
+        return None
+    country = np.array([k == "country" for k in kinds], dtype=bool)
+    located = np.array(nd["country"], dtype=object)
+    has_country = located != None  # noqa: E711 (elementwise)
+    has_name = np.array(named, dtype=object) != None  # noqa: E711 (elementwise)
+    has_inputs = np.array([bool(x) for x in nd["inputs"]], dtype=bool)
+    if (country & (has_country | has_name | has_inputs)).any():
+        return None
+    countries = set(located[has_country].tolist())
+    if any(c not in row_of or kinds[row_of[c]] != "country" for c in countries):
+        return None
+    for column in ("value", "stockpile_days"):
+        values = nd[column]
+        number = np.array(values, dtype=np.float64)
+        given = np.array([x is not None for x in values], dtype=bool)
+        if (given & ~(number >= 0)).any():
+            return None
+
+    output = [
+        None if c else (n if n is not None else i)
+        for i, n, c in zip(ids, named, country, strict=True)
+    ]
+    explicit = set(named)
+    explicit.discard(None)
+    if any(not slug.fullmatch(name) for name in explicit) or set(output) & set(RESERVED_NAMES):
+        return None
+    # Walked backwards, so that the row left for each commodity is its first.
+    first_output = {
+        name: i
+        for name, i in reversed(list(zip(output, range(len(output)), strict=True)))
+        if name is not None
+    }
+    inputs = []
+    for i in np.flatnonzero(has_inputs):
+        for commodity, settings in nd["inputs"][i].items():
+            inputs.append((int(i), commodity))
+            low_high = [settings.get("dependence"), settings.get("substitutable")]
+            if any(x is not None and not 0 <= x <= 1 for x in low_high):
+                return None
+            days = settings.get("stockpile_days")
+            if days is not None and not days >= 0:
+                return None
+    return row_of, output, first_output, inputs
 
 
 def clean_edges(
@@ -121,7 +207,7 @@ def clean_edges(
     # Shares into one consumer of one commodity. These sums may add in another
     # order than the row walk, so a total this close to the limit is left to it.
     inputs, which = np.unique(
-        v[supplies] * (flow_code.max() + 1) + flow_code[supplies], return_inverse=True
+        v[supplies] * (flow_code.max(initial=0) + 1) + flow_code[supplies], return_inverse=True
     )
     totals = np.bincount(which, weights=share[supplies], minlength=inputs.size)
     if (totals > share_limit - 1e-9).any():

@@ -74,7 +74,7 @@ _SLUG = re.compile(r"[a-z0-9][a-z0-9._-]*")
 #: Suggestions are worked out for this many unknown names of each kind; past
 #: that, a big table full of mistakes would spend its time in difflib.
 _MAX_SUGGESTIONS = 50
-#: From this many edges on, the edges are first checked on whole columns
+#: From this many rows on, a table's rows are first checked on whole columns
 #: (``graph.bulk``); below it the row walk is quicker than importing pandas.
 BULK_FROM = 20_000
 
@@ -395,7 +395,21 @@ def check(ds: Dataset) -> tuple[list[Problem], Resolved]:
     nd = N.data
     node_first: dict[str, int] = {}
     node_kind: dict[str, str | None] = {}
-    for i, (nid, kind) in enumerate(zip(nd["id"], nd["kind"], strict=True)):
+    node_commodity: list[str | None] = []
+    commodity_where: dict[str, tuple[Columns, int]] = {}  # where each is first named
+    inputs_to_check: list[tuple[int, str]] = []
+    bulk_nodes = None
+    if not problems and len(nd["id"]) >= BULK_FROM:
+        from graph.bulk import clean_nodes
+
+        bulk_nodes = clean_nodes(nd, set(source_ids), _SLUG)
+    node_rows: Iterable = enumerate(zip(nd["id"], nd["kind"], strict=True))
+    if bulk_nodes is not None:  # every node passed every rule: no need to walk them
+        node_first, node_commodity, first_output, inputs_to_check = bulk_nodes
+        node_kind = dict(zip(nd["id"], nd["kind"], strict=True))
+        commodity_where = {name: (N, i) for name, i in first_output.items()}
+        node_rows = ()
+    for i, (nid, kind) in node_rows:
         if kind is not None and kind not in NODE_KINDS:
             add(
                 N.problem(
@@ -434,23 +448,25 @@ def check(ds: Dataset) -> tuple[list[Problem], Resolved]:
         )
 
     # Nodes, second pass: fields.
-    node_commodity: list[str | None] = []
-    commodity_where: dict[str, tuple[Columns, int, str]] = {}
-    inputs_to_check: list[tuple[int, str]] = []
-    for i, (nid, kind, country, com, value, stock, inputs, src, conf) in enumerate(
-        zip(
-            nd["id"],
-            nd["kind"],
-            nd["country"],
-            nd["commodity"],
-            nd["value"],
-            nd["stockpile_days"],
-            nd["inputs"],
-            nd["source"],
-            nd["confidence"],
-            strict=True,
+    field_rows: Iterable = (
+        ()
+        if bulk_nodes is not None
+        else enumerate(
+            zip(
+                nd["id"],
+                nd["kind"],
+                nd["country"],
+                nd["commodity"],
+                nd["value"],
+                nd["stockpile_days"],
+                nd["inputs"],
+                nd["source"],
+                nd["confidence"],
+                strict=True,
+            )
         )
-    ):
+    )
+    for i, (nid, kind, country, com, value, stock, inputs, src, conf) in field_rows:
         is_country = kind == "country"
         if country is not None:
             if is_country:
@@ -497,7 +513,7 @@ def check(ds: Dataset) -> tuple[list[Problem], Resolved]:
             output = com if com is not None else nid
             fieldname = "commodity" if com is not None else "id"
             if _commodity_name_ok(N, i, fieldname, output, add):
-                commodity_where.setdefault(output, (N, i, fieldname))
+                commodity_where.setdefault(output, (N, i))
             else:
                 output = None
         node_commodity.append(output)
@@ -551,7 +567,7 @@ def check(ds: Dataset) -> tuple[list[Problem], Resolved]:
     if bulk is not None:  # every edge passed every rule: no need to walk them
         edge_kind, edge_commodity, edge_share, first_named = bulk
         for name, i in first_named.items():
-            commodity_where.setdefault(name, (E, i, "commodity"))
+            commodity_where.setdefault(name, (E, i))
     rows: Iterable = ()
     if bulk is None:
         rows = enumerate(
@@ -663,7 +679,7 @@ def check(ds: Dataset) -> tuple[list[Problem], Resolved]:
             if com is not None:
                 flow = com if _commodity_name_ok(E, i, "commodity", com, add) else None
                 if flow is not None:
-                    commodity_where.setdefault(flow, (E, i, "commodity"))
+                    commodity_where.setdefault(flow, (E, i))
             elif known and ku == "country":
                 if kv == "mineral":
                     flow = node_commodity[node_first[v]]
@@ -765,7 +781,7 @@ def check(ds: Dataset) -> tuple[list[Problem], Resolved]:
                     )
                 )
             elif name in commodities:
-                N_or_E, j, fieldname = commodity_where[name]
+                N_or_E, j = commodity_where[name]
                 add(
                     G.problem(
                         i,

@@ -1,9 +1,9 @@
-"""Whole-column edge checks (graph/bulk.py) agree with the row-by-row rules.
+"""Whole-column checks (graph/bulk.py) agree with the row-by-row rules.
 
-``graph.validate.check`` takes the bulk path from ``BULK_FROM`` edges on. For
-any dataset, valid or not, it must give the same problems and the same
-resolved values as the row walk alone: the bulk path may only ever say
-"every edge is clean" when the row walk would find nothing.
+``graph.validate.check`` takes the bulk path for a table from ``BULK_FROM``
+rows on. For any dataset, valid or not, it must give the same problems and
+the same resolved values as the row walk alone: the bulk path may only ever
+say "every row is clean" when the row walk would find nothing.
 """
 
 from __future__ import annotations
@@ -22,11 +22,13 @@ from strategies import datasets
 import graph
 import graph.bulk
 import graph.validate as validate
-from graph.bulk import clean_edges
+from graph.bulk import clean_edges, clean_nodes
+from graph.errors import DataError
 from graph.load import add_document
 from graph.validate import Dataset
 
 FIXTURES = Path(__file__).parent / "fixtures"
+SLUG = re.compile(r"[a-z0-9][a-z0-9._-]*")
 
 
 @contextmanager
@@ -58,8 +60,7 @@ def bulk_answer(data: dict):
     kinds = dict(zip(nodes["id"], nodes["kind"], strict=True))
     outputs = dict(zip(nodes["id"], resolved.node_commodity, strict=True))
     sources = set(ds.sources.data["id"])
-    return clean_edges(ds.edges.data, kinds, outputs, sources, re.compile(r"[a-z0-9][a-z0-9._-]*"),
-                       1 + validate.SHARE_TOLERANCE)  # fmt: skip
+    return clean_edges(ds.edges.data, kinds, outputs, sources, SLUG, 1 + validate.SHARE_TOLERANCE)
 
 
 TRICKY = {
@@ -100,19 +101,68 @@ def damaged(draw: st.DrawFn) -> dict:
     return data
 
 
+NODE_TRICKY = {
+    "id": st.sampled_from(["c0", "m0", "Bad", "all", "new1"]),
+    "kind": st.sampled_from(["country", "mineral", "industry", "mine"]),
+    "country": st.sampled_from([None, "c0", "m0", "nowhere"]),
+    "commodity": st.sampled_from([None, "m0", "all", "Bad Name", "newc"]),
+    "value": st.sampled_from([None, 0, -1, 5e9]),
+    "stockpile_days": st.sampled_from([None, 0, -1.5, 30]),
+    "inputs": st.sampled_from(
+        [
+            None,
+            {"m0": {"dependence": 0.5}},
+            {"m0": {"dependence": 1.5}},
+            {"nope": {}},
+            {"m0": {"substitutable": -0.1}},
+            {"m0": {"stockpile_days": -1}},
+        ]
+    ),
+    "source": st.sampled_from([None, "s1", "unknown"]),
+    "confidence": st.sampled_from([None, "estimate", "guess"]),
+}
+
+
+@st.composite
+def damaged_nodes(draw: st.DrawFn) -> dict:
+    """A valid dataset with one node field changed, or a node added."""
+    data = draw(datasets(cycles=draw(st.booleans())))
+    data.setdefault("sources", []).append({"id": "s1", "title": "A source"})
+    nodes = data["nodes"]
+    if draw(st.integers(0, 4)) == 0:
+        nodes.append({"id": draw(NODE_TRICKY["id"]), "kind": draw(NODE_TRICKY["kind"])})
+    node = draw(st.sampled_from(nodes))
+    field = draw(st.sampled_from(sorted(NODE_TRICKY)))
+    value = draw(NODE_TRICKY[field])
+    if value is None:
+        node.pop(field, None)
+    else:
+        node[field] = value
+    return data
+
+
 SETTINGS = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
 @SETTINGS
 @given(data=datasets(cycles=True))
 def test_bulk_takes_a_valid_dataset_and_resolves_it_like_the_row_walk(data):
+    ds = Dataset()
+    add_document(ds, copy.deepcopy(data), "<memory>", None)
+    assert clean_nodes(ds.nodes.data, set(ds.sources.data["id"]), SLUG) is not None
     assert bulk_answer(data) is not None  # the bulk path is really taken
     assert checked(data, bulk=True) == checked(data, bulk=False)
 
 
 @SETTINGS
 @given(data=damaged())
-def test_bulk_and_row_walk_agree_on_damaged_datasets(data):
+def test_bulk_and_row_walk_agree_on_damaged_edges(data):
+    assert checked(data, bulk=True) == checked(data, bulk=False)
+
+
+@SETTINGS
+@given(data=damaged_nodes())
+def test_bulk_and_row_walk_agree_on_damaged_nodes(data):
     assert checked(data, bulk=True) == checked(data, bulk=False)
 
 
@@ -168,6 +218,90 @@ def test_each_broken_rule_sends_the_edges_to_the_row_walk():
         assert bulk_answer(data) is None
         assert checked(data, bulk=False)[0]
         assert checked(data, bulk=True) == checked(data, bulk=False)
+
+
+NODES = {
+    "sources": [{"id": "s1", "title": "A source"}],
+    "nodes": [
+        {"id": "chn", "kind": "country"},
+        {"id": "jpn", "kind": "country"},
+        {"id": "ga", "kind": "mineral", "commodity": "gallium", "country": "chn"},
+        {"id": "fab", "kind": "industry", "country": "jpn", "value": 5e9, "source": "s1",
+         "inputs": {"gallium": {"dependence": 0.5, "stockpile_days": 30}}},
+    ],
+    "edges": [{"from": "ga", "to": "fab", "share": 0.5}],
+}  # fmt: skip
+BROKEN_NODES = [
+    (0, "country", "jpn"),  # a country located in a country
+    (0, "commodity", "gallium"),  # a country with a commodity
+    (0, "inputs", {"gallium": {}}),  # a country with inputs
+    (2, "country", "fab"),  # located in a node that is no country
+    (2, "country", "nowhere"),  # located in no node
+    (2, "id", "chn"),  # a duplicate id
+    (2, "id", "Ga"),  # not a slug
+    (2, "kind", "mine"),  # unknown kind
+    (2, "commodity", "all"),  # reserved word
+    (2, "commodity", "Gallium"),  # not a slug
+    (3, "value", -1),  # negative
+    (3, "stockpile_days", -0.5),  # negative
+    (3, "inputs", {"gallium": {"dependence": 1.5}}),  # out of range
+    (3, "inputs", {"gallium": {"substitutable": -0.1}}),  # out of range
+    (3, "inputs", {"gallium": {"stockpile_days": -1}}),  # negative
+    (3, "inputs", {"germanium": {}}),  # not a commodity of the dataset
+    (3, "source", "s2"),  # unknown source
+    (3, "confidence", "sure"),  # unknown confidence
+]
+
+
+def test_each_broken_node_rule_sends_the_nodes_to_the_row_walk():
+    ds = Dataset()
+    add_document(ds, copy.deepcopy(NODES), "<memory>", None)
+    row_of, output, first_output, inputs = clean_nodes(ds.nodes.data, {"s1"}, SLUG)
+    assert row_of == {"chn": 0, "jpn": 1, "ga": 2, "fab": 3}
+    assert output == [None, None, "gallium", "fab"]
+    assert first_output == {"gallium": 2, "fab": 3}
+    assert inputs == [(3, "gallium")]
+    for row, field, value in BROKEN_NODES:
+        data = copy.deepcopy(NODES)
+        data["nodes"][row][field] = value
+        assert checked(data, bulk=False)[0], (row, field, value)
+        assert checked(data, bulk=True) == checked(data, bulk=False), (row, field, value)
+
+
+def test_tables_with_a_broken_node_rule_fail_the_same_either_way(tmp_path):
+    pd = pytest.importorskip("pandas")
+    shutil.copytree(FIXTURES / "example-tables", tmp_path / "good")
+    nodes = pd.read_csv(tmp_path / "good" / "nodes.csv", dtype=str, keep_default_na=False)
+    cases = [
+        ("value", "-1", "nodes.csv:8:6: error: value -1.0 is negative"),
+        ("stockpile_days", "-2", "stockpile_days -2.0 is negative"),
+        ("country", "nowhere", "country 'nowhere' names no node"),
+    ]
+    for column, value, expected in cases:
+        folder = tmp_path / column
+        shutil.copytree(tmp_path / "good", folder)
+        broken = nodes.copy()
+        broken.loc[len(broken) - 1, column] = value
+        broken.to_csv(folder / "nodes.csv", index=False)
+        messages = []
+        for n in (0, 10**9):
+            with bulk_from(n), pytest.raises(DataError) as caught:
+                graph.load(folder)
+            messages.append(str(caught.value))
+        assert messages[0] == messages[1]
+        assert expected in messages[0]
+    # A group named like a commodity is located at the commodity's first node
+    # (gallium on line 5, not chn-gallium on line 6).
+    folder = tmp_path / "group"
+    shutil.copytree(tmp_path / "good", folder)
+    (folder / "groups.csv").write_text("group,member\ngallium,light-rare-earths\n")
+    messages = []
+    for n in (0, 10**9):
+        with bulk_from(n), pytest.raises(DataError) as caught:
+            graph.load(folder)
+        messages.append(str(caught.value))
+    assert messages[0] == messages[1]
+    assert f"has the name of a commodity (at {folder / 'nodes.csv'}:5:1)" in messages[0]
 
 
 def test_a_total_on_the_limit_is_left_to_the_row_walk():
