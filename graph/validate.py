@@ -448,10 +448,9 @@ def check(ds: Dataset) -> tuple[list[Problem], Resolved]:
         )
 
     # Nodes, second pass: fields.
-    field_rows: Iterable = (
-        ()
-        if bulk_nodes is not None
-        else enumerate(
+    field_rows: Iterable = ()
+    if bulk_nodes is None:
+        field_rows = enumerate(
             zip(
                 nd["id"],
                 nd["kind"],
@@ -465,7 +464,6 @@ def check(ds: Dataset) -> tuple[list[Problem], Resolved]:
                 strict=True,
             )
         )
-    )
     for i, (nid, kind, country, com, value, stock, inputs, src, conf) in field_rows:
         is_country = kind == "country"
         if country is not None:
@@ -568,9 +566,9 @@ def check(ds: Dataset) -> tuple[list[Problem], Resolved]:
         edge_kind, edge_commodity, edge_share, first_named = bulk
         for name, i in first_named.items():
             commodity_where.setdefault(name, (E, i))
-    rows: Iterable = ()
+    edge_rows: Iterable = ()
     if bulk is None:
-        rows = enumerate(
+        edge_rows = enumerate(
             zip(
                 ed["from"],
                 ed["to"],
@@ -584,7 +582,7 @@ def check(ds: Dataset) -> tuple[list[Problem], Resolved]:
                 strict=True,
             )
         )
-    for i, (u, v, kind, com, share, rng, src, conf, invalid) in rows:
+    for i, (u, v, kind, com, share, rng, src, conf, invalid) in edge_rows:
         if kind is None:
             kind = "supplies"
         elif kind not in EDGE_KINDS:
