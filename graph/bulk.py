@@ -204,14 +204,22 @@ def clean_edges(
     keys = pd.DataFrame({"u": u, "v": v, "controls": controls, "flow": flow_code})
     if keys.duplicated().any():
         return None
-    # Shares into one consumer of one commodity. These sums may add in another
-    # order than the row walk, so a total this close to the limit is left to it.
+    # Shares into one consumer of one commodity add up to at most the limit.
+    # Where a total comes near it, it is added again one share at a time in
+    # file order, exactly as the row walk adds, so that both agree to the bit.
     inputs, which = np.unique(
         v[supplies] * (flow_code.max(initial=0) + 1) + flow_code[supplies], return_inverse=True
     )
-    totals = np.bincount(which, weights=share[supplies], minlength=inputs.size)
-    if (totals > share_limit - 1e-9).any():
-        return None
+    supplied = share[supplies]
+    totals = np.bincount(which, weights=supplied, minlength=inputs.size)
+    near = np.flatnonzero(totals > share_limit - 1e-9)
+    if near.size:
+        rows = np.flatnonzero(np.isin(which, near))
+        exact: dict[int, float] = {}
+        for group, x in zip(which[rows].tolist(), supplied[rows].tolist(), strict=True):
+            exact[group] = exact.get(group, 0.0) + x
+        if any(total > share_limit for total in exact.values()):
+            return None
 
     shares = list(ed["share"])
     for i in np.flatnonzero(controls & missing):

@@ -736,7 +736,7 @@ def check(ds: Dataset) -> tuple[list[Problem], Resolved]:
                 E.problem(
                     last,
                     "share",
-                    f"supplies of {flow} into {v} add up to {total:.6g} (from "
+                    f"supplies of {flow} into {v} add up to {total:.10g} (from "
                     f"{', '.join(parts[(v, flow)])}), more than 1: shares are fractions of "
                     f"{v}'s use of {flow}; correct them so that they add up to at most 1",
                 )

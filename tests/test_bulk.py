@@ -304,9 +304,9 @@ def test_tables_with_a_broken_node_rule_fail_the_same_either_way(tmp_path):
     assert f"has the name of a commodity (at {folder / 'nodes.csv'}:5:1)" in messages[0]
 
 
-def test_a_total_on_the_limit_is_left_to_the_row_walk():
-    # 0.5 + 0.5 + 1e-6 is at the limit of 1 + 1e-6 (allowed): the bulk path
-    # cannot be sure of its own sum there and hands over; both then accept it.
+def test_a_total_at_the_limit_is_added_like_the_row_walk_adds():
+    # 0.5 + 0.5 + 1e-6 is exactly the limit 1 + 1e-6 once added in file order
+    # (allowed); a millionth more is over it (a problem).
     data = {
         "nodes": [
             {"id": "a", "kind": "mineral", "commodity": "x"},
@@ -320,8 +320,12 @@ def test_a_total_on_the_limit_is_left_to_the_row_walk():
             {"from": "c", "to": "fab", "share": 1e-6},
         ],
     }
-    assert bulk_answer(data) is None
+    assert bulk_answer(data) is not None
     assert checked(data, bulk=False)[0] == []
+    assert checked(data, bulk=True) == checked(data, bulk=False)
+    data["edges"][2]["share"] = 2e-6
+    assert bulk_answer(data) is None
+    assert "add up to 1.000002 (from a 0.5, b 0.5, c 2e-06)" in checked(data, bulk=False)[0][0]
     assert checked(data, bulk=True) == checked(data, bulk=False)
 
 
