@@ -75,11 +75,25 @@ TRICKY = {
 }
 
 
+def valid_with_a_source(draw: st.DrawFn) -> dict:
+    data = draw(datasets(cycles=draw(st.booleans())))
+    data.setdefault("sources", []).append({"id": "s1", "title": "A source"})
+    return data
+
+
+def change_a_field(draw: st.DrawFn, record: dict, tricky: dict) -> None:
+    field = draw(st.sampled_from(sorted(tricky)))
+    value = draw(tricky[field])
+    if value is None:
+        record.pop(field, None)
+    else:
+        record[field] = value
+
+
 @st.composite
 def damaged(draw: st.DrawFn) -> dict:
     """A valid dataset with one to three edges changed, duplicated or added."""
-    data = draw(datasets(cycles=draw(st.booleans())))
-    data.setdefault("sources", []).append({"id": "s1", "title": "A source"})
+    data = valid_with_a_source(draw)
     edges = data["edges"]
     for _ in range(draw(st.integers(1, 3))):
         action = draw(st.sampled_from(["change", "duplicate", "loop", "add"]))
@@ -91,13 +105,7 @@ def damaged(draw: st.DrawFn) -> dict:
             edge = draw(st.sampled_from(edges))
             edge["to"] = edge["from"]
         else:
-            edge = draw(st.sampled_from(edges))
-            field = draw(st.sampled_from(sorted(TRICKY)))
-            value = draw(TRICKY[field])
-            if value is None:
-                edge.pop(field, None)
-            else:
-                edge[field] = value
+            change_a_field(draw, draw(st.sampled_from(edges)), TRICKY)
     return data
 
 
@@ -126,18 +134,11 @@ NODE_TRICKY = {
 @st.composite
 def damaged_nodes(draw: st.DrawFn) -> dict:
     """A valid dataset with one node field changed, or a node added."""
-    data = draw(datasets(cycles=draw(st.booleans())))
-    data.setdefault("sources", []).append({"id": "s1", "title": "A source"})
+    data = valid_with_a_source(draw)
     nodes = data["nodes"]
     if draw(st.integers(0, 4)) == 0:
         nodes.append({"id": draw(NODE_TRICKY["id"]), "kind": draw(NODE_TRICKY["kind"])})
-    node = draw(st.sampled_from(nodes))
-    field = draw(st.sampled_from(sorted(NODE_TRICKY)))
-    value = draw(NODE_TRICKY[field])
-    if value is None:
-        node.pop(field, None)
-    else:
-        node[field] = value
+    change_a_field(draw, draw(st.sampled_from(nodes)), NODE_TRICKY)
     return data
 
 
@@ -268,6 +269,17 @@ def test_each_broken_node_rule_sends_the_nodes_to_the_row_walk():
         assert checked(data, bulk=True) == checked(data, bulk=False), (row, field, value)
 
 
+def load_errors(folder: Path) -> str:
+    """The error of loading ``folder``, which must be the same with and without the bulk path."""
+    messages = []
+    for n in (0, 10**9):
+        with bulk_from(n), pytest.raises(DataError) as caught:
+            graph.load(folder)
+        messages.append(str(caught.value))
+    assert messages[0] == messages[1]
+    return messages[0]
+
+
 def test_tables_with_a_broken_node_rule_fail_the_same_either_way(tmp_path):
     pd = pytest.importorskip("pandas")
     shutil.copytree(FIXTURES / "example-tables", tmp_path / "good")
@@ -283,25 +295,13 @@ def test_tables_with_a_broken_node_rule_fail_the_same_either_way(tmp_path):
         broken = nodes.copy()
         broken.loc[len(broken) - 1, column] = value
         broken.to_csv(folder / "nodes.csv", index=False)
-        messages = []
-        for n in (0, 10**9):
-            with bulk_from(n), pytest.raises(DataError) as caught:
-                graph.load(folder)
-            messages.append(str(caught.value))
-        assert messages[0] == messages[1]
-        assert expected in messages[0]
+        assert expected in load_errors(folder)
     # A group named like a commodity is located at the commodity's first node
     # (gallium on line 5, not chn-gallium on line 6).
     folder = tmp_path / "group"
     shutil.copytree(tmp_path / "good", folder)
     (folder / "groups.csv").write_text("group,member\ngallium,light-rare-earths\n")
-    messages = []
-    for n in (0, 10**9):
-        with bulk_from(n), pytest.raises(DataError) as caught:
-            graph.load(folder)
-        messages.append(str(caught.value))
-    assert messages[0] == messages[1]
-    assert f"has the name of a commodity (at {folder / 'nodes.csv'}:5:1)" in messages[0]
+    assert f"has the name of a commodity (at {folder / 'nodes.csv'}:5:1)" in load_errors(folder)
 
 
 def test_a_total_at_the_limit_is_added_like_the_row_walk_adds():
