@@ -251,5 +251,5 @@ def run_scenario(
     """Run a ``Scenario`` (names are resolved against ``G`` first)."""
     resolved = scenario.resolve(G)
     C = compiled if compiled is not None else compile_graph(G)
-    with no_cyclic_gc():
+    with no_cyclic_gc():  # right after a big load, its first full pass would land here
         return WhatIf(G, C, resolved, run(C, resolved))
