@@ -544,6 +544,7 @@ def _timeline(
     starts = sorted({r.start_day for r in scenario.restrictions})
     last_start = starts[-1] if starts else 0
     stocks = [C.slot_stock[level.slots] for level in levels]
+    first = np.where(removed, 0.0, 1.0)  # each day starts from this; levels fill in the rest
     passes = None
     active_days = None
     for t in range(horizon + 1):
@@ -552,8 +553,7 @@ def _timeline(
             if active != active_days:
                 keep, active_days = edge_keep(C, active), active
                 passes = [_prepare(level, keep, constant) for level in levels]
-        a = np.ones(C.n_nodes)
-        a[removed] = 0.0
+        a = first.copy()
         gaps = _sweep(passes, a, removed, stocks)
         out[t] = a[affected]
         # Tomorrow repeats today unless some input drew on a stock today.

@@ -12,7 +12,7 @@ resolved values (``tests/test_bulk.py`` checks them against each other).
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Set
+from collections.abc import Mapping, Sequence, Set
 from typing import Any
 
 import numpy as np
@@ -111,8 +111,9 @@ def clean_nodes(
 
 def clean_edges(
     ed: Mapping[str, list],
-    node_kind: Mapping[str, str | None],
-    commodity_of: Mapping[str, str | None],
+    row_of: Mapping[str, int],
+    node_kinds: Sequence[str | None],
+    outputs: Sequence[str | None],
     source_ids: Set[str],
     slug: Any,
     share_limit: float,
@@ -123,8 +124,10 @@ def clean_edges(
     ----------
     ed : mapping of column name to list
         The edge columns of a dataset (``Columns.data``).
-    node_kind, commodity_of : mapping
-        Each node's kind, and the commodity it outputs (None for countries).
+    row_of : mapping of str to int
+        The row of each node id.
+    node_kinds, outputs : sequence
+        Each node row's kind, and the commodity it outputs (None for countries).
     source_ids : set of str
         The ids of the dataset's sources.
     slug : compiled regular expression
@@ -145,17 +148,17 @@ def clean_edges(
     >>> import re
     >>> ed = {"from": ["chn"], "to": ["gallium"], "kind": [None], "commodity": [None],
     ...       "share": [0.98], "range": [None], "source": [None], "confidence": [None]}
-    >>> kinds = {"chn": "country", "gallium": "mineral"}
-    >>> clean_edges(ed, kinds, {"chn": None, "gallium": "gallium"}, set(),
+    >>> rows = {"chn": 0, "gallium": 1}
+    >>> clean_edges(ed, rows, ["country", "mineral"], [None, "gallium"], set(),
     ...             re.compile("[a-z]+"), 1.0)[:3]
     (['supplies'], ['gallium'], [0.98])
     """
-    # Nodes as positions, so that every rule below is arithmetic on integer arrays.
-    position = {nid: i for i, nid in enumerate(node_kind)}
-    node_code = np.array([_KIND_CODE.get(k, -1) for k in node_kind.values()] + [-1])
-    output = np.array([*map(commodity_of.get, node_kind), None], dtype=object)
-    u = np.array([position.get(x, -1) for x in ed["from"]], dtype=np.int64)
-    v = np.array([position.get(x, -1) for x in ed["to"]], dtype=np.int64)
+    # Nodes as rows, so that every rule below is arithmetic on integer arrays
+    # (row -1, an unknown node, reads the -1 kind and None output at the end).
+    node_code = np.array([*(_KIND_CODE.get(k, -1) for k in node_kinds), -1])
+    output = np.array([*outputs, None], dtype=object)
+    u = np.array([row_of.get(x, -1) for x in ed["from"]], dtype=np.int64)
+    v = np.array([row_of.get(x, -1) for x in ed["to"]], dtype=np.int64)
     ku, kv = node_code[u], node_code[v]  # -1: unknown node, or one without a kind
     kinds = set(ed["kind"])
     kinds.discard(None)

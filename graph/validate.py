@@ -560,8 +560,15 @@ def check(ds: Dataset) -> tuple[list[Problem], Resolved]:
     if not problems and len(ed["from"]) >= BULK_FROM:
         from graph.bulk import clean_edges
 
-        commodity_of = {nid: node_commodity[i] for nid, i in node_first.items()}
-        bulk = clean_edges(ed, node_kind, commodity_of, set(source_ids), _SLUG, 1 + SHARE_TOLERANCE)
+        bulk = clean_edges(
+            ed,
+            node_first,
+            nd["kind"],
+            node_commodity,
+            set(source_ids),
+            _SLUG,
+            1 + SHARE_TOLERANCE,
+        )
     if bulk is not None:  # every edge passed every rule: no need to walk them
         edge_kind, edge_commodity, edge_share, first_named = bulk
         for name, i in first_named.items():

@@ -57,10 +57,12 @@ def bulk_answer(data: dict):
     with bulk_from(10**9):
         _, resolved = validate.check(ds)
     nodes = ds.nodes.data
-    kinds = dict(zip(nodes["id"], nodes["kind"], strict=True))
-    outputs = dict(zip(nodes["id"], resolved.node_commodity, strict=True))
+    rows = {nid: i for i, nid in enumerate(nodes["id"])}
     sources = set(ds.sources.data["id"])
-    return clean_edges(ds.edges.data, kinds, outputs, sources, SLUG, 1 + validate.SHARE_TOLERANCE)
+    limit = 1 + validate.SHARE_TOLERANCE
+    return clean_edges(
+        ds.edges.data, rows, nodes["kind"], resolved.node_commodity, sources, SLUG, limit
+    )
 
 
 TRICKY = {
