@@ -11,7 +11,7 @@ from collections.abc import Iterator
 
 import networkx as nx
 
-from graph.validate import Dataset, Resolved
+from graph.records import Dataset, Resolved
 
 
 def _float(x: float | int | None) -> float | None:

@@ -39,8 +39,7 @@ from typing import Any
 
 from graph.errors import ChokegraphError, Problem
 from graph.lookup import did_you_mean
-from graph.schema import Edge, Node
-from graph.validate import (
+from graph.records import (
     EDGE_FIELDS,
     GROUP_FIELDS,
     NODE_FIELDS,
@@ -48,8 +47,9 @@ from graph.validate import (
     Columns,
     Dataset,
     TableLocator,
-    record_problems,
 )
+from graph.schema import Edge, Node
+from graph.validate import record_problems
 from graph.yamlio import decode
 
 TABLES = ("nodes", "edges", "sources", "groups")
