@@ -17,6 +17,7 @@ Examples
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -24,6 +25,7 @@ from pydantic import BaseModel, ConfigDict, Field
 #: Ids of nodes and sources, commodity and group names.
 SLUG_PATTERN = r"^[a-z0-9][a-z0-9._-]*$"
 NODE_KINDS = ("country", "mineral", "refiner", "component", "industry")
+NOT_COUNTRY = NODE_KINDS[1:]
 EDGE_KINDS = ("supplies", "controls")
 CONFIDENCES = ("reported", "estimate", "recalled")
 #: Names that can never be commodities (nor groups): the CLI gives them a meaning.
@@ -31,17 +33,97 @@ RESERVED_NAMES = ("all", "controls")
 SECTIONS = ("sources", "groups", "nodes", "edges")
 
 
+@dataclass(frozen=True)
+class Rule:
+    """What a field must satisfy beyond its type, and what it means when absent.
+
+    Declared once per field (``number(...)``, ``bounds(...)``, ``only_on(...)``)
+    and read by everything else: ``graph.validate`` (row rules),
+    ``graph.bulk`` (column rules), ``graph.build`` (defaults), ``graph.export``
+    (defaults left out), the JSON Schema and the field table of ``docs/data.md``.
+    """
+
+    #: Limits of a number: ``low <= x`` (``low < x`` with ``above_low``), ``x <= high``.
+    low: float | None = None
+    high: float | None = None
+    above_low: bool = False
+    #: The value the model uses when the field is absent (None: no default).
+    default: float | None = None
+    #: The node kinds (or edge kinds) that may carry the field; None: every kind.
+    kinds: tuple[str, ...] | None = None
+    #: The message when a record of another kind carries it (None: a generic one).
+    wrong_kind: str | None = None
+    #: For a ``[low, high]`` field: the number field whose value it bounds.
+    bounds: str | None = None
+
+    def holds(self, x: float) -> bool:
+        """Whether the number ``x`` lies within the limits.
+
+        Examples
+        --------
+        >>> Rule(low=0, high=1, above_low=True).holds(0)
+        False
+        """
+        low_ok = self.low is None or (x > self.low if self.above_low else x >= self.low)
+        return low_ok and (self.high is None or x <= self.high)
+
+    def json_limits(self) -> dict[str, Any]:
+        """The limits as JSON Schema keywords."""
+        out: dict[str, Any] = {}
+        if self.low is not None:
+            out["exclusiveMinimum" if self.above_low else "minimum"] = self.low
+        if self.high is not None:
+            out["maximum"] = self.high
+        return out
+
+
+def _declare(default: Any, description: str, rule: Rule, extra: dict[str, Any] | None) -> Any:
+    info = Field(default, description=description, json_schema_extra=extra or None)
+    info.metadata.append(rule)  # pydantic keeps metadata it does not know, and ignores it
+    return info
+
+
+def number(
+    description: str,
+    *,
+    low: float | None = 0,
+    high: float | None = None,
+    above_low: bool = False,
+    default: float | None = None,
+    kinds: tuple[str, ...] | None = None,
+) -> Any:
+    """Declare an optional number field with its limits (by default ``>= 0``).
+
+    Examples
+    --------
+    >>> rule_of(Inputs, "dependence")
+    Rule(low=0, high=1, above_low=False, default=1, kinds=None, wrong_kind=None, bounds=None)
+    """
+    rule = Rule(low=low, high=high, above_low=above_low, default=default, kinds=kinds)
+    return _declare(None, description, rule, rule.json_limits())
+
+
+def bounds(of: str, description: str, *, kinds: tuple[str, ...] | None = None) -> Any:
+    """Declare an optional ``[low, high]`` field that must hold the value of field ``of``."""
+    rule = Rule(bounds=of, kinds=kinds)
+    return _declare(None, description, rule, {"minItems": 2, "maxItems": 2})
+
+
+def only_on(
+    kinds: tuple[str, ...], wrong_kind: str, description: str, extra: dict | None = None
+) -> Any:
+    """Declare an optional field that only records of some kinds may carry."""
+    return _declare(None, description, Rule(kinds=kinds, wrong_kind=wrong_kind), extra)
+
+
 def _slug(description: str) -> Any:
     return Field(description=description, json_schema_extra={"pattern": SLUG_PATTERN})
 
 
-def _fraction(description: str, default: Any = None, *, above_zero: bool = False) -> Any:
-    low = {"exclusiveMinimum": 0} if above_zero else {"minimum": 0}
-    return Field(default, description=description, json_schema_extra={**low, "maximum": 1})
-
-
-def _non_negative(description: str) -> Any:
-    return Field(None, description=description, json_schema_extra={"minimum": 0})
+def _fraction(
+    description: str, *, above_zero: bool = False, default: float | None = None, **kw: Any
+) -> Any:
+    return number(description, high=1, above_low=above_zero, default=default, **kw)
 
 
 class _Strict(BaseModel):
@@ -84,12 +166,13 @@ class Inputs(_Strict):
     """How a node depends on one input commodity."""
 
     dependence: float | None = _fraction(
-        "Fraction of the node's output that needs this input (default 1)."
+        "Fraction of the node's output that needs this input (default 1).", default=1
     )
     substitutable: float | None = _fraction(
-        "Fraction of any shortfall of this input that substitutes can cover (default 0)."
+        "Fraction of any shortfall of this input that substitutes can cover (default 0).",
+        default=0,
     )
-    stockpile_days: float | None = _non_negative(
+    stockpile_days: float | None = number(
         "Days of normal use of this input held in stock (overrides the node's)."
     )
 
@@ -103,20 +186,25 @@ class Node(_Strict):
         json_schema_extra={"enum": list(NODE_KINDS)},
     )
     name: str | None = Field(None, description="Display name (default: the id).")
-    country: str | None = Field(
-        None, description="Id of the country node that controls this node (not on a country)."
+    country: str | None = only_on(
+        NOT_COUNTRY,
+        "a country node has no country: remove 'country' (or give the node another kind)",
+        "Id of the country node that controls this node (not on a country).",
     )
-    commodity: str | None = Field(
-        None,
-        description="What the node outputs (default: its id); not on a country.",
-        json_schema_extra={"pattern": SLUG_PATTERN},
+    commodity: str | None = only_on(
+        NOT_COUNTRY,
+        "a country node outputs no commodity of its own: remove 'commodity' and "
+        "give what it produces as edges from the country to mineral nodes",
+        "What the node outputs (default: its id); not on a country.",
+        {"pattern": SLUG_PATTERN},
     )
-    value: float | None = _non_negative("Annual output value in USD.")
-    stockpile_days: float | None = _non_negative(
-        "Days of normal use held in stock, for every input."
-    )
-    inputs: dict[str, Inputs] | None = Field(
-        None, description="Per input commodity: dependence, substitutable, stockpile_days."
+    value: float | None = number("Annual output value in USD.")
+    stockpile_days: float | None = number("Days of normal use held in stock, for every input.")
+    inputs: dict[str, Inputs] | None = only_on(
+        NOT_COUNTRY,
+        "a country node has no inputs (a country supplies, it does not consume): "
+        "model its imports as a node located in it",
+        "Per input commodity: dependence, substitutable, stockpile_days.",
     )
     source: str | None = _source()
     year: int | None = _year()
@@ -145,11 +233,7 @@ class Edge(_Strict):
         "hold back (default 1).",
         above_zero=True,
     )
-    range: list[float] | None = Field(
-        None,
-        description="[low, high] of the share where sources disagree.",
-        json_schema_extra={"minItems": 2, "maxItems": 2},
-    )
+    range: list[float] | None = bounds("share", "[low, high] of the share where sources disagree.")
     source: str | None = _source()
     year: int | None = _year()
     confidence: str | None = _confidence()
@@ -180,6 +264,63 @@ def field_names(model: type[BaseModel]) -> list[str]:
     ['from', 'to', 'kind']
     """
     return [f.alias or name for name, f in model.model_fields.items()]
+
+
+def rules(model: type[BaseModel]) -> dict[str, Rule]:
+    """Return the declared ``Rule`` of every field of ``model`` that has one, by YAML name.
+
+    Examples
+    --------
+    >>> list(rules(Inputs))
+    ['dependence', 'substitutable', 'stockpile_days']
+    """
+    out = {}
+    for name, info in model.model_fields.items():
+        found = [m for m in info.metadata if isinstance(m, Rule)]
+        if found:
+            out[info.alias or name] = found[0]
+    return out
+
+
+def rule_of(model: type[BaseModel], name: str) -> Rule:
+    """Return the ``Rule`` of one field (an empty rule for a field without one)."""
+    return rules(model).get(name, Rule())
+
+
+def numbers(model: type[BaseModel]) -> dict[str, Rule]:
+    """Return the number fields of ``model`` (``float`` ones) and their rules.
+
+    Examples
+    --------
+    >>> list(numbers(Node))
+    ['value', 'stockpile_days']
+    """
+    declared = rules(model)
+    return {
+        info.alias or name: declared.get(info.alias or name, Rule())
+        for name, info in model.model_fields.items()
+        if info.annotation == float | None
+    }
+
+
+def whole_numbers(model: type[BaseModel]) -> list[str]:
+    """Return the whole-number fields of ``model`` (``int`` ones), e.g. ``year``."""
+    return [f.alias or n for n, f in model.model_fields.items() if f.annotation == int | None]
+
+
+def nested(model: type[BaseModel]) -> list[str]:
+    """Return the fields of ``model`` that hold a list or mapping (JSON text in a table).
+
+    Examples
+    --------
+    >>> nested(Edge), nested(Node)
+    (['range'], ['inputs'])
+    """
+    return [
+        f.alias or n
+        for n, f in model.model_fields.items()
+        if getattr(f.annotation, "__args__", (None,))[0] in (list[float], dict[str, Inputs])
+    ]
 
 
 def json_schema() -> dict:
