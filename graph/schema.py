@@ -18,7 +18,7 @@ Examples
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, get_args, get_origin
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -321,6 +321,106 @@ def nested(model: type[BaseModel]) -> list[str]:
         for n, f in model.model_fields.items()
         if getattr(f.annotation, "__args__", (None,))[0] in (list[float], dict[str, Inputs])
     ]
+
+
+def _type_name(annotation: Any) -> str:
+    args = [a for a in get_args(annotation) if a is not type(None)] or [annotation]
+    inner = args[0]
+    if get_origin(inner) is list:
+        return "[low, high]"
+    if get_origin(inner) is dict:
+        return "mapping"
+    return {str: "text", float: "number", int: "whole number"}.get(inner, str(inner))
+
+
+def _limits_text(rule: Rule, extra: dict) -> str:
+    if "enum" in extra:
+        return ", ".join(f"`{x}`" for x in extra["enum"] if x is not None)
+    if "pattern" in extra:
+        return "a slug"
+    if rule.bounds is not None:
+        return f"holds `{rule.bounds}`, within its limits"
+    if rule.low is not None and rule.high is None:
+        return f"{'>' if rule.above_low else '>='} {rule.low}"
+    if rule.low is not None:
+        return f"{rule.low} {'<' if rule.above_low else '<='} x <= {rule.high}"
+    return ""
+
+
+def field_table(model: type[BaseModel]) -> str:
+    """Return the markdown table of a record's fields, as ``docs/data.md`` shows it.
+
+    Examples
+    --------
+    >>> print(field_table(Inputs).splitlines()[2][:41])
+    | `dependence` | number | 0 <= x <= 1 | 1
+    """
+    declared = rules(model)
+    # Only records of several kinds say which kinds may carry each field.
+    by_kind = any(rule.kinds for rule in declared.values())
+    head = ["field", "type", "values", "default", *(["on"] if by_kind else []), "meaning"]
+    lines = [f"| {' | '.join(head)} |", "|" + "---|" * len(head)]
+    for name, info in model.model_fields.items():
+        key = info.alias or name
+        rule = declared.get(key, Rule())
+        extra = info.json_schema_extra if isinstance(info.json_schema_extra, dict) else {}
+        default = (
+            "required" if info.is_required() else ("" if rule.default is None else rule.default)
+        )
+        cells = [f"`{key}`", _type_name(info.annotation), _limits_text(rule, extra), str(default)]
+        if by_kind:
+            cells.append(", ".join(rule.kinds) if rule.kinds else "every kind")
+        cells.append(info.description or "")
+        lines.append(f"| {' | '.join(cells)} |")
+    return "\n".join(lines) + "\n"
+
+
+def columns_table() -> str:
+    """Return the markdown table of the columns of each table of a dataset in tables.
+
+    Examples
+    --------
+    >>> columns_table().splitlines()[-1]
+    '| `groups` | `group, member` (one row per member) | both |'
+    """
+    lines = ["| table | columns | required |", "|---|---|---|"]
+    for table, model in (("nodes", Node), ("edges", Edge), ("sources", Source)):
+        names = ", ".join(field_names(model))
+        required = ", ".join(
+            f"`{f.alias or n}`" for n, f in model.model_fields.items() if f.is_required()
+        )
+        lines.append(f"| `{table}` | `{names}` | {required} |")
+    lines.append("| `groups` | `group, member` (one row per member) | both |")
+    return "\n".join(lines) + "\n"
+
+
+#: The records whose field tables ``docs/data.md`` shows, by the name in its markers.
+DOCUMENTED = {"Source": Source, "Node": Node, "Inputs": Inputs, "Edge": Edge}
+_BEGIN = "<!-- fields of {} (made from graph/schema.py: do not edit) -->\n"
+_END = "<!-- end of fields -->"
+
+
+def with_field_tables(text: str) -> str:
+    """Return the text of ``docs/data.md`` with each field table made afresh.
+
+    A table sits between the markers ``_BEGIN`` (naming a record) and ``_END``.
+
+    Examples
+    --------
+    >>> text = _BEGIN.format("Inputs") + "old" + chr(10) + _END
+    >>> with_field_tables(text).count("`dependence`")
+    1
+    """
+    tables = {name: columns_table() for name in ("tables",)}
+    for name, made in [*((n, field_table(m)) for n, m in DOCUMENTED.items()), *tables.items()]:
+        begin = _BEGIN.format(name)
+        start = text.find(begin)
+        if start < 0:
+            continue
+        start += len(begin)
+        end = text.index(_END, start)
+        text = text[:start] + made + text[end:]
+    return text
 
 
 def json_schema() -> dict:
