@@ -47,6 +47,8 @@ def _inputs(inputs: dict | None) -> dict:
         entry = {}
         for name, (convert, default) in _INPUT_FIELDS.items():
             x = settings.get(name)
+            if x is None and convert is _pair:
+                continue  # a range only when given: inputs keep their first-edition shape
             entry[name] = convert(default if x is None else x)
         out[commodity] = entry
     return out

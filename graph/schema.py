@@ -168,12 +168,23 @@ class Inputs(_Strict):
     dependence: float | None = _fraction(
         "Fraction of the node's output that needs this input (default 1).", default=1
     )
+    dependence_range: list[float] | None = bounds(
+        "dependence", "[low, high] of the dependence where it is uncertain."
+    )
     substitutable: float | None = _fraction(
         "Fraction of any shortfall of this input that substitutes can cover (default 0).",
         default=0,
     )
+    substitutable_range: list[float] | None = bounds(
+        "substitutable", "[low, high] of substitutable where it is uncertain."
+    )
     stockpile_days: float | None = number(
         "Days of normal use of this input held in stock (overrides the node's)."
+    )
+    stockpile_days_range: list[float] | None = bounds(
+        "stockpile_days",
+        "[low, high] of the days of stock where they are uncertain (holding the input's "
+        "stockpile_days, else the node's, else 0).",
     )
 
 
@@ -206,6 +217,12 @@ class Node(_Strict):
         "model its imports as a node located in it",
         "Per input commodity: dependence, substitutable, stockpile_days.",
     )
+    wgi: float | None = _fraction(
+        "Political-stability risk of a country, 0..1 (higher is riskier): World Bank's "
+        "estimate PV as min(1, max(0, (2.5 - PV) / 5)).",
+        kinds=("country",),
+    )
+    price: float | None = number("Price of the node's output, USD per kg.")
     source: str | None = _source()
     year: int | None = _year()
     confidence: str | None = _confidence()
@@ -234,6 +251,19 @@ class Edge(_Strict):
         above_zero=True,
     )
     range: list[float] | None = bounds("share", "[low, high] of the share where sources disagree.")
+    spare: float | None = _fraction(
+        "Share of the consumer's use this supplier can deliver on top of `share` once ramped "
+        "up (default 0). With spare, `share` may be 0.",
+        default=0,
+        kinds=("supplies",),
+    )
+    spare_range: list[float] | None = bounds(
+        "spare", "[low, high] of the spare where it is uncertain.", kinds=("supplies",)
+    )
+    ramp_days: float | None = number(
+        "Days the spare takes to ramp up in full (default 0).", default=0, kinds=("supplies",)
+    )
+    quantity: float | None = number("Tonnes a year that flow along the edge.")
     source: str | None = _source()
     year: int | None = _year()
     confidence: str | None = _confidence()
@@ -271,8 +301,8 @@ def rules(model: type[BaseModel]) -> dict[str, Rule]:
 
     Examples
     --------
-    >>> list(rules(Inputs))
-    ['dependence', 'substitutable', 'stockpile_days']
+    >>> list(rules(Inputs))[:3]
+    ['dependence', 'dependence_range', 'substitutable']
     """
     out = {}
     for name, info in model.model_fields.items():
@@ -293,7 +323,7 @@ def numbers(model: type[BaseModel]) -> dict[str, Rule]:
     Examples
     --------
     >>> list(numbers(Node))
-    ['value', 'stockpile_days']
+    ['value', 'stockpile_days', 'wgi', 'price']
     """
     declared = rules(model)
     return {
@@ -314,7 +344,7 @@ def nested(model: type[BaseModel]) -> list[str]:
     Examples
     --------
     >>> nested(Edge), nested(Node)
-    (['range'], ['inputs'])
+    (['range', 'spare_range'], ['inputs'])
     """
     return [
         f.alias or n
@@ -408,7 +438,7 @@ def with_field_tables(text: str) -> str:
     Examples
     --------
     >>> text = _BEGIN.format("Inputs") + "old" + chr(10) + _END
-    >>> with_field_tables(text).count("`dependence`")
+    >>> with_field_tables(text).count("| `dependence` |")
     1
     """
     tables = {name: columns_table() for name in ("tables",)}

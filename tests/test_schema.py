@@ -59,7 +59,14 @@ def test_rules_are_read_from_the_fields():
     assert rules(Inputs)["dependence"] == Rule(low=0, high=1, default=1)
     assert rules(Edge)["share"].holds(1) and not rules(Edge)["share"].holds(0)
     assert rules(Edge)["range"].bounds == "share"
-    assert numbers(Node) == {"value": Rule(low=0), "stockpile_days": Rule(low=0)}
+    assert numbers(Node) == {
+        "value": Rule(low=0),
+        "stockpile_days": Rule(low=0),
+        "wgi": Rule(low=0, high=1, kinds=("country",)),
+        "price": Rule(low=0),
+    }
+    assert rules(Edge)["spare"] == Rule(low=0, high=1, default=0, kinds=("supplies",))
+    assert rules(Inputs)["stockpile_days_range"].bounds == "stockpile_days"
     assert "country" in rules(Node) and "name" not in rules(Node)
 
 
