@@ -1,5 +1,9 @@
 """The row container: every row of a dataset as columns, and where each row came from.
 
+Each record is checked against its pydantic model on the way in
+(``record_problems``: keys and types, with messages that say what to do);
+every rule across records is in ``graph.validate``.
+
 YAML files and tables are both turned into ``Columns`` (one list per field,
 one position per row) inside one ``Dataset``; a locator per file turns a row
 (and a field of it) back into ``FILE:LINE:COL``. ``graph.validate`` checks a
@@ -22,8 +26,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from pydantic import ValidationError
+
 from graph.errors import Problem
-from graph.schema import Edge, Node, Source, field_names
+from graph.lookup import did_you_mean
+from graph.schema import Edge, Inputs, Node, Source, field_names
 from graph.yamlio import Document
 
 SOURCE_FIELDS = tuple(field_names(Source))
@@ -32,6 +39,7 @@ NODE_FIELDS = tuple(field_names(Node))
 #: error, so that a bad ``share`` is not reported a second time as missing.
 EDGE_FIELDS = (*field_names(Edge), "_invalid")
 GROUP_FIELDS = ("group", "member")
+INPUT_FIELDS = tuple(field_names(Inputs))
 
 
 class YamlLocator:
@@ -174,3 +182,111 @@ class Resolved:
     edge_share: list[float]
     commodities: list[str]
     groups: dict[str, list[str]]
+
+
+# --------------------------------------------------------------------------- types of one record
+
+
+def show(value: Any) -> str:
+    """A value as messages quote it (``true``, ``0.5``, ``'text'``, a huge number cut short)."""
+    if isinstance(value, bool):
+        return str(value).lower()
+    if isinstance(value, int) and abs(value) >= 10**15:
+        return f"{str(value)[:6]}... ({len(str(abs(value)))} digits)"
+    if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
+        return repr(value)
+    return repr(value) if isinstance(value, str) else f"{value}"
+
+
+_WHAT = {"sources": "a source", "nodes": "a node", "edges": "an edge", "inputs": "an input"}
+
+
+def type_message(kind: str, loc: tuple, error_type: str, value: Any, allowed: Sequence[str]) -> str:
+    """Turn one pydantic error into a message that says what to do."""
+    name = ".".join(str(p) for p in loc if p != "[key]")
+    what = _WHAT.get(kind, kind)
+    if error_type == "extra_forbidden":
+        key = loc[-1]
+        return (
+            f"unknown key {key!r} in {what}{did_you_mean(key, allowed)}: "
+            f"the keys of {what} are {', '.join(allowed)}"
+        )
+    if error_type == "missing":
+        return f"{what} needs {loc[-1]!r}: add it"
+    if error_type == "invalid_key":
+        return (
+            f"key {show(loc[-1])} in {what} must be text: "
+            f"the keys of {what} are {', '.join(allowed)}"
+        )
+    if loc and loc[-1] == "[key]":
+        return f"{loc[0]}: the commodity name {show(value)} must be text: put it in quotes"
+    if error_type in ("float_type", "int_type", "finite_number"):
+        number = "a whole number" if error_type == "int_type" else "a number"
+        if isinstance(value, str):
+            return f"{name} must be {number}, not the text {value!r}: remove the quotes"
+        if isinstance(value, bool):
+            return f"{name} must be {number}, not {show(value)}"
+        if error_type == "finite_number" or (isinstance(value, int) and error_type == "float_type"):
+            return f"{name} must be a finite number, not {show(value)}: give a real value"
+        return f"{name} must be {number}, not {show(value)}"
+    if error_type == "string_type":
+        hint = (
+            ": put it in quotes (YAML reads yes/no/on/off as true/false)"
+            if isinstance(value, bool)
+            else ": put it in quotes"
+        )
+        return f"{name} must be text, not {show(value)}{hint}"
+    if error_type == "list_type":
+        return f"{name} must be a list such as [0.4, 0.5], not {show(value)}"
+    if error_type in ("dict_type", "model_type"):
+        if loc[:1] == ("inputs",) and len(loc) == 1:
+            return (
+                "inputs must map commodities to settings, e.g. "
+                f"{{gallium: {{dependence: 0.8}}}}, not {show(value)}"
+            )
+        return f"{name} must be a mapping such as {{dependence: 0.8}}, not {show(value)}"
+    return f"{name}: {error_type}: fix the value"  # pragma: no cover
+
+
+def record_problems(
+    kind: str, model: Any, raw: dict, locate: Any
+) -> tuple[dict | None, list[Problem]]:
+    """Check one record's keys and types with its pydantic model.
+
+    Returns the record with every bad field dropped (so that the rules can
+    trust the types of what is left) and the problems found. ``locate(loc,
+    key)`` gives ``(path, line, col)`` of a field path.
+    """
+    try:
+        model.__pydantic_validator__.validate_python(raw)
+        return raw, []
+    except ValidationError as exc:
+        errors = exc.errors(include_url=False)
+    allowed = field_names(model)
+    problems = []
+    clean = dict(raw)
+    inputs = dict(clean["inputs"]) if isinstance(clean.get("inputs"), dict) else None
+    for err in errors:
+        loc = err["loc"]
+        nested = loc[:1] == ("inputs",) and len(loc) >= 3
+        names = list(INPUT_FIELDS) if nested else allowed
+        what = "inputs" if nested else kind
+        message = type_message(what, loc, err["type"], err.get("input"), names)
+        if err["type"] == "missing":
+            place, is_key = loc[:-1], False
+        elif err["type"] == "invalid_key":
+            place, is_key = loc, True
+        elif loc[-1] == "[key]":
+            place, is_key = loc[:-1], True
+        else:
+            place, is_key = loc, err["type"] == "extra_forbidden"
+        problems.append(Problem(*locate(place, is_key), message))
+        if nested and inputs is not None:
+            inputs.pop(loc[1], None)
+        else:
+            clean.pop(loc[0], None)
+            clean["_invalid"] = True
+    if inputs is not None and "inputs" in clean:
+        # Keys that are not text were reported above (pydantic names them by repr).
+        clean["inputs"] = {k: v for k, v in inputs.items() if isinstance(k, str)}
+    return clean, problems

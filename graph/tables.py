@@ -47,9 +47,9 @@ from graph.records import (
     Columns,
     Dataset,
     TableLocator,
+    record_problems,
 )
 from graph.schema import Edge, Node, Source, nested, numbers, whole_numbers
-from graph.validate import record_problems
 from graph.yamlio import decode
 
 TABLES = ("nodes", "edges", "sources", "groups")

@@ -41,17 +41,16 @@ from __future__ import annotations
 import bisect
 import math
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
-
-from pydantic import ValidationError
 
 from graph.errors import Problem
 from graph.lookup import did_you_mean
 from graph.records import (  # noqa: F401 (re-exported for the readers until they import graph.records)
     EDGE_FIELDS,
     GROUP_FIELDS,
+    INPUT_FIELDS,
     NODE_FIELDS,
     SOURCE_FIELDS,
     Columns,
@@ -60,6 +59,9 @@ from graph.records import (  # noqa: F401 (re-exported for the readers until the
     Resolved,
     TableLocator,
     YamlLocator,
+    record_problems,
+    show,
+    type_message,
 )
 from graph.schema import (
     CONFIDENCES,
@@ -70,14 +72,12 @@ from graph.schema import (
     Inputs,
     Node,
     Rule,
-    field_names,
     numbers,
     rule_of,
     rules,
 )
 
 SHARE_TOLERANCE = 1e-6
-INPUT_FIELDS = tuple(field_names(Inputs))
 _SLUG = re.compile(r"[a-z0-9][a-z0-9._-]*")
 #: Suggestions are worked out for this many unknown names of each kind; past
 #: that, a big table full of mistakes would spend its time in difflib.
@@ -85,113 +85,6 @@ _MAX_SUGGESTIONS = 50
 #: From this many rows on, a table's rows are first checked on whole columns
 #: (``graph.bulk``); below it the row walk is quicker than importing pandas.
 BULK_FROM = 20_000
-
-# --------------------------------------------------------------------------- messages
-
-
-def _show(value: Any) -> str:
-    if isinstance(value, bool):
-        return str(value).lower()
-    if isinstance(value, int) and abs(value) >= 10**15:
-        return f"{str(value)[:6]}... ({len(str(abs(value)))} digits)"
-    if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
-        return repr(value)
-    return repr(value) if isinstance(value, str) else f"{value}"
-
-
-_WHAT = {"sources": "a source", "nodes": "a node", "edges": "an edge", "inputs": "an input"}
-
-
-def type_message(kind: str, loc: tuple, error_type: str, value: Any, allowed: Sequence[str]) -> str:
-    """Turn one pydantic error into a message that says what to do."""
-    name = ".".join(str(p) for p in loc if p != "[key]")
-    what = _WHAT.get(kind, kind)
-    if error_type == "extra_forbidden":
-        key = loc[-1]
-        return (
-            f"unknown key {key!r} in {what}{did_you_mean(key, allowed)}: "
-            f"the keys of {what} are {', '.join(allowed)}"
-        )
-    if error_type == "missing":
-        return f"{what} needs {loc[-1]!r}: add it"
-    if error_type == "invalid_key":
-        return (
-            f"key {_show(loc[-1])} in {what} must be text: "
-            f"the keys of {what} are {', '.join(allowed)}"
-        )
-    if loc and loc[-1] == "[key]":
-        return f"{loc[0]}: the commodity name {_show(value)} must be text: put it in quotes"
-    if error_type in ("float_type", "int_type", "finite_number"):
-        number = "a whole number" if error_type == "int_type" else "a number"
-        if isinstance(value, str):
-            return f"{name} must be {number}, not the text {value!r}: remove the quotes"
-        if isinstance(value, bool):
-            return f"{name} must be {number}, not {_show(value)}"
-        if error_type == "finite_number" or (isinstance(value, int) and error_type == "float_type"):
-            return f"{name} must be a finite number, not {_show(value)}: give a real value"
-        return f"{name} must be {number}, not {_show(value)}"
-    if error_type == "string_type":
-        hint = (
-            ": put it in quotes (YAML reads yes/no/on/off as true/false)"
-            if isinstance(value, bool)
-            else ": put it in quotes"
-        )
-        return f"{name} must be text, not {_show(value)}{hint}"
-    if error_type == "list_type":
-        return f"{name} must be a list such as [0.4, 0.5], not {_show(value)}"
-    if error_type in ("dict_type", "model_type"):
-        if loc[:1] == ("inputs",) and len(loc) == 1:
-            return (
-                "inputs must map commodities to settings, e.g. "
-                f"{{gallium: {{dependence: 0.8}}}}, not {_show(value)}"
-            )
-        return f"{name} must be a mapping such as {{dependence: 0.8}}, not {_show(value)}"
-    return f"{name}: {error_type}: fix the value"  # pragma: no cover
-
-
-def record_problems(
-    kind: str, model: Any, raw: dict, locate: Any
-) -> tuple[dict | None, list[Problem]]:
-    """Check one record's keys and types with its pydantic model.
-
-    Returns the record with every bad field dropped (so that the rules can
-    trust the types of what is left) and the problems found. ``locate(loc,
-    key)`` gives ``(path, line, col)`` of a field path.
-    """
-    try:
-        model.__pydantic_validator__.validate_python(raw)
-        return raw, []
-    except ValidationError as exc:
-        errors = exc.errors(include_url=False)
-    allowed = field_names(model)
-    problems = []
-    clean = dict(raw)
-    inputs = dict(clean["inputs"]) if isinstance(clean.get("inputs"), dict) else None
-    for err in errors:
-        loc = err["loc"]
-        nested = loc[:1] == ("inputs",) and len(loc) >= 3
-        names = list(INPUT_FIELDS) if nested else allowed
-        what = "inputs" if nested else kind
-        message = type_message(what, loc, err["type"], err.get("input"), names)
-        if err["type"] == "missing":
-            place, is_key = loc[:-1], False
-        elif err["type"] == "invalid_key":
-            place, is_key = loc, True
-        elif loc[-1] == "[key]":
-            place, is_key = loc[:-1], True
-        else:
-            place, is_key = loc, err["type"] == "extra_forbidden"
-        problems.append(Problem(*locate(place, is_key), message))
-        if nested and inputs is not None:
-            inputs.pop(loc[1], None)
-        else:
-            clean.pop(loc[0], None)
-            clean["_invalid"] = True
-    if inputs is not None and "inputs" in clean:
-        # Keys that are not text were reported above (pydantic names them by repr).
-        clean["inputs"] = {k: v for k, v in inputs.items() if isinstance(k, str)}
-    return clean, problems
-
 
 # --------------------------------------------------------------------------- rules
 
@@ -472,11 +365,11 @@ def _check_input(
 def _limit_message(label: str, x: Any, rule: Rule) -> str:
     """What to say of a number outside its declared limits."""
     if rule.high is None:
-        below = "is negative" if rule.low == 0 else f"is below {_show(rule.low)}"
-        return f"{label} {_show(x)} {below}: it must be >= {_show(rule.low)}"
+        below = "is negative" if rule.low == 0 else f"is below {show(rule.low)}"
+        return f"{label} {show(x)} {below}: it must be >= {show(rule.low)}"
     if (rule.low, rule.high) == (0, 1):
-        return f"{label} {_show(x)} is out of range: it is a fraction in [0, 1]"
-    return f"{label} {_show(x)} is out of range: it lies in [{_show(rule.low)}, {_show(rule.high)}]"
+        return f"{label} {show(x)} is out of range: it is a fraction in [0, 1]"
+    return f"{label} {show(x)} is out of range: it lies in [{show(rule.low)}, {show(rule.high)}]"
 
 
 # --------------------------------------------------------------------------- edges
@@ -583,7 +476,7 @@ def _check_controls(E: Columns, i: int, row: dict, ku: Any, run: _Run) -> Any:
             E.problem(
                 i,
                 "share",
-                f"share {_show(share)} is out of range: a controls share is the fraction "
+                f"share {show(share)} is out of range: a controls share is the fraction "
                 "0 < share <= 1 of the target's output the country can hold back",
             )
         )
@@ -635,7 +528,7 @@ def _check_supplies(
             E.problem(
                 i,
                 "share",
-                f"share {_show(share)} is out of range: a supplies share is the fraction "
+                f"share {show(share)} is out of range: a supplies share is the fraction "
                 "0 < share <= 1 of the consumer's use that comes from this supplier",
             )
         )
@@ -707,7 +600,7 @@ def _check_share_sums(E: Columns, edges: _Edges, run: _Run) -> None:
         zip(E.data["from"], E.data["to"], edges.commodity, edges.share, strict=True)
     ):
         if (v, flow) in parts and edges.kind[i] == "supplies" and share is not None:
-            parts[(v, flow)].append(f"{u} {_show(share)}")
+            parts[(v, flow)].append(f"{u} {show(share)}")
     for (v, flow), (total, last) in over.items():
         run.add(
             E.problem(
@@ -859,8 +752,8 @@ def _check_bounds(
         run.add(C.problem(i, place, f"{label} must be two numbers [low, high], e.g. {example}"))
         return
     low, high = rng
-    floor = f"{_show(rule.low)} <= " if rule.low is not None else ""
-    ceiling = f" <= {_show(rule.high)}" if rule.high is not None else ""
+    floor = f"{show(rule.low)} <= " if rule.low is not None else ""
+    ceiling = f" <= {show(rule.high)}" if rule.high is not None else ""
     if (
         not low <= high
         or (rule.low is not None and not rule.low <= low)
@@ -870,7 +763,7 @@ def _check_bounds(
             C.problem(
                 i,
                 place,
-                f"{label} [{_show(low)}, {_show(high)}] must have {floor}low <= high{ceiling}: "
+                f"{label} [{show(low)}, {show(high)}] must have {floor}low <= high{ceiling}: "
                 "fix the bounds",
             )
         )
@@ -879,7 +772,7 @@ def _check_bounds(
             C.problem(
                 i,
                 place,
-                f"{of_label} {_show(value)} lies outside its range [{_show(low)}, {_show(high)}]: "
+                f"{of_label} {show(value)} lies outside its range [{show(low)}, {show(high)}]: "
                 f"widen the range or fix the {of}",
             )
         )
