@@ -13,9 +13,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-# Each name is imported from its module on first use (see graph._lazy), so that
+# Each name is imported from its module on first use (see graph.lazy), so that
 # ``import analysis.cli`` does not pull in numpy, scipy or matplotlib by itself.
-from graph._lazy import attach
+from graph.lazy import attach
 
 if TYPE_CHECKING:  # for type checkers and editors
     from analysis.chokepoints import Chokepoints, chokepoints

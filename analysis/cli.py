@@ -464,7 +464,7 @@ def import_usgs_command(
 
     Example: chokegraph import usgs MCS2025_World_Data.csv -o usgs.yaml
     """
-    from graph.usgs import import_usgs
+    from graph.importers.usgs import import_usgs
 
     _write_imported(import_usgs(file, year=int(year), commodities=commodities or None), out)
 
@@ -512,7 +512,7 @@ def import_trade_command(
     Example: chokegraph import trade BACI_HS92_Y2023_V202501.csv --product 811292
     --codes country_codes_V202501.csv -o trade/
     """
-    from graph.trade import import_trade
+    from graph.importers.trade import import_trade
 
     imported = import_trade(file, products=products, year=year, codes=codes, layout=layout)
     _write_imported(imported, out)
@@ -656,7 +656,7 @@ def schema_command(output: str | None, scenario: bool) -> None:
     """
     import json
 
-    from graph._atomic import write_atomic
+    from graph.files import write_atomic
     from graph.schema import json_schema_text
 
     if scenario:

@@ -16,7 +16,7 @@ import networkx as nx
 
 from analysis.engine import AFFECTED, CompiledGraph, Run, compile_graph, run, via_chains
 from analysis.scenario import DEFAULT_HORIZON, Restriction, Scenario
-from graph._gc import no_cyclic_gc
+from graph.memory import no_cyclic_gc
 
 IMPACT_FIELDS = (
     "node",

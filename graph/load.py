@@ -26,9 +26,9 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from graph._gc import no_cyclic_gc
 from graph._paths import bundled_path
 from graph.errors import ChokegraphError, DataError, Problem
+from graph.memory import no_cyclic_gc
 
 # Reading and checking need pydantic and PyYAML; they are imported where they
 # are used, so that a graph read from the cache (graph._cache) needs neither.

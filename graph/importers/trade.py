@@ -37,9 +37,9 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from graph.countries import country_name, find_country_id
 from graph.errors import ChokegraphError
-from graph.usgs import Imported, Skipped
+from graph.importers.common import Imported, Skipped
+from graph.importers.countries import country_name, find_country_id
 
 __all__ = ["BACI_COLUMNS", "detect_layout", "import_trade", "read_country_codes"]
 
