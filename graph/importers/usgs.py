@@ -182,6 +182,27 @@ def _open_text(path: Path) -> str:
         return data.decode("cp1252")
 
 
+def _year_column(header: list[str], year: int, source: Path) -> int:
+    """The index of the production column for ``year`` in a USGS world-data header.
+
+    Raises ``ChokegraphError`` when the header lacks the table's columns or that year.
+    """
+    years = {int(m.group(1)): i for i, h in enumerate(header) if (m := _PROD_COLUMN.match(h))}
+    needed = ["COMMODITY", "COUNTRY", "TYPE"]
+    missing = [c for c in needed if c not in header]
+    if missing or not years:
+        raise ChokegraphError(
+            f"{source}: not a USGS MCS world-data table (missing columns: "
+            f"{', '.join(missing + ([] if years else ['PROD_<year>']))})"
+        )
+    if year not in years:
+        raise ChokegraphError(
+            f"{source}: no production column for {year} "
+            f"(years in the file: {', '.join(map(str, sorted(years)))})"
+        )
+    return years[year]
+
+
 def read_usgs(path: str | os.PathLike, *, year: int = 2024) -> list[_Row]:
     """Read the rows of a USGS MCS world-data CSV for one year's production.
 
@@ -202,19 +223,7 @@ def read_usgs(path: str | os.PathLike, *, year: int = 2024) -> list[_Row]:
         header = [re.sub(r"\s+", "", normalize_name(h)).upper() for h in next(reader)]
     except StopIteration:
         raise ChokegraphError(f"{source}: empty file") from None
-    years = {int(m.group(1)): i for i, h in enumerate(header) if (m := _PROD_COLUMN.match(h))}
-    needed = ["COMMODITY", "COUNTRY", "TYPE"]
-    missing = [c for c in needed if c not in header]
-    if missing or not years:
-        raise ChokegraphError(
-            f"{source}: not a USGS MCS world-data table (missing columns: "
-            f"{', '.join(missing + ([] if years else ['PROD_<year>']))})"
-        )
-    if year not in years:
-        raise ChokegraphError(
-            f"{source}: no production column for {year} "
-            f"(years in the file: {', '.join(map(str, sorted(years)))})"
-        )
+    value_col = _year_column(header, year, source)
     col = {name: i for i, name in enumerate(header)}
 
     def cell(record: list[str], name: str) -> str:
@@ -227,7 +236,7 @@ def read_usgs(path: str | os.PathLike, *, year: int = 2024) -> list[_Row]:
         line, next_line = next_line, reader.line_num + 1
         if not any(c.strip() for c in record):
             continue
-        raw = record[years[year]] if years[year] < len(record) else ""
+        raw = record[value_col] if value_col < len(record) else ""
         commodity, kind = cell(record, "COMMODITY"), cell(record, "TYPE")
         rows.append(
             _Row(
