@@ -9,6 +9,7 @@ from helpers import run_cli
 from test_engine import DESIGN_EXAMPLE, ONE_INPUT
 
 from analysis.cli import main
+from analysis.output import FORMATS
 
 
 @pytest.fixture
@@ -84,7 +85,7 @@ def test_table_has_a_headline_and_the_via_chain(design):
     assert "105" in out
 
 
-@pytest.mark.parametrize("fmt", ["table", "json", "csv", "markdown"])
+@pytest.mark.parametrize("fmt", FORMATS)
 def test_every_format_works_for_what_if_and_remove(design, fmt):
     for args in (["what-if", "chn", "gallium"], ["remove", "chn-gallium"]):
         code, out, err = run_cli([*args, "--format", fmt, "--data", design])
