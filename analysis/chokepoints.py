@@ -244,6 +244,12 @@ class _Progress:
         if self.bar is not None:
             self.bar.stop()
 
+    def __enter__(self) -> _Progress:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
 
 def _score(shared: tuple[CompiledGraph, Scoring], job: tuple[str, int]) -> Damage:
     """One run of the ranking, ``("removal", node)`` or ``("ban", country)``: a worker's task."""
@@ -512,19 +518,13 @@ def chokepoints(
     nodes = _candidates(G, C, candidates, kind)
     countries = [int(i) for i in np.flatnonzero(C.is_country)]
     jobs = [("removal", i) for i in nodes] + [("ban", i) for i in countries]
-    bar = _Progress(len(jobs), "Ranking chokepoints", progress)
-    try:
+    with _Progress(len(jobs), "Ranking chokepoints", progress) as bar:
         done = _run_all(C, S, jobs, bar, processes)
-    finally:
-        bar.close()
-    removals = sorted(done[: len(nodes)], key=_rank_key)
-    bans = sorted(done[len(nodes) :], key=_rank_key)
-    if top is not None:
-        removals, bans = removals[: max(top, 0)], bans[: max(top, 0)]
-    return Chokepoints(
-        G,
-        [d.to_dict() for d in removals],
-        [d.to_dict() for d in bans],
-        S.weighted,
-        (len(nodes), len(countries)),
-    )
+    removals, bans = _ranked(done[: len(nodes)], top), _ranked(done[len(nodes) :], top)
+    return Chokepoints(G, removals, bans, S.weighted, (len(nodes), len(countries)))
+
+
+def _ranked(damages: list[Damage], top: int | None) -> list[dict[str, Any]]:
+    """The rows of one ranking, largest score first, the first ``top`` of them."""
+    rows = sorted(damages, key=_rank_key)
+    return [d.to_dict() for d in (rows if top is None else rows[: max(top, 0)])]

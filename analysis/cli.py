@@ -1,3 +1,15 @@
+"""The ``chokegraph`` command line: a thin layer over the library.
+
+Each command turns its options into one library call and prints the result
+with the formatter of ``--format`` (``analysis.output.Format``); the scenario
+options of what-if, remove and render are one set (``scenario_options``),
+handed to the command as one ``ScenarioOptions``. Results go to stdout,
+messages to stderr. A ``ChokegraphError`` (bad input the user can fix) becomes
+``error: ...`` lines and exit code 2; anything else is an internal error, exit
+code 1, with the traceback only under ``--debug``. Heavy libraries are
+imported inside the commands, so that start-up stays fast.
+"""
+
 from __future__ import annotations
 
 import functools
@@ -21,10 +33,10 @@ FORMAT_CHOICE = click.Choice(list(FORMATS), case_sensitive=False)
 class _Library:
     """A constant of the library, read when first needed (as a default or a help text).
 
-    ``analysis.scenario`` imports networkx and ``graph.schema`` pydantic: too
-    slow to import on every start of the command line, yet the options must
-    show the library's own values. Click calls a callable default when it
-    needs the value, and shows ``str()`` of one in ``--help``.
+    ``analysis.scenario`` imports networkx: too slow to import on every start
+    of the command line, yet an option must show the library's own default.
+    Click calls a callable default when it needs the value, and shows
+    ``str()`` of one (that is not a plain function) in ``--help``.
     """
 
     def __init__(self, module: str, name: str):
@@ -41,14 +53,14 @@ class _Library:
 class _NodeKind(click.Choice):
     """``click.Choice`` of ``graph.schema.NODE_KINDS``, read when first needed."""
 
-    _kinds = _Library("graph.schema", "NODE_KINDS")
-
     def __init__(self) -> None:
         super().__init__(())
 
     @property
     def choices(self) -> tuple[str, ...]:
-        return tuple(self._kinds())
+        from graph.schema import NODE_KINDS  # pydantic: only when --kind is given or shown
+
+        return NODE_KINDS
 
     @choices.setter
     def choices(self, value: Any) -> None:  # click.Choice.__init__ sets it; the schema's list wins
