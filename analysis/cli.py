@@ -257,6 +257,16 @@ def scenario_options(*, nodes_only: bool = False) -> Callable[[Callable], Callab
     ``NODE...`` of ``remove``. ``--day`` and ``--horizon``, where the command
     has them, go into the same ``ScenarioOptions``: the command function
     takes one ``scenario: ScenarioOptions`` argument instead of them all.
+
+    Examples
+    --------
+    >>> @click.command()
+    ... @scenario_options()
+    ... @days_options
+    ... def run(scenario):
+    ...     click.echo(scenario.build().title())
+    >>> run(["china", "gallium", "--to", "japan"], standalone_mode=False)
+    china restricts gallium to japan
     """
     params = _REMOVAL_PARAMS if nodes_only else _RESTRICTION_PARAMS
 

@@ -225,7 +225,15 @@ def _join(parts: list[str]) -> str:
 
 
 def format_table(report: Report) -> str:
-    """Write a report as text for people: each section's line, then its table."""
+    """Write a report as text for people: each section's line, then its table.
+
+    Examples
+    --------
+    >>> import graph, analysis
+    >>> res = analysis.neighbours(graph.load(), "gallium")
+    >>> format_table(res).splitlines()[0].rstrip()  # rich pads the title to the table's width
+    'Primary gallium (world supply) (gallium): mineral'
+    """
     parts = []
     for section in report.people_sections():
         table = section.table
@@ -255,7 +263,15 @@ def format_json(report: Report) -> str:
 
 
 def format_csv(report: Report) -> str:
-    """Write a report's rows for programs as CSV."""
+    """Write a report's rows for programs as CSV.
+
+    Examples
+    --------
+    >>> import graph, analysis
+    >>> res = analysis.neighbours(graph.load(), "gallium")
+    >>> format_csv(res).splitlines()[1]
+    'supplier,chn,gallium,0.9868,supplies,usgs-mcs-2025'
+    """
     table = report.data_table()
     return to_csv(table.records, table.columns)
 
