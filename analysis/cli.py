@@ -246,6 +246,8 @@ _RESTRICTION_PARAMS = (
     ),
 )
 _REMOVAL_PARAMS = (click.argument("removed", metavar="NODES...", nargs=-1, required=True),)
+# A new scenario option is one entry here (a tuple that both forms take, for
+# options of what-if and remove alike) and one field of ScenarioOptions.
 _SCENARIO_FIELDS = tuple(f.name for f in fields(ScenarioOptions))
 
 

@@ -256,7 +256,7 @@ def what_if(
     removed : iterable of str
         Nodes taken out for the whole run.
     horizon : int
-        Days simulated for the timeline (default 365).
+        Days simulated for the timeline (default: ``analysis.scenario.DEFAULT_HORIZON``).
     day : int, optional
         Also report every node's shortfall on this day.
     compiled : CompiledGraph, optional
