@@ -19,4 +19,4 @@ lint: $(VENV)/bin/chokegraph
 	$(VENV)/bin/ruff format --check . && $(VENV)/bin/ruff check .
 
 bench: $(VENV)/bin/chokegraph
-	$(VENV)/bin/python benchmarks/bench_engine.py
+	$(VENV)/bin/python -m benchmarks.bench_engine

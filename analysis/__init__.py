@@ -13,15 +13,17 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-# Each name is imported from its module on first use (see graph._lazy), so that
+# Each name is imported from its module on first use (see graph.lazy), so that
 # ``import analysis.cli`` does not pull in numpy, scipy or matplotlib by itself.
-from graph._lazy import attach
+from graph.lazy import attach
 
 if TYPE_CHECKING:  # for type checkers and editors
     from analysis.chokepoints import Chokepoints, chokepoints
     from analysis.concentration import Concentration, concentration
     from analysis.engine import compile_graph
     from analysis.exposure import Exposure, exposure
+    from analysis.neighbours import Neighbours, neighbours
+    from analysis.output import Format
     from analysis.render import draw
     from analysis.scenario import Restriction, Scenario, load_scenario
     from analysis.whatif import WhatIf, remove, run_scenario, what_if
@@ -30,6 +32,8 @@ __all__ = [
     "Chokepoints",
     "Concentration",
     "Exposure",
+    "Format",
+    "Neighbours",
     "Restriction",
     "Scenario",
     "WhatIf",
@@ -39,6 +43,7 @@ __all__ = [
     "draw",
     "exposure",
     "load_scenario",
+    "neighbours",
     "remove",
     "run_scenario",
     "what_if",
@@ -50,6 +55,8 @@ __getattr__, __dir__ = attach(
         "Chokepoints": "analysis.chokepoints",
         "Concentration": "analysis.concentration",
         "Exposure": "analysis.exposure",
+        "Format": "analysis.output",
+        "Neighbours": "analysis.neighbours",
         "Restriction": "analysis.scenario",
         "Scenario": "analysis.scenario",
         "WhatIf": "analysis.whatif",
@@ -59,6 +66,7 @@ __getattr__, __dir__ = attach(
         "draw": "analysis.render",
         "exposure": "analysis.exposure",
         "load_scenario": "analysis.scenario",
+        "neighbours": "analysis.neighbours",
         "remove": "analysis.whatif",
         "run_scenario": "analysis.whatif",
         "what_if": "analysis.whatif",

@@ -26,14 +26,16 @@ import networkx as nx
 import numpy as np
 
 from analysis.engine import AFFECTED, TIE, CompiledGraph, compile_graph, edge_keep, propagate
+from analysis.output import Report, Section, Table
 from analysis.parallel import available_cpus, map_shared
 from analysis.scenario import Restriction
 from graph.errors import UnknownNameError
 from graph.lookup import did_you_mean, resolve_node
 
-KINDS = ("country", "mineral", "refiner", "component", "industry")
 CHOKEPOINT_FIELDS = ("node", "kind", "score", "industries_hit", "worst_node", "worst_shortfall")
 TABLE_FIELDS = (*CHOKEPOINT_FIELDS, "single_point_of_failure_for")
+#: The two rankings: the measure named in CSV, and the title for people.
+RANKINGS = (("removal", "Single-node removals"), ("export_ban", "Country export bans (leverage)"))
 PROGRESS_DELAY = 1.0  # seconds of silent work before a progress bar appears
 #: Rank in worker processes, one per CPU, when the work would take longer
 #: than this many seconds in one (starting the workers costs a fraction of it).
@@ -242,6 +244,12 @@ class _Progress:
         if self.bar is not None:
             self.bar.stop()
 
+    def __enter__(self) -> _Progress:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
 
 def _score(shared: tuple[CompiledGraph, Scoring], job: tuple[str, int]) -> Damage:
     """One run of the ranking, ``("removal", node)`` or ``("ban", country)``: a worker's task."""
@@ -282,7 +290,7 @@ def _run_all(
     return results
 
 
-class Chokepoints:
+class Chokepoints(Report):
     """The ranking of single-node removals and of country export bans.
 
     Attributes
@@ -362,29 +370,25 @@ class Chokepoints:
 
         return format_usd(score) if self.weighted else f"{score:.3f}"
 
-    def render(self, fmt: str) -> str:
-        """The text of ``chokegraph chokepoints --format FMT`` (table, json, csv, markdown).
+    def _rankings(self) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+        return self.records, self.country_records
 
-        CSV holds both rankings in one table, told apart by its ``measure``
-        column (``removal`` or ``export_ban``).
+    def data_table(self) -> Table:
+        """Both rankings in one table, told apart by a ``measure`` column (the CSV format).
+
+        ``measure`` is ``removal`` or ``export_ban``; the single points of
+        failure are joined with ``; ``.
         """
-        from analysis.output import render
+        rows = [
+            {**r, "measure": measure, "single_point_of_failure_for": "; ".join(spof)}
+            for (measure, _), records in zip(RANKINGS, self._rankings(), strict=True)
+            for r in records
+            for spof in (r["single_point_of_failure_for"],)
+        ]
+        return Table(rows, ["measure", *TABLE_FIELDS])
 
-        if fmt == "json":
-            return render("json", json_obj=self.to_json(), records=[], columns=[])
-        if fmt == "csv":
-            columns = ["measure", *TABLE_FIELDS]
-            rows = [
-                {**r, "measure": measure, "single_point_of_failure_for": "; ".join(spof)}
-                for measure, records in (
-                    ("removal", self.records),
-                    ("export_ban", self.country_records),
-                )
-                for r in records
-                for spof in (r["single_point_of_failure_for"],)
-            ]
-            return render("csv", json_obj=None, records=rows, columns=columns)
-        columns = list(TABLE_FIELDS)
+    def people_sections(self) -> list[Section]:
+        """The headline, then each ranking, scores in dollars or industries (the table format)."""
         headers = [
             "node",
             "kind",
@@ -407,21 +411,10 @@ class Chokepoints:
                 for r in records
             ]
 
-        parts = [self.headline()]
-        for title, records in (
-            ("Single-node removals", self.records),
-            ("Country export bans (leverage)", self.country_records),
-        ):
-            text = render(
-                fmt,
-                json_obj=None,
-                records=people(records),
-                columns=columns,
-                title=title if fmt == "markdown" else None,
-                headers=headers if fmt == "table" else None,
-            )
-            parts.append(text if fmt == "markdown" else f"{title}\n{text}")
-        return "\n\n".join(p.rstrip("\n") for p in parts) + "\n"
+        return [Section(self.headline())] + [
+            Section(title, Table(people(records), TABLE_FIELDS, headers))
+            for (_, title), records in zip(RANKINGS, self._rankings(), strict=True)
+        ]
 
     def plot(self, **kwargs: Any):
         """Draw the ranking (``analysis.render.plot_chokepoints``)."""
@@ -438,10 +431,9 @@ class Chokepoints:
             )
             return frame.to_html(index=False)
 
-        return (
-            f"<p><b>{escape(self.headline())}</b></p>"
-            f"<p><b>Single-node removals</b></p>{html(self.table)}"
-            f"<p><b>Country export bans (leverage)</b></p>{html(self.countries)}"
+        return f"<p><b>{escape(self.headline())}</b></p>" + "".join(
+            f"<p><b>{title}</b></p>{html(frame)}"
+            for (_, title), frame in zip(RANKINGS, (self.table, self.countries), strict=True)
         )
 
     def __repr__(self) -> str:
@@ -452,10 +444,12 @@ def _candidates(
     G: nx.MultiDiGraph, C: CompiledGraph, candidates: Iterable[str] | None, kind: str | None
 ) -> list[int]:
     if kind is not None:
+        from graph.schema import NODE_KINDS  # here: pydantic is slow to import, and rarely needed
+
         kind = kind.strip().lower()
-        if kind not in KINDS:
-            hint = did_you_mean(kind, KINDS, n=1)
-            raise UnknownNameError(f"unknown kind {kind!r}{hint}; kinds: {', '.join(KINDS)}")
+        if kind not in NODE_KINDS:
+            hint = did_you_mean(kind, NODE_KINDS, n=1)
+            raise UnknownNameError(f"unknown kind {kind!r}{hint}; kinds: {', '.join(NODE_KINDS)}")
     if candidates is None:
         default = ("country", "industry")
         ids = [
@@ -524,19 +518,13 @@ def chokepoints(
     nodes = _candidates(G, C, candidates, kind)
     countries = [int(i) for i in np.flatnonzero(C.is_country)]
     jobs = [("removal", i) for i in nodes] + [("ban", i) for i in countries]
-    bar = _Progress(len(jobs), "Ranking chokepoints", progress)
-    try:
+    with _Progress(len(jobs), "Ranking chokepoints", progress) as bar:
         done = _run_all(C, S, jobs, bar, processes)
-    finally:
-        bar.close()
-    removals = sorted(done[: len(nodes)], key=_rank_key)
-    bans = sorted(done[len(nodes) :], key=_rank_key)
-    if top is not None:
-        removals, bans = removals[: max(top, 0)], bans[: max(top, 0)]
-    return Chokepoints(
-        G,
-        [d.to_dict() for d in removals],
-        [d.to_dict() for d in bans],
-        S.weighted,
-        (len(nodes), len(countries)),
-    )
+    removals, bans = _ranked(done[: len(nodes)], top), _ranked(done[len(nodes) :], top)
+    return Chokepoints(G, removals, bans, S.weighted, (len(nodes), len(countries)))
+
+
+def _ranked(damages: list[Damage], top: int | None) -> list[dict[str, Any]]:
+    """The rows of one ranking, largest score first, the first ``top`` of them."""
+    rows = sorted(damages, key=_rank_key)
+    return [d.to_dict() for d in (rows if top is None else rows[: max(top, 0)])]

@@ -1,21 +1,70 @@
 """The ``chokegraph`` command line: a thin layer over the library.
 
-Results go to stdout, messages to stderr. A ``ChokegraphError`` (bad input the
-user can fix) becomes ``error: ...`` lines and exit code 2; anything else is
-an internal error, exit code 1, with the traceback only under ``--debug``.
-Heavy libraries are imported inside the commands, so that start-up stays fast.
+Each command turns its options into one library call and prints the result
+with the formatter of ``--format`` (``analysis.output.Format``); the scenario
+options of what-if, remove and render are one set (``scenario_options``),
+handed to the command as one ``ScenarioOptions``. Results go to stdout,
+messages to stderr. A ``ChokegraphError`` (bad input the user can fix) becomes
+``error: ...`` lines and exit code 2; anything else is an internal error, exit
+code 1, with the traceback only under ``--debug``. Heavy libraries are
+imported inside the commands, so that start-up stays fast.
 """
 
 from __future__ import annotations
 
+import functools
+import importlib
 import sys
 from collections.abc import Callable
+from dataclasses import dataclass, fields, replace
+from typing import TYPE_CHECKING, Any
 
 import click
 
+from analysis.output import FORMATS, Format, Report
 from graph.errors import ChokegraphError
 
-FORMAT_CHOICE = click.Choice(["table", "json", "csv", "markdown"], case_sensitive=False)
+if TYPE_CHECKING:
+    from analysis.scenario import Scenario
+
+FORMAT_CHOICE = click.Choice(list(FORMATS), case_sensitive=False)
+
+
+class _Library:
+    """A constant of the library, read when first needed (as a default or a help text).
+
+    ``analysis.scenario`` imports networkx: too slow to import on every start
+    of the command line, yet an option must show the library's own default.
+    Click calls a callable default when it needs the value, and shows
+    ``str()`` of one (that is not a plain function) in ``--help``.
+    """
+
+    def __init__(self, module: str, name: str):
+        self.module = module
+        self.name = name
+
+    def __call__(self) -> Any:
+        return getattr(importlib.import_module(self.module), self.name)
+
+    def __str__(self) -> str:
+        return str(self())
+
+
+class _NodeKind(click.Choice):
+    """``click.Choice`` of ``graph.schema.NODE_KINDS``, read when first needed."""
+
+    def __init__(self) -> None:
+        super().__init__(())
+
+    @property
+    def choices(self) -> tuple[str, ...]:
+        from graph.schema import NODE_KINDS  # pydantic: only when --kind is given or shown
+
+        return NODE_KINDS
+
+    @choices.setter
+    def choices(self, value: Any) -> None:  # click.Choice.__init__ sets it; the schema's list wins
+        pass
 
 
 def data_option(f: Callable) -> Callable:
@@ -30,13 +79,14 @@ def data_option(f: Callable) -> Callable:
 
 
 def format_option(f: Callable) -> Callable:
-    """``--format table|json|csv|markdown``."""
+    """``--format table|json|csv|markdown``, handed to the command as a ``Format``."""
     return click.option(
         "--format",
         "fmt",
         type=FORMAT_CHOICE,
-        default="table",
+        default=Format.TABLE.value,
         show_default=True,
+        callback=lambda ctx, param, value: Format(value.lower()),
         help="Output format.",
     )(f)
 
@@ -53,6 +103,11 @@ def echo(text: str) -> None:
     click.echo(text, nl=not text.endswith("\n"))
 
 
+def print_result(result: Report, fmt: Format) -> None:
+    """Write a result to stdout in the chosen format."""
+    echo(fmt.formatter(result))
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--debug", is_flag=True, help="Show the full traceback of an internal error.")
 @click.version_option(package_name="chokegraph")
@@ -62,170 +117,192 @@ def cli(ctx: click.Context, debug: bool) -> None:
     ctx.obj = {"debug": debug}
 
 
-def scenario_options(f: Callable) -> Callable:
-    """The options that describe a scenario (shared by what-if and render)."""
-    options = [
-        click.argument("country", required=False),
-        click.argument("commodities", nargs=-1),
-        click.option(
-            "--to",
-            "to",
-            multiple=True,
-            metavar="COUNTRY",
-            help="Only restrict sales to this country (repeatable; default: everyone).",
-        ),
-        click.option(
-            "--severity",
-            type=float,
-            default=1.0,
-            show_default=True,
-            help="Fraction of the flow held back, in (0, 1].",
-        ),
-        click.option(
-            "--start-day",
-            type=int,
-            default=0,
-            show_default=True,
-            help="Day the restriction starts.",
-        ),
-        click.option(
-            "--scenario",
-            "scenario_name",
-            metavar="NAME_OR_FILE",
-            help="A bundled scenario id or a scenario YAML file, instead of COUNTRY COMMODITY...",
-        ),
-        click.option(
-            "--remove", "remove_nodes", multiple=True, metavar="NODE", help="Also remove this node."
-        ),
-    ]
-    for option in reversed(options):
-        f = option(f)
-    return f
+def _at_least_zero(ctx: click.Context, param: click.Parameter, value: int | None) -> int | None:
+    # Checked here as well as in Scenario, so that the message names the option.
+    if value is not None and value < 0:
+        raise click.BadParameter(f"must be 0 or more, got {value}", param_hint=param.opts[0])
+    return value
+
+
+#: ``--day T`` and ``--horizon H``: each a decorator, reusable on any command.
+day_option = click.option(
+    "--day",
+    type=int,
+    default=None,
+    callback=_at_least_zero,
+    help="Also report the shortfall on day T.",
+)
+horizon_option = click.option(
+    "--horizon",
+    type=int,
+    default=_Library("analysis.scenario", "DEFAULT_HORIZON"),
+    show_default=True,
+    callback=_at_least_zero,
+    help="Days in the timeline.",
+)
 
 
 def days_options(f: Callable) -> Callable:
     """``--day`` and ``--horizon``."""
-    f = click.option(
-        "--horizon", type=int, default=365, show_default=True, help="Days in the timeline."
-    )(f)
-    return click.option(
-        "--day", type=int, default=None, help="Also report the shortfall on day T."
-    )(f)
+    return day_option(horizon_option(f))
 
 
-def top_option(f: Callable) -> Callable:
-    """``--top N``."""
-    return click.option("--top", type=int, default=None, help="Show only the first N rows.")(f)
+_TOP = {"type": int, "default": None, "help": "Show only the first N rows."}
+#: ``--top N`` of what-if and remove, which slice their impacts with it.
+top_option = click.option("--top", **_TOP)
+#: ``--top N`` of chokepoints, where a negative count is an error.
+checked_top_option = click.option("--top", callback=_at_least_zero, **_TOP)
 
 
-def build_scenario(
-    *,
-    country: str | None,
-    commodities: tuple[str, ...],
-    to: tuple[str, ...],
-    severity: float,
-    start_day: int,
-    scenario_name: str | None,
-    remove_nodes: tuple[str, ...] = (),
-    day: int | None = None,
-    horizon: int = 365,
-):
-    """Turn scenario options into a ``Scenario`` (names are resolved later)."""
-    from dataclasses import replace
+@dataclass(frozen=True)
+class ScenarioOptions:
+    """The scenario as the command line gave it, before it becomes a ``Scenario``.
 
-    from analysis.scenario import Restriction, Scenario, load_scenario
+    The fields are the options of ``scenario_options`` (and ``--day``,
+    ``--horizon`` where the command has them); names are resolved later,
+    against the dataset, and ``Scenario`` and ``Restriction`` check the values.
 
-    if day is not None and day < 0:
-        raise click.BadParameter(f"must be 0 or more, got {day}", param_hint="--day")
-    if horizon < 0:
-        raise click.BadParameter(f"must be 0 or more, got {horizon}", param_hint="--horizon")
-    if scenario_name:
-        if country or commodities:
-            raise click.UsageError("give either --scenario or COUNTRY COMMODITY..., not both")
-        scenario = load_scenario(scenario_name)
-        removed = tuple(scenario.removed) + tuple(remove_nodes)
-        return replace(scenario, removed=removed, day=day, horizon=horizon)
-    restrictions = ()
-    if country:
-        if not commodities:
+    Examples
+    --------
+    >>> ScenarioOptions(country="china", commodities=("gallium",)).build().restrictions[0].by
+    'china'
+    >>> ScenarioOptions().build() is None
+    True
+    """
+
+    country: str | None = None
+    commodities: tuple[str, ...] = ()
+    to: tuple[str, ...] = ()
+    severity: float = 1.0
+    start_day: int = 0
+    scenario_name: str | None = None
+    removed: tuple[str, ...] = ()
+    day: int | None = None
+    horizon: int | None = None  # None: the scenario's own
+
+    def build(self) -> Scenario | None:
+        """The ``Scenario`` these options describe, or None if they describe none."""
+        from analysis.scenario import Restriction, Scenario, load_scenario
+
+        days: dict[str, Any] = {"day": self.day}
+        if self.horizon is not None:
+            days["horizon"] = self.horizon
+        if self.scenario_name:
+            if self.country or self.commodities:
+                raise click.UsageError("give either --scenario or COUNTRY COMMODITY..., not both")
+            scenario = load_scenario(self.scenario_name)
+            return replace(scenario, removed=(*scenario.removed, *self.removed), **days)
+        if self.country and not self.commodities:
+            # Restriction says so too, but this names the missing argument.
             raise click.UsageError("name at least one COMMODITY (or 'all') after the country")
-        restrictions = (
-            Restriction(
-                by=country,
-                commodities=commodities,
-                to=to or None,
-                severity=severity,
-                start_day=start_day,
-            ),
-        )
-    elif not remove_nodes:
-        raise click.UsageError("give COUNTRY COMMODITY..., --scenario NAME, or --remove NODE")
-    return Scenario(restrictions=restrictions, removed=remove_nodes, horizon=horizon, day=day)
+        if not (self.country or self.removed):
+            return None
+        restrictions = ()
+        if self.country:
+            restrictions = (
+                Restriction(
+                    by=self.country,
+                    commodities=self.commodities,
+                    to=self.to or None,
+                    severity=self.severity,
+                    start_day=self.start_day,
+                ),
+            )
+        return Scenario(restrictions=restrictions, removed=self.removed, **days)
 
 
-def print_what_if(result, fmt: str, top: int | None) -> None:
-    """Print a ``WhatIf`` result in the chosen format."""
-    from analysis.output import render
-    from analysis.whatif import format_usd
+_RESTRICTION_PARAMS = (
+    click.argument("country", required=False),
+    click.argument("commodities", nargs=-1),
+    click.option(
+        "--to",
+        "to",
+        multiple=True,
+        metavar="COUNTRY",
+        help="Only restrict sales to this country (repeatable; default: everyone).",
+    ),
+    click.option(
+        "--severity",
+        type=float,
+        default=1.0,
+        show_default=True,
+        help="Fraction of the flow held back, in (0, 1].",
+    ),
+    click.option(
+        "--start-day",
+        type=int,
+        default=0,
+        show_default=True,
+        help="Day the restriction starts.",
+    ),
+    click.option(
+        "--scenario",
+        "scenario_name",
+        metavar="NAME_OR_FILE",
+        help="A bundled scenario id or a scenario YAML file, instead of COUNTRY COMMODITY...",
+    ),
+    click.option(
+        "--remove", "removed", multiple=True, metavar="NODE", help="Also remove this node."
+    ),
+)
+_REMOVAL_PARAMS = (click.argument("removed", metavar="NODES...", nargs=-1, required=True),)
+# A new scenario option is one entry here (a tuple that both forms take, for
+# options of what-if and remove alike) and one field of ScenarioOptions.
+_SCENARIO_FIELDS = tuple(f.name for f in fields(ScenarioOptions))
 
-    records = result.records[:top] if top is not None else result.records
-    obj = result.to_json()
-    obj["impacts"] = obj["impacts"][: len(records)]
-    if fmt == "table":
-        rows = [
-            {
-                "name": r["name"],
-                "kind": r["kind"],
-                "country": r["country"] or "",
-                "shortfall": f"{100 * r['shortfall']:.1f}%",
-                "days": "never" if r["days_to_impact"] is None else r["days_to_impact"],
-                "on_day": ""
-                if r["shortfall_on_day"] is None
-                else f"{100 * r['shortfall_on_day']:.1f}%",
-                "value": "" if r["value_at_risk"] is None else format_usd(r["value_at_risk"]),
-                "via": " -> ".join(r["via"]),
-            }
-            for r in records
-        ]
-        columns = ["name", "kind", "country", "shortfall", "days", "value", "via"]
-        headers = ["name", "kind", "country", "shortfall", "days to impact", "value at risk", "via"]
-        if result.scenario.day is not None:
-            columns.insert(5, "on_day")
-            headers.insert(5, f"on day {result.scenario.day}")
-        echo(result.headline())
-        if rows:
-            echo(render("table", json_obj=obj, records=rows, columns=columns, headers=headers))
-        return
-    columns = list(obj["impacts"][0]) if obj["impacts"] else ["node", "shortfall"]
-    echo(render(fmt, json_obj=obj, records=records, columns=columns, title=result.headline()))
+
+def scenario_options(*, nodes_only: bool = False) -> Callable[[Callable], Callable]:
+    """Add the options that describe a scenario; the command gets them as ``scenario``.
+
+    The options are ``COUNTRY COMMODITY... --to --severity --start-day
+    --scenario --remove`` (what-if, render), or with ``nodes_only`` the
+    ``NODE...`` of ``remove``. ``--day`` and ``--horizon``, where the command
+    has them, go into the same ``ScenarioOptions``: the command function
+    takes one ``scenario: ScenarioOptions`` argument instead of them all.
+
+    Examples
+    --------
+    >>> @click.command()
+    ... @scenario_options()
+    ... @days_options
+    ... def run(scenario):
+    ...     click.echo(scenario.build().title())
+    >>> run(["china", "gallium", "--to", "japan"], standalone_mode=False)
+    china restricts gallium to japan
+    """
+    params = _REMOVAL_PARAMS if nodes_only else _RESTRICTION_PARAMS
+
+    def decorate(f: Callable) -> Callable:
+        @functools.wraps(f)
+        def command(**kwargs: Any) -> Any:
+            given = {name: kwargs.pop(name) for name in _SCENARIO_FIELDS if name in kwargs}
+            return f(scenario=ScenarioOptions(**given), **kwargs)
+
+        for param in reversed(params):
+            command = param(command)
+        return command
+
+    return decorate
 
 
 @cli.command("what-if")
-@scenario_options
+@scenario_options()
 @days_options
 @top_option
 @format_option
 @click.option(
     "--render",
-    "render_path",
+    "draw_path",
     metavar="FILE",
     default=None,
     help="Also draw the scenario to FILE (.png .svg .pdf .dot .graphml .gexf).",
 )
 @data_option
 def what_if_command(
-    country: str | None,
-    commodities: tuple[str, ...],
-    to: tuple[str, ...],
-    severity: float,
-    start_day: int,
-    scenario_name: str | None,
-    remove_nodes: tuple[str, ...],
-    day: int | None,
-    horizon: int,
+    scenario: ScenarioOptions,
     top: int | None,
-    fmt: str,
-    render_path: str | None,
+    fmt: Format,
+    draw_path: str | None,
     data: str | None,
 ) -> None:
     """What happens downstream when COUNTRY restricts COMMODITY... (or a --scenario).
@@ -236,42 +313,28 @@ def what_if_command(
     """
     from analysis.whatif import run_scenario
 
-    if render_path is not None:
+    if draw_path is not None:
         from analysis.render import check_output
 
-        check_output(render_path)  # fail before the work, not after it
-
-    scenario = build_scenario(
-        country=country,
-        commodities=commodities,
-        to=to,
-        severity=severity,
-        start_day=start_day,
-        scenario_name=scenario_name,
-        remove_nodes=remove_nodes,
-        day=day,
-        horizon=horizon,
-    )
+        check_output(draw_path)  # fail before the work, not after it
+    built = scenario.build()
+    if built is None:
+        raise click.UsageError("give COUNTRY COMMODITY..., --scenario NAME, or --remove NODE")
     G = load_data(data)
-    result = run_scenario(G, scenario)
-    print_what_if(result, fmt.lower(), top)
-    if render_path is not None:
-        _render(render_path, G, result=result)
+    result = run_scenario(G, built)
+    print_result(result.head(top), fmt)
+    if draw_path is not None:
+        _draw_to_file(draw_path, G, result=result)
 
 
 @cli.command("remove")
-@click.argument("nodes", nargs=-1, required=True)
+@scenario_options(nodes_only=True)
 @days_options
 @top_option
 @format_option
 @data_option
 def remove_command(
-    nodes: tuple[str, ...],
-    day: int | None,
-    horizon: int,
-    top: int | None,
-    fmt: str,
-    data: str | None,
+    scenario: ScenarioOptions, top: int | None, fmt: Format, data: str | None
 ) -> None:
     """What happens downstream when NODE... stop supplying for good.
 
@@ -281,22 +344,11 @@ def remove_command(
     """
     from analysis.whatif import run_scenario
 
-    scenario = build_scenario(
-        country=None,
-        commodities=(),
-        to=(),
-        severity=1.0,
-        start_day=0,
-        scenario_name=None,
-        remove_nodes=tuple(nodes),
-        day=day,
-        horizon=horizon,
-    )
-    G = load_data(data)
-    print_what_if(run_scenario(G, scenario), fmt.lower(), top)
+    built = scenario.build()
+    print_result(run_scenario(load_data(data), built).head(top), fmt)
 
 
-def _render(path: str, G, **kwargs) -> None:
+def _draw_to_file(path: str, G, **kwargs) -> None:
     """Draw or export to ``path`` (see ``analysis.render.render_file``) and say so on stderr."""
     import matplotlib
 
@@ -308,7 +360,7 @@ def _render(path: str, G, **kwargs) -> None:
 
 
 @cli.command("render")
-@scenario_options
+@scenario_options()
 @click.option(
     "--focus", metavar="NODE", default=None, help="Draw only what lies around NODE (see --depth)."
 )
@@ -323,7 +375,7 @@ def _render(path: str, G, **kwargs) -> None:
     "--kind",
     "kinds",
     multiple=True,
-    type=click.Choice(["country", "mineral", "refiner", "component", "industry"]),
+    type=_NodeKind(),
     help="Draw only nodes of this kind (repeatable).",
 )
 @click.option(
@@ -339,7 +391,7 @@ def _render(path: str, G, **kwargs) -> None:
     show_default=True,
     help="Order within each column: chokegraph's own, or Graphviz dot (must be installed).",
 )
-@click.option("--horizon", type=int, default=365, show_default=True, help="Days in the timeline.")
+@horizon_option
 @click.option(
     "-o",
     "--output",
@@ -349,19 +401,12 @@ def _render(path: str, G, **kwargs) -> None:
 )
 @data_option
 def render_command(
-    country: str | None,
-    commodities: tuple[str, ...],
-    to: tuple[str, ...],
-    severity: float,
-    start_day: int,
-    scenario_name: str | None,
-    remove_nodes: tuple[str, ...],
+    scenario: ScenarioOptions,
     focus: str | None,
     depth: int,
     kinds: tuple[str, ...],
     timeline: bool,
     method: str,
-    horizon: int,
     output: str,
     data: str | None,
 ) -> None:
@@ -372,40 +417,20 @@ def render_command(
 
     Example: chokegraph render china gallium --to japan --focus gallium -o gallium.png
     """
-    from analysis.render import IMAGE_FORMATS, LEGIBLE_NODES, check_output, select_subgraph
+    from analysis.render import IMAGE_FORMATS, check_output
     from analysis.whatif import run_scenario
 
-    fmt = check_output(output, timeline=timeline)
-    result = None
-    if country or scenario_name or remove_nodes:
-        scenario = build_scenario(
-            country=country,
-            commodities=commodities,
-            to=to,
-            severity=severity,
-            start_day=start_day,
-            scenario_name=scenario_name,
-            remove_nodes=remove_nodes,
-            horizon=horizon,
-        )
-    elif timeline:
+    suffix = check_output(output, timeline=timeline)
+    built = scenario.build()
+    if built is None and timeline:
         raise click.UsageError(
             "--timeline needs a scenario: COUNTRY COMMODITY..., --scenario or --remove"
         )
-    else:
-        scenario = None
     G = load_data(data)
-    if scenario is not None:
-        result = run_scenario(G, scenario)
-    if fmt in IMAGE_FORMATS and not timeline:
-        shown = len(select_subgraph(G, focus=focus, depth=depth, kinds=kinds or None))
-        if shown > LEGIBLE_NODES:
-            click.echo(
-                f"hint: {shown} nodes make a large picture; draw a part of it with "
-                "--focus NODE --depth K (or --kind KIND)",
-                err=True,
-            )
-    _render(
+    result = None if built is None else run_scenario(G, built)
+    if suffix in IMAGE_FORMATS and not timeline:
+        _hint_if_large(G, focus=focus, depth=depth, kinds=kinds or None)
+    _draw_to_file(
         output,
         G,
         result=result,
@@ -415,6 +440,19 @@ def render_command(
         timeline=timeline,
         method=method,
     )
+
+
+def _hint_if_large(G, **selection: Any) -> None:
+    """Say on stderr how to draw a part of a picture too large to read."""
+    from analysis.render import LEGIBLE_NODES, select_subgraph
+
+    shown = len(select_subgraph(G, **selection))
+    if shown > LEGIBLE_NODES:
+        click.echo(
+            f"hint: {shown} nodes make a large picture; draw a part of it with "
+            "--focus NODE --depth K (or --kind KIND)",
+            err=True,
+        )
 
 
 @cli.group("import")
@@ -464,7 +502,7 @@ def import_usgs_command(
 
     Example: chokegraph import usgs MCS2025_World_Data.csv -o usgs.yaml
     """
-    from graph.usgs import import_usgs
+    from graph.importers.usgs import import_usgs
 
     _write_imported(import_usgs(file, year=int(year), commodities=commodities or None), out)
 
@@ -512,7 +550,7 @@ def import_trade_command(
     Example: chokegraph import trade BACI_HS92_Y2023_V202501.csv --product 811292
     --codes country_codes_V202501.csv -o trade/
     """
-    from graph.trade import import_trade
+    from graph.importers.trade import import_trade
 
     imported = import_trade(file, products=products, year=year, codes=codes, layout=layout)
     _write_imported(imported, out)
@@ -529,7 +567,7 @@ def import_trade_command(
     help="Differences above this fraction (0.01 = 1 pp) count as differing.",
 )
 @format_option
-def compare_command(dataset: str, other: str, tolerance: float, fmt: str) -> None:
+def compare_command(dataset: str, other: str, tolerance: float, fmt: Format) -> None:
     """Compare the supplies shares of DATASET and OTHER, edge by edge.
 
     Lists every supplier -> consumer edge (same commodity) both give a share
@@ -538,15 +576,13 @@ def compare_command(dataset: str, other: str, tolerance: float, fmt: str) -> Non
     Example: chokegraph compare seeds/ usgs.yaml
     """
     import graph
-    from analysis.compare import COLUMNS, compare_shares
-    from analysis.output import render
+    from analysis.compare import compare_shares
 
     result = compare_shares(graph.load(dataset), graph.load(other), tolerance=tolerance)
-    fmt = fmt.lower()
-    echo(render(fmt, json_obj=result.to_json(), records=result.rows, columns=list(COLUMNS)))
+    print_result(result, fmt)
     # The count line is for people: after the table, or on stderr when the
     # output is JSON or CSV meant for a program.
-    click.echo(result.count_line(), err=fmt in ("json", "csv"))
+    click.echo(result.count_line(), err=fmt in (Format.JSON, Format.CSV))
 
 
 @cli.command("validate")
@@ -591,57 +627,20 @@ def convert_command(source: str, target: str, fmt: str | None) -> None:
     click.echo(f"wrote {', '.join(str(p) for p in written)}", err=True)
 
 
-SHOW_COLUMNS = ["direction", "node", "commodity", "share", "kind", "source"]
-
-
 @cli.command("show")
 @click.argument("node")
 @data_option
 @format_option
-def show_command(node: str, data: str | None, fmt: str) -> None:
+def show_command(node: str, data: str | None, fmt: Format) -> None:
     """Show a node's suppliers and customers, with shares and sources.
 
     NODE is an id or a display name, in any case.
 
     Example: chokegraph show jp-compound-semis --format json
     """
-    import graph
-    from analysis.output import render
+    from analysis.neighbours import neighbours
 
-    G = load_data(data)
-    nid = graph.resolve_node(G, node)
-    attrs = G.nodes[nid]
-
-    def entries(edges, end: int) -> list[dict]:
-        rows = [
-            {
-                "node": edge[end],
-                "commodity": d["commodity"],
-                "share": d["share"],
-                "kind": d["kind"],
-                "source": d["source"],
-            }
-            for edge in edges
-            for d in (edge[2],)
-        ]
-        return sorted(rows, key=lambda r: (-r["share"], r["node"], r["commodity"] or ""))
-
-    suppliers = entries(G.in_edges(nid, data=True), 0)
-    customers = entries(G.out_edges(nid, data=True), 1)
-    result = {
-        "node": nid,
-        "name": attrs["name"],
-        "kind": attrs["kind"],
-        "country": attrs["country"],
-        "suppliers": suppliers,
-        "customers": customers,
-    }
-    records = [{"direction": "supplier", **r} for r in suppliers] + [
-        {"direction": "customer", **r} for r in customers
-    ]
-    where = f", in {attrs['country']}" if attrs["country"] else ""
-    title = f"{attrs['name']} ({nid}): {attrs['kind']}{where}"
-    echo(render(fmt.lower(), json_obj=result, records=records, columns=SHOW_COLUMNS, title=title))
+    print_result(neighbours(load_data(data), node), fmt)
 
 
 @cli.command("schema")
@@ -656,7 +655,7 @@ def schema_command(output: str | None, scenario: bool) -> None:
     """
     import json
 
-    from graph._atomic import write_atomic
+    from graph.files import write_atomic
     from graph.schema import json_schema_text
 
     if scenario:
@@ -673,7 +672,7 @@ def schema_command(output: str | None, scenario: bool) -> None:
 
 
 @cli.command("chokepoints")
-@top_option
+@checked_top_option
 @click.option(
     "--kind",
     default=None,
@@ -682,7 +681,7 @@ def schema_command(output: str | None, scenario: bool) -> None:
 )
 @format_option
 @data_option
-def chokepoints_command(top: int | None, kind: str | None, fmt: str, data: str | None) -> None:
+def chokepoints_command(top: int | None, kind: str | None, fmt: Format, data: str | None) -> None:
     """Rank nodes by the damage their removal does to industry, and countries by leverage.
 
     Every node that is neither a country nor an industry is removed in turn;
@@ -692,17 +691,15 @@ def chokepoints_command(top: int | None, kind: str | None, fmt: str, data: str |
     """
     from analysis.chokepoints import chokepoints
 
-    if top is not None and top < 0:
-        raise click.BadParameter(f"must be 0 or more, got {top}", param_hint="--top")
     G = load_data(data)
-    echo(chokepoints(G, kind=kind, top=top, progress=True).render(fmt.lower()))
+    print_result(chokepoints(G, kind=kind, top=top, progress=True), fmt)
 
 
 @cli.command("exposure")
 @click.argument("target", metavar="COUNTRY_OR_NODE")
 @format_option
 @data_option
-def exposure_command(target: str, fmt: str, data: str | None) -> None:
+def exposure_command(target: str, fmt: Format, data: str | None) -> None:
     """How much each industry of a country (or one node) rests on each other country.
 
     Each cell is the industry's shortfall under that country's full export ban.
@@ -711,15 +708,14 @@ def exposure_command(target: str, fmt: str, data: str | None) -> None:
     """
     from analysis.exposure import exposure
 
-    G = load_data(data)
-    echo(exposure(G, target).render(fmt.lower()))
+    print_result(exposure(load_data(data), target), fmt)
 
 
 @cli.command("concentration")
 @click.argument("commodity", required=False)
 @format_option
 @data_option
-def concentration_command(commodity: str | None, fmt: str, data: str | None) -> None:
+def concentration_command(commodity: str | None, fmt: Format, data: str | None) -> None:
     """Supplier concentration (HHI) of every input, and country shares of every mineral.
 
     COMMODITY (optional) is a commodity or a group such as rare-earths.
@@ -728,8 +724,7 @@ def concentration_command(commodity: str | None, fmt: str, data: str | None) -> 
     """
     from analysis.concentration import concentration
 
-    G = load_data(data)
-    echo(concentration(G, commodity).render(fmt.lower()))
+    print_result(concentration(load_data(data), commodity), fmt)
 
 
 #: Click 8.2+ raises this for a group called without a command; older versions print the help.

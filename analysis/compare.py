@@ -12,6 +12,8 @@ from typing import Any
 
 import networkx as nx
 
+from analysis.output import Report, Section, Table
+
 __all__ = ["COLUMNS", "ShareComparison", "compare_shares"]
 
 #: The fields of one compared edge, in JSON and table order.
@@ -31,7 +33,7 @@ _SLACK = 1e-12
 
 
 @dataclass
-class ShareComparison:
+class ShareComparison(Report):
     """The edges two datasets share, with both shares and their difference.
 
     ``rows`` holds one dict per compared edge with the fields of ``COLUMNS``;
@@ -64,6 +66,14 @@ class ShareComparison:
     def to_json(self) -> dict[str, Any]:
         """``{"compared": n, "differing": m, "rows": [...]}``."""
         return {"compared": self.compared, "differing": self.differing, "rows": self.rows}
+
+    def data_table(self) -> Table:
+        """The compared edges, one row each (the CSV format)."""
+        return Table(self.rows, COLUMNS)
+
+    def people_sections(self) -> list[Section]:
+        """The compared edges as a table (the count line is the caller's to print)."""
+        return [Section(None, self.data_table())]
 
     def to_frame(self):
         """The rows as a pandas DataFrame (shown as a table in Jupyter)."""

@@ -26,6 +26,7 @@ from typing import Any
 
 import networkx as nx
 
+from analysis.output import Report, Section, Table
 from graph.lookup import expand_commodities, resolve_commodity
 
 INPUT_FIELDS = (
@@ -54,7 +55,7 @@ def hhi(shares: list[float]) -> float:
     return float(sum((100.0 * s) ** 2 for s in shares))
 
 
-class Concentration:
+class Concentration(Report):
     """Supplier concentration of every input, and country shares of every mineral.
 
     Attributes
@@ -107,22 +108,19 @@ class Concentration:
             f"{len({r['mineral'] for r in self.mineral_records})} minerals"
         )
 
-    def render(self, fmt: str) -> str:
-        """The text of ``chokegraph concentration --format FMT`` (table, json, csv, markdown).
+    def data_table(self) -> Table:
+        """Both tables in one, told apart by a ``table`` column (the CSV format).
 
-        CSV holds both tables in one, told apart by its ``table`` column
-        (``inputs`` or ``minerals``), with the union of their columns.
+        ``table`` is ``inputs`` or ``minerals``; the columns are the union of theirs.
         """
-        from analysis.output import render
+        columns = ["table", *INPUT_FIELDS]
+        columns += [c for c in MINERAL_FIELDS if c not in columns]
+        rows = [{"table": "inputs", **r} for r in self.input_records]
+        rows += [{"table": "minerals", **r} for r in self.mineral_records]
+        return Table(rows, columns)
 
-        if fmt == "json":
-            return render("json", json_obj=self.to_json(), records=[], columns=[])
-        if fmt == "csv":
-            columns = ["table", *INPUT_FIELDS]
-            columns += [c for c in MINERAL_FIELDS if c not in columns]
-            rows = [{"table": "inputs", **r} for r in self.input_records]
-            rows += [{"table": "minerals", **r} for r in self.mineral_records]
-            return render("csv", json_obj=None, records=rows, columns=columns)
+    def people_sections(self) -> list[Section]:
+        """The two tables, shares in percent and HHI rounded (the table format)."""
 
         def pct(x: float) -> str:
             return f"{100 * x:.1f}%"
@@ -140,25 +138,16 @@ class Concentration:
             {**r, "share": pct(r["share"]), "controlled_share": pct(r["controlled_share"])}
             for r in self.mineral_records
         ]
-        parts = []
-        for title, records, columns in (
-            (
+        return [
+            Section(
                 self.title() + ". Inputs: HHI of supplier shares (0-10,000)",
-                inputs,
-                INPUT_FIELDS,
+                Table(inputs, INPUT_FIELDS),
             ),
-            (
+            Section(
                 "Minerals: country shares of supply (direct and controlled)",
-                minerals,
-                MINERAL_FIELDS,
+                Table(minerals, MINERAL_FIELDS),
             ),
-        ):
-            if fmt == "markdown":
-                text = render(fmt, json_obj=None, records=records, columns=columns, title=title)
-            else:
-                text = f"{title}\n" + render(fmt, json_obj=None, records=records, columns=columns)
-            parts.append(text.rstrip("\n"))
-        return "\n\n".join(parts) + "\n"
+        ]
 
     def _repr_html_(self) -> str:
         from html import escape

@@ -19,8 +19,8 @@ import networkx as nx
 import numpy as np
 
 from analysis.scenario import Restriction, Scenario
-from graph._gc import no_cyclic_gc
 from graph.lookup import expand_commodities
+from graph.memory import no_cyclic_gc
 
 AFFECTED = 1e-9  # a shortfall above this counts as an impact
 CONVERGED = 1e-12  # fixed-point sweeps stop when nothing moves more than this

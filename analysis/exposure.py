@@ -17,11 +17,11 @@ import networkx as nx
 import numpy as np
 
 from analysis.engine import AFFECTED, CompiledGraph, compile_graph, edge_keep, propagate
+from analysis.output import TABLE_WIDTH, Report, Section, Table
 from analysis.scenario import Restriction
 from graph.lookup import resolve_node
 
 EXPOSURE_FIELDS = ("node", "country", "shortfall")
-TABLE_WIDTH = 160  # the width ``analysis.output.to_table`` renders at
 
 
 def ban_availability(C: CompiledGraph, country: int) -> np.ndarray:
@@ -39,7 +39,7 @@ def ban_availability(C: CompiledGraph, country: int) -> np.ndarray:
     return a
 
 
-class Exposure:
+class Exposure(Report):
     """Each industry's shortfall under each other country's full export ban.
 
     Attributes
@@ -105,31 +105,34 @@ class Exposure:
             f"{'it' if n == 1 else 'them'})"
         )
 
-    def render(self, fmt: str) -> str:
-        """The text of ``chokegraph exposure X --format FMT`` (table, json, csv, markdown).
+    def data_table(self) -> Table:
+        """The long form of the JSON: ``node``, ``country``, ``shortfall`` (the CSV format)."""
+        return Table(self.records, EXPOSURE_FIELDS)
 
-        Table and markdown show the matrix in percent: industries down, and
-        across the countries whose ban reaches them, the largest total first.
-        The table keeps as many countries as fit its width and says how many
-        it leaves out. CSV has the long form of the JSON (``node``,
-        ``country``, ``shortfall``).
+    def people_sections(self) -> list[Section]:
+        """The matrix in percent, as many countries as fit the width (the table format).
+
+        Industries go down; across go the countries whose ban reaches them,
+        the largest total first. The title says how many countries are left out.
         """
-        from analysis.output import render
+        return self._matrix_sections(fit=True)
 
-        obj = self.to_json()
-        if fmt in ("json", "csv"):
-            return render(fmt, json_obj=obj, records=self.records, columns=list(EXPOSURE_FIELDS))
+    def markdown_sections(self) -> list[Section]:
+        """The matrix in percent with every country that reaches an industry."""
+        return self._matrix_sections(fit=False)
+
+    def _matrix_sections(self, *, fit: bool) -> list[Section]:
         title = self.title()
         if not self.industries:
-            return title + "\n"
+            return [Section(title)]
         if not self.records:
-            return title + ": no other country's ban reaches them\n"
+            return [Section(title + ": no other country's ban reaches them")]
         total: dict[str, float] = {}
         for r in self.records:
             total[r["country"]] = total.get(r["country"], 0.0) + r["shortfall"]
         countries = sorted(total, key=lambda c: (-total[c], c))
         cells = {(r["node"], r["country"]): f"{100 * r['shortfall']:.1f}" for r in self.records}
-        if fmt == "table":
+        if fit:
             shown = _fitting(self.industries, countries, cells)
             if len(shown) < len(countries):
                 left = len(countries) - len(shown)
@@ -139,11 +142,7 @@ class Exposure:
             {"node": node, **{c: cells.get((node, c), "") for c in countries}}
             for node in self.industries
         ]
-        columns = ["node", *countries]
-        title += ". Shortfall in %"
-        if fmt == "markdown":
-            return render(fmt, json_obj=obj, records=rows, columns=columns, title=title)
-        return f"{title}\n" + render(fmt, json_obj=obj, records=rows, columns=columns)
+        return [Section(title + ". Shortfall in %", Table(rows, ["node", *countries]))]
 
     def plot(self, **kwargs: Any):
         """Draw the matrix as a heatmap (``analysis.render.plot_exposure``)."""

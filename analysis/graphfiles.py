@@ -24,8 +24,8 @@ from typing import Any
 import networkx as nx
 
 from analysis import layout as L
-from graph._atomic import write_atomic
 from graph.errors import ChokegraphError
+from graph.files import write_atomic
 
 GRAPH_FORMATS = ("dot", "graphml", "gexf")
 TEXT_ATTRS = ("kind", "name", "country", "commodity", "source", "confidence", "note", "where")

@@ -29,8 +29,8 @@ from typing import Any
 import networkx as nx
 
 from analysis import layout as L
-from graph._atomic import missing_folder
 from graph.errors import ChokegraphError
+from graph.files import missing_folder
 from graph.lookup import resolve_node
 
 IMAGE_FORMATS = ("png", "svg", "pdf")
@@ -874,7 +874,7 @@ def save(fig: Any, path: str | Path, *, dpi: int = DPI) -> Path:
     """
     import matplotlib
 
-    from graph._atomic import write_atomic
+    from graph.files import write_atomic
 
     fmt = _format_of(path)
     if fmt not in IMAGE_FORMATS:

@@ -1,13 +1,15 @@
 """What-if analyses: restrict exports or remove nodes, and see who is hit.
 
 ``what_if`` and ``remove`` run one scenario through the engine and return a
-``WhatIf`` result: the impacts table, the timeline, a summary, and the JSON
-object of the command line. pandas is imported only when a table is asked for,
-so the command line stays fast.
+``WhatIf`` result: the impacts table, the timeline, a summary, the JSON
+object of the command line and its tables for people (``analysis.output``).
+pandas is imported only when a table is asked for, so the command line stays
+fast.
 """
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Iterable, Mapping
 from functools import cached_property
 from typing import Any
@@ -15,8 +17,9 @@ from typing import Any
 import networkx as nx
 
 from analysis.engine import AFFECTED, CompiledGraph, Run, compile_graph, run, via_chains
+from analysis.output import Report, Section, Table
 from analysis.scenario import DEFAULT_HORIZON, Restriction, Scenario
-from graph._gc import no_cyclic_gc
+from graph.memory import no_cyclic_gc
 
 IMPACT_FIELDS = (
     "node",
@@ -29,9 +32,17 @@ IMPACT_FIELDS = (
     "value_at_risk",
     "via",
 )
+#: The columns of the table for people, and their headings (``shortfall_on_day``
+#: goes before ``value`` when a day is asked about).
+PEOPLE_COLUMNS = ("name", "kind", "country", "shortfall", "days", "value", "via")
+PEOPLE_HEADERS = ("name", "kind", "country", "shortfall", "days to impact", "value at risk", "via")
 
 
-class WhatIf:
+def _percent(fraction: float) -> str:
+    return f"{100 * fraction:.1f}%"
+
+
+class WhatIf(Report):
     """The outcome of one scenario.
 
     Attributes
@@ -143,6 +154,58 @@ class WhatIf:
             return render.plot_timeline(self, **kwargs)
         return render.plot_scenario(self, **kwargs)
 
+    def head(self, n: int | None) -> WhatIf:
+        """The same result listing only its first ``n`` impacts (the summary still counts all).
+
+        Examples
+        --------
+        >>> import graph, analysis
+        >>> res = analysis.remove(graph.load(), ["chn"])
+        >>> shown = res.head(2)
+        >>> len(shown.records), shown.summary == res.summary
+        (2, True)
+        """
+        if n is None:
+            return self
+        shown = copy.copy(self)
+        shown.records = self.records[:n]
+        shown.__dict__.pop("impacts", None)  # a cached table of every impact
+        return shown
+
+    def data_table(self) -> Table:
+        """The impacts with every JSON field, one row each (CSV and markdown)."""
+        columns = list(self.records[0]) if self.records else ["node", "shortfall"]
+        return Table(self.records, columns)
+
+    def people_sections(self) -> list[Section]:
+        """The headline, and the impacts in percent, days and dollars (the table format)."""
+        day = self.scenario.day
+        rows = [
+            {
+                "name": r["name"],
+                "kind": r["kind"],
+                "country": r["country"] or "",
+                "shortfall": _percent(r["shortfall"]),
+                "days": "never" if r["days_to_impact"] is None else r["days_to_impact"],
+                "on_day": "" if r["shortfall_on_day"] is None else _percent(r["shortfall_on_day"]),
+                "value": "" if r["value_at_risk"] is None else format_usd(r["value_at_risk"]),
+                "via": " -> ".join(r["via"]),
+            }
+            for r in self.records
+        ]
+        if not rows:
+            return [Section(self.headline())]
+        columns, headers = list(PEOPLE_COLUMNS), list(PEOPLE_HEADERS)
+        if day is not None:
+            columns.insert(5, "on_day")
+            headers.insert(5, f"on day {day}")
+        return [Section(self.headline(), Table(rows, columns, headers))]
+
+    def markdown_sections(self) -> list[Section]:
+        """Every JSON field of the impacts, titled by the headline (the markdown format)."""
+        table = self.data_table()
+        return [Section(None, Table(table.records, table.columns, title=self.headline()))]
+
     def _repr_html_(self) -> str:
         from html import escape
 
@@ -193,7 +256,7 @@ def what_if(
     removed : iterable of str
         Nodes taken out for the whole run.
     horizon : int
-        Days simulated for the timeline (default 365).
+        Days simulated for the timeline (default: ``analysis.scenario.DEFAULT_HORIZON``).
     day : int, optional
         Also report every node's shortfall on this day.
     compiled : CompiledGraph, optional

@@ -5,8 +5,8 @@ with ``graph.load``, compiles it once, and ranks 1,000 candidate removals plus
 every country's full export ban (one steady-state run each). Prints the
 figures; asserts nothing.
 
-    python benchmarks/bench_chokepoints.py                # 100,000 edges, 1,000 candidates
-    python benchmarks/bench_chokepoints.py 20000 200      # smaller
+    python -m benchmarks.bench_chokepoints                # 100,000 edges, 1,000 candidates
+    python -m benchmarks.bench_chokepoints 20000 200      # smaller
 """
 
 from __future__ import annotations
@@ -18,14 +18,11 @@ from pathlib import Path
 
 import numpy as np
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
-from synthetic import write_tables
-
 import analysis
 import graph
 from analysis.chokepoints import removal_damage, scoring
 from analysis.engine import compile_graph
+from benchmarks.synthetic import write_tables
 
 
 def main(n_edges: int = 100_000, n_candidates: int = 1_000, seed: int = 0) -> None:

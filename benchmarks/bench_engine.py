@@ -7,8 +7,8 @@ the tests on the same graph (skipped above ``--reference-max`` edges, where
 it takes minutes). Each size runs in its own process so that the peak memory
 is that size's own.
 
-    python benchmarks/bench_engine.py                 # 10k, 100k, 1M edges
-    python benchmarks/bench_engine.py --sizes 10000 100000 --reference-max 100000
+    python -m benchmarks.bench_engine                 # 10k, 100k, 1M edges
+    python -m benchmarks.bench_engine --sizes 10000 100000 --reference-max 100000
 """
 
 from __future__ import annotations
@@ -37,12 +37,10 @@ def _reference_module():
 
 def measure(size: int, reference_max: int) -> dict:
     """Generate (or reuse), load and run one size; return the timings."""
-    sys.path.insert(0, str(HERE))
-    from synthetic import write_tables
-
     import analysis
     import graph
     from analysis.engine import compile_graph
+    from benchmarks.synthetic import write_tables
 
     folder = OUT / f"net-{size}"
     if not (folder / "edges.csv").exists():
@@ -105,13 +103,14 @@ def main() -> None:
     for size in args.sizes:
         cmd = [
             sys.executable,
-            __file__,
+            "-m",
+            "benchmarks.bench_engine",
             "--one",
             str(size),
             "--reference-max",
             str(args.reference_max),
         ]
-        done = subprocess.run(cmd, capture_output=True, text=True, check=True)
+        done = subprocess.run(cmd, capture_output=True, text=True, check=True, cwd=HERE.parent)
         rows.append(json.loads(done.stdout.strip().splitlines()[-1]))
     print(f"bundled what-if (compute only): {bundled()['bundled_what_if_s']:.3f} s")
     header = (

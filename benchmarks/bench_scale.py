@@ -21,8 +21,8 @@ and ``import analysis.cli``, prints the tables (markdown), fits the exponent
 the median is kept too. The machine and its load average are printed, as
 other work on the machine slows everything down.
 
-    python benchmarks/bench_scale.py                       # 10k, 100k, 1M edges
-    python benchmarks/bench_scale.py --sizes 10000 100000  # quicker
+    python -m benchmarks.bench_scale                       # 10k, 100k, 1M edges
+    python -m benchmarks.bench_scale --sizes 10000 100000  # quicker
 """
 
 from __future__ import annotations
@@ -71,10 +71,8 @@ def _peak_mb() -> float:
 
 def measure(size: int, args: argparse.Namespace) -> dict:
     """Everything for one size, in this process."""
-    sys.path.insert(0, str(HERE))
-    from synthetic import write_tables
-
     import graph
+    from benchmarks.synthetic import write_tables
 
     folder = OUT / f"net-{size}"
     if not (folder / "edges.csv").exists():
@@ -290,10 +288,10 @@ def main() -> None:
     info = machine()
     rows = []
     for size in args.sizes:
-        cmd = [sys.executable, __file__, "--one", str(size)]
+        cmd = [sys.executable, "-m", "benchmarks.bench_scale", "--one", str(size)]
         for name in ("repeat", "candidates", "reference_max", "reference_sample", "ranking_max"):
             cmd += [f"--{name.replace('_', '-')}", str(getattr(args, name))]
-        done = subprocess.run(cmd, capture_output=True, text=True)
+        done = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT)
         if done.returncode != 0:
             sys.exit(f"size {size} failed:\n{done.stderr}")
         rows.append(json.loads(done.stdout.strip().splitlines()[-1]))

@@ -15,8 +15,8 @@ user can fix), or one input that takes longer than ``--slow`` seconds. Each
 finding is written to ``benchmarks/out/fuzz-findings/`` (the input and the
 traceback) and counted; the run itself never stops at one.
 
-    python benchmarks/fuzz_loader.py                    # 3 minutes, all targets
-    python benchmarks/fuzz_loader.py --minutes 1 --target yaml --seed 7
+    python -m benchmarks.fuzz_loader                    # 3 minutes, all targets
+    python -m benchmarks.fuzz_loader --minutes 1 --target yaml --seed 7
 
 Uses hypothesis to draw the mutations, in one process: it is meant to be run
 by hand, not in the test run.
@@ -361,7 +361,6 @@ def main() -> None:
     parser.add_argument("--slow", type=float, default=1.0, help="seconds that count as a hang")
     parser.add_argument("--seed", type=int, default=0, help="random seed of the first batch")
     args = parser.parse_args()
-    sys.path.insert(0, str(ROOT))
 
     seeds = _seed_files()
     targets = ["yaml", "tables", "scenario"] if args.target == "all" else [args.target]

@@ -6,7 +6,7 @@ commodities, and industries combine components. Each input is bought from
 several suppliers whose shares add up to at most 1, so restrictions spread
 through every layer. The same seed gives the same network.
 
-    python benchmarks/synthetic.py 100000 /tmp/net-100k
+    python -m benchmarks.synthetic 100000 /tmp/net-100k
 """
 
 from __future__ import annotations

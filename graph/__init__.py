@@ -93,9 +93,9 @@ __all__ = [
 
 from typing import TYPE_CHECKING
 
-# Each name is imported from its module on first use (see graph._lazy), so that
+# Each name is imported from its module on first use (see graph.lazy), so that
 # ``import graph`` stays cheap for a command line that needs only part of it.
-from graph._lazy import attach
+from graph.lazy import attach
 
 if TYPE_CHECKING:  # for type checkers and editors
     from graph._paths import bundled_path

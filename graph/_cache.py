@@ -26,8 +26,8 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from graph._atomic import write_atomic
 from graph.errors import ChokegraphError
+from graph.files import write_atomic
 
 if TYPE_CHECKING:
     import networkx as nx

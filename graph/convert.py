@@ -26,8 +26,8 @@ import importlib.util
 import os
 from pathlib import Path
 
-from graph._atomic import missing_folder
 from graph.errors import ChokegraphError
+from graph.files import missing_folder
 
 YAML_SUFFIXES = (".yaml", ".yml")
 TABLE_FORMATS = ("csv", "parquet")

@@ -27,8 +27,8 @@ from typing import Any
 import networkx as nx
 import yaml
 
-from graph._atomic import write_atomic
 from graph.errors import ChokegraphError
+from graph.files import write_atomic
 from graph.schema import (
     Edge,
     Inputs,

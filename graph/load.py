@@ -14,6 +14,10 @@ The graph records where it came from in ``G.graph``: ``path`` (as given,
 or the bundled folder), ``hash`` (sha256 over the sorted relative file names
 and their bytes), ``version`` (of chokegraph) and ``loaded_at`` (ISO 8601,
 UTC).
+
+Each step lives in its own module: ``graph.yaml_records`` reads a YAML
+file's records and ``graph.tables`` a folder of tables, into one row
+container; ``graph.validate`` checks it and ``graph.build`` makes the graph.
 """
 
 from __future__ import annotations
@@ -26,26 +30,19 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from graph._gc import no_cyclic_gc
 from graph._paths import bundled_path
-from graph.errors import ChokegraphError, DataError, Problem
+from graph.errors import ChokegraphError, DataError
+from graph.memory import no_cyclic_gc
 
 # Reading and checking need pydantic and PyYAML; they are imported where they
 # are used, so that a graph read from the cache (graph._cache) needs neither.
 if TYPE_CHECKING:
     import networkx as nx
 
-    from graph.validate import Dataset
-    from graph.yamlio import Document
+    from graph.records import Dataset
 
 YAML_SUFFIXES = (".yaml", ".yml")
 TABLE_SUFFIXES = (".csv", ".parquet")
-_NOT_A_MAPPING = "expected a mapping with keys sources, groups, nodes, edges"
-_ENTRY_EXAMPLE = {
-    "sources": "{id: ..., title: ...}",
-    "nodes": "{id: ..., kind: ...}",
-    "edges": "{from: ..., to: ..., share: ...}",
-}
 
 
 def _version() -> str:
@@ -174,8 +171,8 @@ def _read_all(root: Path, files: list[Path]) -> list[tuple[str, bytes]]:
 def _load_files(
     root: Path, files: list[Path], tables_folder: Path | None
 ) -> tuple[nx.MultiDiGraph, list[tuple[str, bytes]]]:
-    from graph.validate import Dataset
-    from graph.yamlio import decode, parse
+    from graph.records import Dataset
+    from graph.yaml_records import read_yaml
 
     shown = str(root)
     ds = Dataset()
@@ -192,13 +189,7 @@ def _load_files(
         except OSError as exc:
             raise ChokegraphError(f"cannot read {display}: {exc.strerror or exc}") from exc
         hashed.append((rel, raw))
-        text, problem = decode(raw, display)
-        if problem is None:
-            doc, problem = parse(text, display)
-        if problem is not None:
-            ds.problems.append(problem)
-            continue
-        add_document(ds, doc.data, display, doc)
+        read_yaml(raw, display, ds)
     return _finish(ds), hashed
 
 
@@ -219,7 +210,8 @@ def from_dict(data: Mapping[str, Any], *, path: str = "<memory>") -> nx.MultiDiG
     >>> G.edges["chn", "gallium", "gallium"]["share"]
     0.98
     """
-    from graph.validate import Dataset
+    from graph.records import Dataset
+    from graph.yaml_records import add_document
 
     data = _plain(data)
     ds = Dataset()
@@ -261,121 +253,3 @@ def _hash(files: list[tuple[str, bytes]]) -> str:
         h.update(name.encode("utf-8") + b"\0" + str(len(raw)).encode() + b"\0")
         h.update(raw)
     return h.hexdigest()
-
-
-def add_document(ds: Dataset, data: Any, path: str, doc: Document | None) -> None:
-    """Add one file's data (a parsed YAML document or a mapping) to ``ds``."""
-    from graph.lookup import did_you_mean
-    from graph.schema import RECORD_MODELS, SECTIONS
-    from graph.validate import YamlLocator, record_problems
-
-    def at(place: tuple, key: bool = False) -> tuple[int, int]:
-        if doc is None:
-            return 0, 0
-        if key and place in doc.keys:
-            return doc.keys[place]
-        return doc.values.get(place, (1, 1))
-
-    def problem(place: tuple, message: str, key: bool = False) -> None:
-        ds.problems.append(Problem(path, *at(place, key), message))
-
-    if data is None:
-        return
-    if not isinstance(data, dict):
-        problem((), f"{_NOT_A_MAPPING}, not {_kind_of(data)}")
-        return
-    for section, value in data.items():
-        if section not in SECTIONS:
-            problem(
-                (section,),
-                f"unknown key {section!r}{did_you_mean(section, SECTIONS)}: {_NOT_A_MAPPING}",
-                key=True,
-            )
-            continue
-        if value is None:
-            continue
-        if section == "groups":
-            _add_groups(ds, value, path, doc, problem)
-            continue
-        if not isinstance(value, list):
-            problem(
-                (section,),
-                f"{section} must be a list of mappings such as "
-                f"- {_ENTRY_EXAMPLE[section]}, not {_kind_of(value)}",
-            )
-            continue
-        columns = getattr(ds, section)
-        model = RECORD_MODELS[section]
-        locator = YamlLocator(path, doc)
-        columns.add_segment(locator)
-        for j, raw in enumerate(value):
-            if not isinstance(raw, dict):
-                problem(
-                    (section, j),
-                    f"each entry of {section} must be a mapping such as "
-                    f"{_ENTRY_EXAMPLE[section]}, not {_kind_of(raw)}",
-                )
-                continue
-            locator.prefixes.append((section, j))
-            row = len(locator.prefixes) - 1
-            clean, problems = record_problems(
-                section,
-                model,
-                raw,
-                lambda place, key, row=row, loc=locator: (path, *loc.at(row, place, key)),
-            )
-            ds.problems.extend(problems)
-            columns.append(clean)
-
-
-def _add_groups(ds: Dataset, value: Any, path: str, doc: Document | None, problem: Any) -> None:
-    from graph.validate import GroupLocator
-
-    if not isinstance(value, dict):
-        problem(
-            ("groups",),
-            "groups must be a mapping of group name -> list of commodities, "
-            f"e.g. rare-earths: [light-rare-earths], not {_kind_of(value)}",
-        )
-        return
-    locator = GroupLocator(path, doc)
-    ds.groups.add_segment(locator)
-    for name, members in value.items():
-        if not isinstance(name, str):
-            problem(("groups", name), f"group name {name!r} must be text", key=True)
-            continue
-        if not isinstance(members, list):
-            problem(
-                ("groups", name),
-                f"group {name!r} must be a list of commodities, e.g. [gallium, germanium], "
-                f"not {_kind_of(members)}",
-            )
-            continue
-        locator.prefixes.append(("groups", name))
-        ds.groups.append({"group": name, "member": None})  # the group, even when empty
-        for j, member in enumerate(members):
-            if not isinstance(member, str):
-                problem(
-                    ("groups", name, j),
-                    f"group {name!r}: member {member!r} must be the name of a commodity (text)",
-                )
-                continue
-            locator.prefixes.append(("groups", name, j))
-            ds.groups.append({"group": name, "member": member})
-
-
-def _kind_of(value: Any) -> str:
-    """What a value is, with its article: "a list", "an empty entry"."""
-    if value is None:
-        return "an empty entry"
-    if isinstance(value, bool):
-        return "a true/false value"
-    if isinstance(value, (int, float)):
-        return "a number"
-    if isinstance(value, str):
-        return "a text"
-    if isinstance(value, list):
-        return "a list"
-    if isinstance(value, dict):
-        return "a mapping"
-    return f"a {type(value).__name__}"

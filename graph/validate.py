@@ -47,22 +47,7 @@ from typing import Any
 
 from graph.errors import Problem
 from graph.lookup import did_you_mean
-from graph.records import (  # noqa: F401 (re-exported for the readers until they import graph.records)
-    EDGE_FIELDS,
-    GROUP_FIELDS,
-    INPUT_FIELDS,
-    NODE_FIELDS,
-    SOURCE_FIELDS,
-    Columns,
-    Dataset,
-    GroupLocator,
-    Resolved,
-    TableLocator,
-    YamlLocator,
-    record_problems,
-    show,
-    type_message,
-)
+from graph.records import Columns, Dataset, Resolved, YamlLocator, show
 from graph.schema import (
     CONFIDENCES,
     EDGE_KINDS,

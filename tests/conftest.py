@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+FIXTURES = Path(__file__).parent / "fixtures"
+
 # Keep the bundled-data cache of the test run (and of every subprocess it
 # starts) out of the user's own cache folder.
 os.environ["XDG_CACHE_HOME"] = tempfile.mkdtemp(prefix="chokegraph-test-cache-")
@@ -32,3 +34,27 @@ def write_file(tmp_path: Path) -> Callable[[str, str | bytes], Path]:
         return path
 
     return write
+
+
+# The sample dataset of the round-trip tests (convert, export, tables): one
+# small dataset that uses every field, as YAML and as the same CSV tables.
+
+
+@pytest.fixture(scope="session")
+def example_yaml() -> Path:
+    """The sample dataset as one YAML file: every field, a group, a range, inputs."""
+    return FIXTURES / "example.yaml"
+
+
+@pytest.fixture(scope="session")
+def example_tables() -> Path:
+    """The same dataset as a folder of CSV tables (nodes, edges, sources, groups)."""
+    return FIXTURES / "example-tables"
+
+
+@pytest.fixture(scope="session")
+def example_graph(example_yaml: Path):
+    """The sample dataset loaded once; tests read it and never change it."""
+    import graph
+
+    return graph.load(example_yaml)

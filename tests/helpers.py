@@ -1,4 +1,4 @@
-"""Shared helpers for the tests: run the command line in-process."""
+"""Shared helpers for the tests: build a graph from text, run the command line in-process."""
 
 from __future__ import annotations
 
@@ -28,3 +28,22 @@ def run_cli(args: list[str]) -> tuple[int, str, str]:
         else:
             code = 0
     return code, out.getvalue(), err.getvalue()
+
+
+def content(G) -> tuple:
+    """Everything a graph says, leaving out where each record was read from.
+
+    Two graphs with equal ``content`` hold the same dataset, whichever form
+    (YAML, CSV, parquet, a mapping) it was read from.
+    """
+
+    def strip(d: dict) -> dict:
+        return {k: v for k, v in d.items() if k != "where"}
+
+    return (
+        sorted((n, sorted(strip(d).items())) for n, d in G.nodes(data=True)),
+        sorted((u, v, k, sorted(strip(d).items())) for u, v, k, d in G.edges(keys=True, data=True)),
+        {sid: strip(s) for sid, s in G.graph["sources"].items()},
+        G.graph["groups"],
+        G.graph["commodities"],
+    )

@@ -24,8 +24,8 @@ import graph.bulk
 import graph.validate as validate
 from graph.bulk import clean_edges, clean_nodes
 from graph.errors import DataError
-from graph.load import add_document
-from graph.validate import Dataset
+from graph.records import Dataset
+from graph.yaml_records import add_document
 
 FIXTURES = Path(__file__).parent / "fixtures"
 SLUG = re.compile(r"[a-z0-9][a-z0-9._-]*")

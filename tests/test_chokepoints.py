@@ -20,6 +20,7 @@ import analysis
 import graph
 from analysis.chokepoints import ban_damage, removal_damage, scoring
 from analysis.engine import compile_graph
+from analysis.output import FORMATS
 from graph.errors import UnknownNameError
 
 TWO_REFINERS = """
@@ -259,7 +260,7 @@ def test_scores_agree_with_what_if(data):
 # Command line
 
 
-@pytest.mark.parametrize("fmt", ["table", "json", "csv", "markdown"])
+@pytest.mark.parametrize("fmt", FORMATS)
 def test_every_format_works(two_refiners, fmt):
     code, out, err = run_cli(["chokepoints", "--format", fmt, "--data", two_refiners])
     assert code == 0, err

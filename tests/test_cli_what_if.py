@@ -9,6 +9,7 @@ from helpers import run_cli
 from test_engine import DESIGN_EXAMPLE, ONE_INPUT
 
 from analysis.cli import main
+from analysis.output import FORMATS
 
 
 @pytest.fixture
@@ -84,7 +85,7 @@ def test_table_has_a_headline_and_the_via_chain(design):
     assert "105" in out
 
 
-@pytest.mark.parametrize("fmt", ["table", "json", "csv", "markdown"])
+@pytest.mark.parametrize("fmt", FORMATS)
 def test_every_format_works_for_what_if_and_remove(design, fmt):
     for args in (["what-if", "chn", "gallium"], ["remove", "chn-gallium"]):
         code, out, err = run_cli([*args, "--format", fmt, "--data", design])
@@ -165,3 +166,65 @@ def test_main_exits_with_the_code():
     with pytest.raises(SystemExit) as info:
         main(["--help"])
     assert info.value.code == 0
+
+
+# --------------------------------------------------------------------------- the option set
+
+
+def test_what_if_and_render_share_the_scenario_options():
+    from analysis.cli import cli
+
+    def scenario_params(name: str) -> list[str]:
+        return [p.name for p in cli.commands[name].params][:7]
+
+    assert (
+        scenario_params("what-if")
+        == scenario_params("render")
+        == [
+            "country",
+            "commodities",
+            "to",
+            "severity",
+            "start_day",
+            "scenario_name",
+            "removed",
+        ]
+    )
+    assert [p.name for p in cli.commands["remove"].params][:3] == ["removed", "day", "horizon"]
+
+
+def test_scenario_options_build():
+    from click import UsageError
+
+    from analysis.cli import ScenarioOptions
+    from analysis.scenario import DEFAULT_HORIZON
+
+    assert ScenarioOptions().build() is None
+    assert ScenarioOptions(severity=0.5, to=("jpn",)).build() is None  # no country: no restriction
+    built = ScenarioOptions(country="chn", commodities=("gallium",), to=("jpn",), day=3).build()
+    assert built.restrictions[0].to == ("jpn",)
+    assert (built.day, built.horizon, built.removed) == (3, DEFAULT_HORIZON, ())
+    removal = ScenarioOptions(removed=("chn-gallium",), horizon=10).build()
+    assert (removal.restrictions, removal.removed, removal.horizon) == ((), ("chn-gallium",), 10)
+    loaded = ScenarioOptions(scenario_name="2023-gallium-germanium", removed=("x",)).build()
+    assert loaded.removed[-1] == "x" and loaded.restrictions
+    with pytest.raises(UsageError, match="either --scenario or COUNTRY"):
+        ScenarioOptions(scenario_name="2023-gallium-germanium", country="chn").build()
+    with pytest.raises(UsageError, match="name at least one COMMODITY"):
+        ScenarioOptions(country="chn").build()
+
+
+def test_horizon_default_is_the_library_one():
+    from analysis.scenario import DEFAULT_HORIZON
+
+    code, out, _ = run_cli(["what-if", "--help"])
+    assert code == 0 and f"[default: {DEFAULT_HORIZON}]" in out
+
+
+def test_render_kind_choices_are_the_node_kinds():
+    from graph.schema import NODE_KINDS
+
+    code, out, _ = run_cli(["render", "--help"])
+    assert code == 0 and "[" + "|".join(NODE_KINDS) + "]" in out
+    code, _, err = run_cli(["render", "--kind", "nation", "-o", "x.dot"])
+    assert code == 2 and "'nation' is not one of 'country'" in err

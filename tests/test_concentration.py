@@ -13,6 +13,7 @@ from helpers import run_cli
 import analysis
 import graph
 from analysis.concentration import hhi
+from analysis.output import FORMATS
 from graph.errors import UnknownNameError
 
 # World supply of a rare mineral: a Kazakh mine that China partly controls, an
@@ -153,7 +154,7 @@ def test_result_displays():
 # Command line
 
 
-@pytest.mark.parametrize("fmt", ["table", "json", "csv", "markdown"])
+@pytest.mark.parametrize("fmt", FORMATS)
 def test_every_format_works(rare, fmt):
     code, out, err = run_cli(["concentration", "--format", fmt, "--data", rare])
     assert code == 0, err

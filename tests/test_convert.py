@@ -6,31 +6,15 @@ import importlib.util
 from pathlib import Path
 
 import pytest
-from helpers import run_cli
+from helpers import content, run_cli
 
 import graph
 from graph.convert import convert
 from graph.errors import ChokegraphError, DataError
 
-EXAMPLE = Path(__file__).parent / "fixtures" / "example.yaml"
 needs_parquet = pytest.mark.skipif(
     importlib.util.find_spec("pyarrow") is None, reason="writing parquet needs pyarrow"
 )
-
-
-def _content(G) -> tuple:
-    """Everything the dataset says, leaving out where each record was written."""
-
-    def strip(d: dict) -> dict:
-        return {k: v for k, v in d.items() if k != "where"}
-
-    return (
-        sorted((n, sorted(strip(d).items())) for n, d in G.nodes(data=True)),
-        sorted((u, v, k, sorted(strip(d).items())) for u, v, k, d in G.edges(keys=True, data=True)),
-        {sid: strip(s) for sid, s in G.graph["sources"].items()},
-        G.graph["groups"],
-        G.graph["commodities"],
-    )
 
 
 def _snapshot(folder: Path) -> dict[str, bytes]:
@@ -48,36 +32,36 @@ def test_yaml_folder_to_csv_tables_and_back(bundled, tmp_path):
     written = convert(graph.bundled_path(), tmp_path / "tables")
     assert [p.name for p in written] == ["nodes.csv", "edges.csv", "sources.csv", "groups.csv"]
     tables = graph.load(tmp_path / "tables")
-    assert _content(tables) == _content(bundled)
+    assert content(tables) == content(bundled)
     convert(tmp_path / "tables", tmp_path / "again.yaml")
-    assert _content(graph.load(tmp_path / "again.yaml")) == _content(bundled)
+    assert content(graph.load(tmp_path / "again.yaml")) == content(bundled)
 
 
-def test_yaml_file_to_tables_keeps_ranges_inputs_and_provenance(tmp_path):
-    convert(EXAMPLE, tmp_path / "out")
+def test_yaml_file_to_tables_keeps_ranges_inputs_and_provenance(tmp_path, example_yaml):
+    convert(example_yaml, tmp_path / "out")
     G = graph.load(tmp_path / "out")
-    assert _content(G) == _content(graph.load(EXAMPLE))
+    assert content(G) == content(graph.load(example_yaml))
 
 
 @needs_parquet
 def test_parquet_tables(bundled, tmp_path):
     written = convert(graph.bundled_path(), tmp_path / "pq", fmt="parquet")
     assert {p.suffix for p in written} == {".parquet"}
-    assert _content(graph.load(tmp_path / "pq")) == _content(bundled)
+    assert content(graph.load(tmp_path / "pq")) == content(bundled)
 
 
-def test_the_input_is_never_overwritten(tmp_path):
+def test_the_input_is_never_overwritten(tmp_path, example_yaml):
     data = tmp_path / "data.yaml"
-    data.write_bytes(EXAMPLE.read_bytes())
+    data.write_bytes(example_yaml.read_bytes())
     with pytest.raises(ChokegraphError, match="is the input"):
         convert(data, data)
-    assert data.read_bytes() == EXAMPLE.read_bytes()
+    assert data.read_bytes() == example_yaml.read_bytes()
 
 
-def test_nothing_is_written_inside_the_input_folder(tmp_path):
+def test_nothing_is_written_inside_the_input_folder(tmp_path, example_yaml):
     folder = tmp_path / "seeds"
     folder.mkdir()
-    (folder / "data.yaml").write_bytes(EXAMPLE.read_bytes())
+    (folder / "data.yaml").write_bytes(example_yaml.read_bytes())
     before = _snapshot(folder)
     for target in (folder / "all.yaml", folder, folder / "tables"):
         with pytest.raises(ChokegraphError, match="input"):
@@ -85,27 +69,27 @@ def test_nothing_is_written_inside_the_input_folder(tmp_path):
     assert _snapshot(folder) == before
 
 
-def test_tables_are_not_written_over_their_own_folder(tmp_path):
-    convert(EXAMPLE, tmp_path / "t")
+def test_tables_are_not_written_over_their_own_folder(tmp_path, example_yaml):
+    convert(example_yaml, tmp_path / "t")
     before = _snapshot(tmp_path / "t")
     with pytest.raises(ChokegraphError, match="input"):
         convert(tmp_path / "t", tmp_path / "t")
     assert _snapshot(tmp_path / "t") == before
 
 
-def test_old_tables_that_would_stay_behind_are_refused(tmp_path):
+def test_old_tables_that_would_stay_behind_are_refused(tmp_path, example_yaml):
     out = tmp_path / "out"
     out.mkdir()
     (out / "nodes.parquet").write_bytes(b"old")
     with pytest.raises(ChokegraphError, match=r"already holds nodes\.parquet"):
-        convert(EXAMPLE, out)
+        convert(example_yaml, out)
     assert sorted(p.name for p in out.iterdir()) == ["nodes.parquet"]
 
 
-def test_tables_from_an_earlier_conversion_are_replaced(tmp_path):
-    convert(EXAMPLE, tmp_path / "out")
-    convert(EXAMPLE, tmp_path / "out")
-    assert _content(graph.load(tmp_path / "out")) == _content(graph.load(EXAMPLE))
+def test_tables_from_an_earlier_conversion_are_replaced(tmp_path, example_yaml):
+    convert(example_yaml, tmp_path / "out")
+    convert(example_yaml, tmp_path / "out")
+    assert content(graph.load(tmp_path / "out")) == content(graph.load(example_yaml))
 
 
 def test_a_dataset_with_problems_is_not_converted(tmp_path):
@@ -125,30 +109,30 @@ def test_a_dataset_with_problems_is_not_converted(tmp_path):
         ("a-file", None, "is a file"),
     ],
 )
-def test_targets_that_cannot_be_written(tmp_path, target, fmt, message):
+def test_targets_that_cannot_be_written(tmp_path, target, fmt, message, example_yaml):
     (tmp_path / "a-file").write_text("not a folder", encoding="utf-8")
     with pytest.raises(ChokegraphError, match=message):
-        convert(EXAMPLE, tmp_path / target, fmt=fmt)
+        convert(example_yaml, tmp_path / target, fmt=fmt)
 
 
-def test_cli_converts_and_reports_on_stderr(tmp_path):
-    code, out, err = run_cli(["convert", str(EXAMPLE), str(tmp_path / "t")])
+def test_cli_converts_and_reports_on_stderr(tmp_path, example_yaml):
+    code, out, err = run_cli(["convert", str(example_yaml), str(tmp_path / "t")])
     assert code == 0, err
     assert out == ""
     assert err.startswith("wrote ") and "nodes.csv" in err
     code, out, err = run_cli(["convert", str(tmp_path / "t"), str(tmp_path / "back.yml")])
     assert code == 0, err
-    assert _content(graph.load(tmp_path / "back.yml")) == _content(graph.load(EXAMPLE))
+    assert content(graph.load(tmp_path / "back.yml")) == content(graph.load(example_yaml))
 
 
-def test_cli_refusal_is_an_error_line_with_exit_code_2(tmp_path):
-    code, _, err = run_cli(["convert", str(EXAMPLE), str(EXAMPLE)])
+def test_cli_refusal_is_an_error_line_with_exit_code_2(tmp_path, example_yaml):
+    code, _, err = run_cli(["convert", str(example_yaml), str(example_yaml)])
     assert code == 2
     assert err.startswith("error: ") and "is the input" in err
     assert "Traceback" not in err
 
 
-def test_cli_unknown_format_is_a_usage_error(tmp_path):
-    code, _, err = run_cli(["convert", str(EXAMPLE), str(tmp_path / "t"), "--format", "xlsx"])
+def test_cli_unknown_format_is_a_usage_error(tmp_path, example_yaml):
+    code, _, err = run_cli(["convert", str(example_yaml), str(tmp_path / "t"), "--format", "xlsx"])
     assert code == 2
     assert err.startswith("error: ")

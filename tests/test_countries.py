@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from graph.countries import (
+from graph.errors import UnknownNameError
+from graph.importers.countries import (
     country_id,
     country_name,
     country_qualifier,
     find_country_id,
     normalize_name,
 )
-from graph.errors import UnknownNameError
 
 
 @pytest.mark.parametrize(

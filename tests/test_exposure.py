@@ -11,6 +11,7 @@ from test_chokepoints import TWO_REFINERS
 
 import analysis
 import graph
+from analysis.output import FORMATS
 from graph.errors import UnknownNameError
 
 # Japan buys refined gallium from a Belgian refinery only; the refinery buys
@@ -144,7 +145,7 @@ def test_result_displays():
 # Command line
 
 
-@pytest.mark.parametrize("fmt", ["table", "json", "csv", "markdown"])
+@pytest.mark.parametrize("fmt", FORMATS)
 def test_every_format_works(belgium, fmt):
     code, out, err = run_cli(["exposure", "japan", "--format", fmt, "--data", belgium])
     assert code == 0, err
@@ -170,7 +171,7 @@ def test_every_format_works(belgium, fmt):
         assert "45.0" in out and "22.5" in out
 
 
-@pytest.mark.parametrize("fmt", ["table", "json", "csv", "markdown"])
+@pytest.mark.parametrize("fmt", FORMATS)
 def test_country_without_industries_exits_0(belgium, fmt):
     code, out, err = run_cli(["exposure", "USA", "--format", fmt, "--data", belgium])
     assert code == 0, err

@@ -82,7 +82,6 @@ def test_json_is_byte_identical_across_hash_seeds(tmp_path: Path):
     script = textwrap.dedent(
         f"""
         import sys
-        sys.path.insert(0, {str(ROOT / "tests")!r})
         from helpers import run_cli
         for args in {JSON_COMMANDS!r}:
             code, out, err = run_cli([*args, "--format", "json"])
@@ -92,7 +91,9 @@ def test_json_is_byte_identical_across_hash_seeds(tmp_path: Path):
     )
     outputs = []
     for seed in ("1", "2", "12345"):
-        env = {**os.environ, "PYTHONHASHSEED": seed, "PYTHONPATH": str(ROOT)}
+        # The child imports the tests' helpers the way pytest does: from tests/ on its path.
+        path = os.pathsep.join([str(ROOT), str(ROOT / "tests")])
+        env = {**os.environ, "PYTHONHASHSEED": seed, "PYTHONPATH": path}
         done = subprocess.run(
             [sys.executable, "-c", script], cwd=tmp_path, env=env, capture_output=True, timeout=900
         )

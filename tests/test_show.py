@@ -1,4 +1,5 @@
-"""The data commands: validate, show and schema (output and exit codes)."""
+"""The data commands: validate, show and schema (output and exit codes), and
+``analysis.neighbours``, the library function behind ``show``."""
 
 from __future__ import annotations
 
@@ -7,9 +8,14 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pandas as pd
 import pytest
-from helpers import run_cli
+from helpers import dataset, run_cli
 
+import analysis
+import graph
+from analysis.neighbours import LINK_FIELDS, Neighbours
+from graph.errors import UnknownNameError
 from graph.schema import json_schema
 
 EXAMPLE = str(Path(__file__).parent / "fixtures" / "example.yaml")
@@ -149,6 +155,73 @@ def test_show_unknown_node_suggests():
     code, out, err = run_cli(["show", "galium", "--data", EXAMPLE])
     assert (code, out) == (2, "")
     assert err.startswith("error: unknown node 'galium' (did you mean 'gallium'")
+
+
+def test_neighbours_tables():
+    res = analysis.neighbours(graph.load(EXAMPLE), "jp-compound-semis")
+    assert isinstance(res, Neighbours)
+    assert (res.node, res.name, res.kind, res.country) == (
+        "jp-compound-semis",
+        "jp-compound-semis",
+        "industry",
+        "jpn",
+    )
+    assert isinstance(res.suppliers, pd.DataFrame)
+    assert list(res.suppliers.columns) == list(LINK_FIELDS)
+    assert res.suppliers[["node", "share"]].values.tolist() == [
+        ["gallium", 0.58],
+        ["chn-gallium", 0.42],
+    ]
+    assert list(res.customers.columns) == list(LINK_FIELDS) and res.customers.empty
+
+
+def test_neighbours_json_is_what_show_prints():
+    res = analysis.neighbours(graph.load(EXAMPLE), "China")
+    _, out, _ = run_cli(["show", "china", "--data", EXAMPLE, "--format", "json"])
+    assert res.to_json() == json.loads(out)
+    assert list(res.to_json()) == ["node", "name", "kind", "country", "suppliers", "customers"]
+    assert [list(e) for e in res.to_json()["customers"]] == [list(LINK_FIELDS)] * 2
+
+
+def test_neighbours_sort_by_share_then_id_then_commodity():
+    G = dataset(
+        """
+        nodes:
+          - {id: a, kind: country}
+          - {id: m1, kind: mineral}
+          - {id: m2, kind: mineral}
+          - {id: r, kind: refiner, country: a}
+          - {id: z, kind: refiner, country: a}
+          - {id: c, kind: component}
+        edges:
+          - {from: z, to: c, share: 0.3}
+          - {from: r, to: c, share: 0.3}
+          - {from: m2, to: c, share: 0.4}
+          - {from: m1, to: c, share: 0.3}
+        """
+    )
+    res = analysis.neighbours(G, "c")
+    assert [(r["node"], r["share"]) for r in res.supplier_records] == [
+        ("m2", 0.4),
+        ("m1", 0.3),
+        ("r", 0.3),
+        ("z", 0.3),
+    ]
+
+
+def test_neighbours_display():
+    res = analysis.neighbours(graph.load(EXAMPLE), "gallium")
+    assert res.title() == "Primary gallium (world supply) (gallium): mineral"
+    assert repr(res) == (
+        "<Neighbours Primary gallium (world supply) (gallium): mineral: 1 suppliers, 1 customers>"
+    )
+    html = res._repr_html_()
+    assert "<b>Suppliers</b>" in html and "shu-biquan-2025" in html
+
+
+def test_neighbours_unknown_node():
+    with pytest.raises(UnknownNameError, match="did you mean 'gallium'"):
+        analysis.neighbours(graph.load(EXAMPLE), "galium")
 
 
 # --------------------------------------------------------------------------- schema

@@ -6,69 +6,51 @@ import shutil
 from pathlib import Path
 
 import pytest
+from helpers import content
 
 import graph
 from graph.errors import ChokegraphError, DataError
 
-FIXTURES = Path(__file__).parent / "fixtures"
-EXAMPLE = FIXTURES / "example.yaml"
-TABLES = FIXTURES / "example-tables"
+
+def test_csv_tables_equal_the_yaml(example_tables, example_graph):
+    assert content(graph.load(example_tables)) == content(example_graph)
 
 
-def _content(G) -> tuple:
-    """Everything in a graph but where it was read from."""
-
-    def strip(d: dict) -> dict:
-        return {k: v for k, v in d.items() if k != "where"}
-
-    return (
-        sorted((n, sorted(strip(d).items())) for n, d in G.nodes(data=True)),
-        sorted((u, v, k, sorted(strip(d).items())) for u, v, k, d in G.edges(keys=True, data=True)),
-        {sid: strip(s) for sid, s in G.graph["sources"].items()},
-        G.graph["groups"],
-        G.graph["commodities"],
-    )
-
-
-def test_csv_tables_equal_the_yaml():
-    assert _content(graph.load(TABLES)) == _content(graph.load(EXAMPLE))
-
-
-def test_parquet_tables_equal_the_yaml(tmp_path):
+def test_parquet_tables_equal_the_yaml(tmp_path, example_tables, example_graph):
     pd = pytest.importorskip("pandas")
     pytest.importorskip("pyarrow")
     for name in ("nodes", "edges", "sources", "groups"):
         # pandas' own type guessing: numbers typed float64 (NaN where empty),
         # year a float column, text as objects: the parquet a user would write.
-        frame = pd.read_csv(TABLES / f"{name}.csv")
+        frame = pd.read_csv(example_tables / f"{name}.csv")
         frame.to_parquet(tmp_path / f"{name}.parquet", index=False)
-    assert _content(graph.load(tmp_path)) == _content(graph.load(EXAMPLE))
+    assert content(graph.load(tmp_path)) == content(example_graph)
 
 
-def test_where_names_the_table_row(tmp_path):
-    G = graph.load(TABLES)
+def test_where_names_the_table_row(tmp_path, example_tables):
+    G = graph.load(example_tables)
     # jp-compound-semis is the 7th node row: line 8 (the header is line 1).
-    assert G.nodes["jp-compound-semis"]["where"] == f"{TABLES}/nodes.csv:8:1"
-    assert G.edges["chn", "gallium", "gallium"]["where"] == f"{TABLES}/edges.csv:2:1"
+    assert G.nodes["jp-compound-semis"]["where"] == f"{example_tables}/nodes.csv:8:1"
+    assert G.edges["chn", "gallium", "gallium"]["where"] == f"{example_tables}/edges.csv:2:1"
 
 
-def test_empty_cell_means_absent():
-    G = graph.load(TABLES)
+def test_empty_cell_means_absent(example_tables):
+    G = graph.load(example_tables)
     assert G.nodes["chn-gallium"]["name"] == "chn-gallium"
     assert G.nodes["chn"]["value"] is None
     assert G.edges["chn", "gallium", "gallium"]["year"] == 2024
 
 
-def test_hash_covers_the_tables(tmp_path):
-    shutil.copytree(TABLES, tmp_path / "t")
+def test_hash_covers_the_tables(tmp_path, example_tables):
+    shutil.copytree(example_tables, tmp_path / "t")
     first = graph.load(tmp_path / "t").graph["hash"]
     edges = tmp_path / "t/edges.csv"
     edges.write_text(edges.read_text().replace("0.58", "0.57"))
     assert graph.load(tmp_path / "t").graph["hash"] != first
 
 
-def test_yaml_files_beside_tables_merge(tmp_path):
-    shutil.copytree(TABLES, tmp_path / "t")
+def test_yaml_files_beside_tables_merge(tmp_path, example_tables):
+    shutil.copytree(example_tables, tmp_path / "t")
     (tmp_path / "t/sources.csv").unlink()
     (tmp_path / "t/sources.yaml").write_text(
         "sources:\n  - {id: shu-biquan-2025, title: T}\n  - {id: lu-yi-2026, title: U}\n"

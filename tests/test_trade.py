@@ -9,7 +9,7 @@ import yaml
 from helpers import run_cli
 
 from graph.errors import ChokegraphError
-from graph.trade import detect_layout, import_trade, read_country_codes
+from graph.importers.trade import detect_layout, import_trade, read_country_codes
 
 # BACI: t, i (exporter), j (importer), k (HS6), v (thousand USD), q (tonnes).
 BACI = """\

@@ -19,7 +19,7 @@ import yaml
 from helpers import run_cli
 
 from graph.errors import ChokegraphError, UnknownNameError
-from graph.usgs import import_usgs, mineral_id, slugify
+from graph.importers.usgs import import_usgs, mineral_id, slugify
 
 HEADER = (
     "SOURCE,COMMODITY,COUNTRY,TYPE,UNIT_MEAS,PROD_2023,PROD_EST_ 2024,PROD_NOTES,"

@@ -33,13 +33,13 @@ import csv
 import io
 import os
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
-from graph.countries import country_name, find_country_id
 from graph.errors import ChokegraphError
-from graph.usgs import Imported, Skipped
+from graph.importers.common import Imported, Skipped
+from graph.importers.countries import country_name, find_country_id
 
 __all__ = ["BACI_COLUMNS", "detect_layout", "import_trade", "read_country_codes"]
 
@@ -341,9 +341,52 @@ def import_trade(
     >>> imported.share("chn", "jpn-imports-811292"), imported.share("bel", "jpn-imports-811292")
     (0.75, 0.25)
     """
-    import pandas as pd
-
     source = Path(path)
+    wanted = _wanted_products(products)
+    layout = _layout_of(source, layout)
+    code_table = read_country_codes(codes) if codes is not None else None
+    stats: Counter = Counter()
+    flows, the_year = _read_flows(source, layout, wanted, year, chunksize, stats)
+
+    def resolve(code: str) -> str | None:
+        if code_table is not None and code in code_table:
+            return code_table[code]
+        return find_country_id(code)
+
+    shown = source.name
+    unit = _UNITS[layout]
+    totals, by_node, unknown = _attribute(flows, resolve)
+    skipped = [
+        Skipped(shown, 0, "unknown-code", f"{what}: {value:,.10g} {unit} not attributed")
+        for what, value in sorted(unknown.items())
+    ]
+    source_entry = dict(_SOURCES[layout])
+    source_entry["title"] = f"{source_entry['title']} (file {shown})"
+    nodes, edges = _import_nodes(
+        by_node,
+        totals,
+        source_id=source_entry["id"],
+        year=the_year,
+        unit=unit,
+        shown=shown,
+        skipped=skipped,
+    )
+    countries = {node["country"] for node in nodes} | {edge["from"] for edge in edges}
+    country_nodes = [
+        {"id": c, "kind": "country", "name": country_name(c)} for c in sorted(countries)
+    ]
+    info = [f"{k}: {v:,}" for k, v in stats.items() if v]
+    return Imported(
+        data={"sources": [source_entry], "nodes": country_nodes + nodes, "edges": edges},
+        skipped=skipped,
+        description=f"{shown} ({layout}, {the_year}, HS {', '.join(sorted(wanted))})",
+        info=info,
+        skipped_label="flows left out (summed over rows)",
+    )
+
+
+def _wanted_products(products: Iterable[str]) -> set[str]:
+    """The HS6 codes asked for, zero-padded; an error unless each has six digits."""
     wanted = {_product(p) for p in products}
     if not wanted:
         raise ChokegraphError("give at least one HS6 product code (--product)")
@@ -352,15 +395,30 @@ def import_trade(
         raise ChokegraphError(
             f"not an HS6 product code: {', '.join(bad)} (six digits, e.g. 811292)"
         )
-    if layout == "auto":
-        layout = detect_layout(source)
-    elif layout not in _SOURCES:
-        raise ChokegraphError(f"unknown layout {layout!r} (baci, comtrade or auto)")
-    elif not source.is_file():
-        raise ChokegraphError(f"no such file: {source}")
-    code_table = read_country_codes(codes) if codes is not None else None
+    return wanted
 
-    stats: Counter = Counter()
+
+def _layout_of(source: Path, layout: str) -> str:
+    """``baci`` or ``comtrade``: as given, or told apart by the header for ``auto``."""
+    if layout == "auto":
+        return detect_layout(source)
+    if layout not in _SOURCES:
+        raise ChokegraphError(f"unknown layout {layout!r} (baci, comtrade or auto)")
+    if not source.is_file():
+        raise ChokegraphError(f"no such file: {source}")
+    return layout
+
+
+def _read_flows(
+    source: Path, layout: str, wanted: set[str], year: int | None, chunksize: int, stats: Counter
+) -> tuple[Any, int]:
+    """The value of each (year, importer, exporter, product) flow, and its one year.
+
+    Returns a pandas Series indexed by those four codes (as text), summed
+    over the file's rows; ``stats`` counts the rows read, used and left out.
+    """
+    import pandas as pd
+
     chunks = _chunks_baci if layout == "baci" else _chunks_comtrade
     parts = []
     try:
@@ -383,16 +441,18 @@ def import_trade(
         raise ChokegraphError(
             f"{source}: rows for several years ({', '.join(years)}): choose one with --year"
         )
-    the_year = int(float(years[0]))
+    return flows, int(float(years[0]))
 
-    def resolve(code: str) -> str | None:
-        if code_table is not None and code in code_table:
-            return code_table[code]
-        return find_country_id(code)
 
-    skipped: list[Skipped] = []
-    shown = source.name
-    unit = _UNITS[layout]
+def _attribute(
+    flows: Any, resolve: Callable[[str], str | None]
+) -> tuple[dict[tuple[str, str], float], dict[tuple[str, str], dict[str, float]], dict[str, float]]:
+    """Flows by country id: each importer's total per product, its value by exporter,
+    and the value whose importer or exporter code is unknown.
+
+    A flow from an unknown exporter still counts in the importer's total, so
+    that the known exporters' shares are not overstated.
+    """
     totals: dict[tuple[str, str], float] = defaultdict(float)
     by_node: dict[tuple[str, str], dict[str, float]] = defaultdict(lambda: defaultdict(float))
     unknown: dict[str, float] = defaultdict(float)
@@ -407,15 +467,24 @@ def import_trade(
             unknown[f"exporter {exporter_code} (to {importer}, HS {product})"] += float(value)
             continue
         by_node[(importer, product)][exporter] += float(value)
-    for what, value in sorted(unknown.items()):
-        skipped.append(
-            Skipped(shown, 0, "unknown-code", f"{what}: {value:,.10g} {unit} not attributed")
-        )
+    return totals, by_node, unknown
 
-    source_entry = dict(_SOURCES[layout])
-    source_entry["title"] = f"{source_entry['title']} (file {shown})"
-    source_id = source_entry["id"]
-    countries: set[str] = set()
+
+def _import_nodes(
+    by_node: dict[tuple[str, str], dict[str, float]],
+    totals: dict[tuple[str, str], float],
+    *,
+    source_id: str,
+    year: int,
+    unit: str,
+    shown: str,
+    skipped: list[Skipped],
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """One ``<importer>-imports-<hs6>`` node per importer and product, with its edges.
+
+    A product an importer imported nothing of, and a flow of value 0, give
+    no node or edge; each is added to ``skipped`` (``shown`` names the file).
+    """
     nodes: list[dict[str, Any]] = []
     edges: list[dict[str, Any]] = []
     for (importer, product), exporters in sorted(by_node.items()):
@@ -426,7 +495,6 @@ def import_trade(
             )
             continue
         node_id = f"{importer}-imports-{product}"
-        countries.add(importer)
         nodes.append(
             {
                 "id": node_id,
@@ -435,9 +503,9 @@ def import_trade(
                 "country": importer,
                 "commodity": f"hs-{product}",
                 "source": source_id,
-                "year": the_year,
+                "year": year,
                 "confidence": "reported",
-                "note": f"imports of HS {product} in {the_year}: {total:,.10g} {unit}",
+                "note": f"imports of HS {product} in {year}: {total:,.10g} {unit}",
             }
         )
         for exporter, value in sorted(exporters.items(), key=lambda kv: (-kv[1], kv[0])):
@@ -446,25 +514,14 @@ def import_trade(
                     Skipped(shown, 0, "zero", f"{exporter} -> {node_id}: value {value:g}")
                 )
                 continue
-            countries.add(exporter)
             edges.append(
                 {
                     "from": exporter,
                     "to": node_id,
                     "share": value / total,
                     "source": source_id,
-                    "year": the_year,
+                    "year": year,
                     "confidence": "reported",
                 }
             )
-    country_nodes = [
-        {"id": c, "kind": "country", "name": country_name(c)} for c in sorted(countries)
-    ]
-    info = [f"{k}: {v:,}" for k, v in stats.items() if v]
-    return Imported(
-        data={"sources": [source_entry], "nodes": country_nodes + nodes, "edges": edges},
-        skipped=skipped,
-        description=f"{shown} ({layout}, {the_year}, HS {', '.join(sorted(wanted))})",
-        info=info,
-        skipped_label="flows left out (summed over rows)",
-    )
+    return nodes, edges

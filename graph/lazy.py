@@ -11,6 +11,9 @@ module makes Python bind it as an attribute of the package, which would hide
 the function; the package's module class keeps the function in its place, as
 an eager ``from graph.load import load`` in ``__init__.py`` would.
 
+Public: both ``graph`` and ``analysis`` build their package namespaces with
+``attach``.
+
 Examples
 --------
 >>> import graph

@@ -26,22 +26,25 @@ import io
 import os
 import re
 import unicodedata
-from collections import Counter, defaultdict
-from collections.abc import Iterable
-from dataclasses import dataclass, field
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from graph._atomic import missing_folder
-from graph.countries import country_name, country_qualifier, find_country_id, normalize_name
 from graph.errors import ChokegraphError, UnknownNameError
+from graph.importers.common import Imported, Skipped, plural
+from graph.importers.countries import (
+    country_name,
+    country_qualifier,
+    find_country_id,
+    normalize_name,
+)
 from graph.lookup import did_you_mean
 
 __all__ = [
     "CURATED_MINERAL_IDS",
     "USGS_SOURCE",
-    "Imported",
-    "Skipped",
     "import_usgs",
     "mineral_id",
     "read_usgs",
@@ -108,114 +111,6 @@ _OTHER = re.compile(r"^other countries\b", re.I)
 _FOOTNOTE = re.compile(r"\s+\d+$")  # "World total (rounded) 10": a footnote mark
 _PROD_COLUMN = re.compile(r"^PROD_(?:EST_)?(\d{4})$", re.I)
 _NUMBER = re.compile(r"^[0-9]+(?:\.[0-9]*)?$")
-
-#: Why a row was not used, and what that means (shown in summaries).
-REASONS = {
-    "no-value": "no figure for the year (blank, W = withheld, or a note)",
-    "zero": "production of zero (an edge needs a share above 0)",
-    "unknown-country": "country name not recognised",
-    "no-world-total": "no world total for the year to divide by",
-    "extra-world-total": "a second world-total row in one table (the first is used)",
-    "unknown-code": "country code not recognised",
-    "no-rows": "no row for the requested products and year",
-}
-
-
-@dataclass(frozen=True)
-class Skipped:
-    """One input row an importer could not use: where it is and why."""
-
-    path: str
-    line: int
-    reason: str
-    detail: str
-
-    def __str__(self) -> str:
-        where = f"{self.path}:{self.line}" if self.line else self.path
-        return f"{where}: {self.reason}: {self.detail}"
-
-
-@dataclass
-class Imported:
-    """An imported dataset (the YAML shape) with the rows that were left out.
-
-    ``data`` holds ``sources``, ``nodes`` and ``edges`` as plain lists of
-    dicts, ready for ``graph.from_dict``, ``to_yaml`` or ``write``.
-    """
-
-    data: dict[str, list[dict[str, Any]]]
-    skipped: list[Skipped] = field(default_factory=list)
-    description: str = ""
-    info: list[str] = field(default_factory=list)
-    skipped_label: str = "unusable rows"
-
-    def nodes(self, kind: str | None = None) -> list[dict[str, Any]]:
-        """The node records, optionally only those of one kind."""
-        return [n for n in self.data["nodes"] if kind is None or n["kind"] == kind]
-
-    def share(self, supplier: str, consumer: str) -> float | None:
-        """The share of the edge ``supplier -> consumer``, or None if there is none.
-
-        Examples
-        --------
-        >>> Imported({"edges": [{"from": "chn", "to": "gallium", "share": 0.9}]}).share(
-        ...     "chn", "gallium")
-        0.9
-        """
-        for edge in self.data.get("edges", []):
-            if edge["from"] == supplier and edge["to"] == consumer:
-                return edge["share"]
-        return None
-
-    def summary(self, *, examples: int = 3) -> str:
-        """What was imported and what was not: counts by reason and a few examples."""
-        kinds = Counter(n["kind"] for n in self.data.get("nodes", []))
-        made = [_plural(n, f"{kind} node") for kind, n in sorted(kinds.items())]
-        made.append(_plural(len(self.data.get("edges", [])), "supplies edge"))
-        lines = [f"{self.description}: " + ", ".join(made)]
-        lines += [f"  {text}" for text in self.info]
-        by_reason: dict[str, list[Skipped]] = defaultdict(list)
-        for row in self.skipped:
-            by_reason[row.reason].append(row)
-        total = len(self.skipped)
-        lines.append(f"{self.skipped_label}: {total}" + (" (by reason below)" if total else ""))
-        for reason in sorted(by_reason, key=lambda r: (-len(by_reason[r]), r)):
-            rows = by_reason[reason]
-            lines.append(f"  {reason}: {len(rows)} - {REASONS.get(reason, reason)}")
-            lines += [f"    {row}" for row in rows[:examples]]
-            if len(rows) > examples:
-                lines.append(f"    ... and {len(rows) - examples} more")
-        return "\n".join(lines) + "\n"
-
-    def to_yaml(self) -> str:
-        """The dataset as YAML text, one line per record (``graph.export.to_yaml``)."""
-        from graph.export import to_yaml
-
-        return to_yaml(self.data)
-
-    def write(self, out: str | os.PathLike) -> Path:
-        """Write the dataset: YAML to a file, or CSV tables when ``out`` is a folder.
-
-        ``out`` is a folder when it exists as one or ends with a slash; the
-        folder is created if needed. Files are written atomically.
-        """
-        text = str(out)
-        target = Path(out)
-        if target.is_dir() or text.endswith(("/", os.sep)):
-            if not target.parent.is_dir():
-                raise ChokegraphError(f"cannot write {target}: {missing_folder(target.parent)}")
-            from graph.export import write_tables
-
-            write_tables(self.data, target)
-            return target
-        if target.suffix.lower() not in (".yaml", ".yml"):
-            raise ChokegraphError(
-                f"cannot tell what to write to {text}: give a .yaml file, or a folder "
-                "(an existing one, or a name ending with '/') for CSV tables"
-            )
-        from graph.export import write_yaml
-
-        return write_yaml(self.data, target)
 
 
 def slugify(text: str) -> str:
@@ -287,6 +182,27 @@ def _open_text(path: Path) -> str:
         return data.decode("cp1252")
 
 
+def _year_column(header: list[str], year: int, source: Path) -> int:
+    """The index of the production column for ``year`` in a USGS world-data header.
+
+    Raises ``ChokegraphError`` when the header lacks the table's columns or that year.
+    """
+    years = {int(m.group(1)): i for i, h in enumerate(header) if (m := _PROD_COLUMN.match(h))}
+    needed = ["COMMODITY", "COUNTRY", "TYPE"]
+    missing = [c for c in needed if c not in header]
+    if missing or not years:
+        raise ChokegraphError(
+            f"{source}: not a USGS MCS world-data table (missing columns: "
+            f"{', '.join(missing + ([] if years else ['PROD_<year>']))})"
+        )
+    if year not in years:
+        raise ChokegraphError(
+            f"{source}: no production column for {year} "
+            f"(years in the file: {', '.join(map(str, sorted(years)))})"
+        )
+    return years[year]
+
+
 def read_usgs(path: str | os.PathLike, *, year: int = 2024) -> list[_Row]:
     """Read the rows of a USGS MCS world-data CSV for one year's production.
 
@@ -307,19 +223,7 @@ def read_usgs(path: str | os.PathLike, *, year: int = 2024) -> list[_Row]:
         header = [re.sub(r"\s+", "", normalize_name(h)).upper() for h in next(reader)]
     except StopIteration:
         raise ChokegraphError(f"{source}: empty file") from None
-    years = {int(m.group(1)): i for i, h in enumerate(header) if (m := _PROD_COLUMN.match(h))}
-    needed = ["COMMODITY", "COUNTRY", "TYPE"]
-    missing = [c for c in needed if c not in header]
-    if missing or not years:
-        raise ChokegraphError(
-            f"{source}: not a USGS MCS world-data table (missing columns: "
-            f"{', '.join(missing + ([] if years else ['PROD_<year>']))})"
-        )
-    if year not in years:
-        raise ChokegraphError(
-            f"{source}: no production column for {year} "
-            f"(years in the file: {', '.join(map(str, sorted(years)))})"
-        )
+    value_col = _year_column(header, year, source)
     col = {name: i for i, name in enumerate(header)}
 
     def cell(record: list[str], name: str) -> str:
@@ -332,7 +236,7 @@ def read_usgs(path: str | os.PathLike, *, year: int = 2024) -> list[_Row]:
         line, next_line = next_line, reader.line_num + 1
         if not any(c.strip() for c in record):
             continue
-        raw = record[years[year]] if years[year] < len(record) else ""
+        raw = record[value_col] if value_col < len(record) else ""
         commodity, kind = cell(record, "COMMODITY"), cell(record, "TYPE")
         rows.append(
             _Row(
@@ -429,100 +333,20 @@ def import_usgs(
     def skip(row: _Row, reason: str, detail: str) -> None:
         skipped.append(Skipped(shown, row.line, reason, f"{_label(row)}: {detail}"))
 
-    countries: set[str] = set()
     minerals: list[dict[str, Any]] = []
     edges: list[dict[str, Any]] = []
     for mineral in sorted(tables):
-        table = tables[mineral]
-        totals = [r for r in table if _WORLD.match(r.country)]
-        # Prefer a plain "World total (rounded)" over a qualified one such as
-        # "World total (ilmenite and rutile, rounded)" filed in the same table.
-        totals.sort(key=lambda r: (not _is_plain_total(r), r.line))
-        for extra in totals[1:]:
-            skip(extra, "extra-world-total", f"{totals[0].country!r} (line {totals[0].line}) used")
-        total_row = totals[0] if totals else None
-        world = total_row.value if total_row else None
-        if total_row is not None and world is None:
-            skip(total_row, "no-value", f"world total for {year} is {_shown(total_row.raw)}")
-
-        parts = [r for r in table if not _WORLD.match(r.country)]
-        by_country: dict[str, list[_Row]] = defaultdict(list)
-        listed_sum = 0.0
-        for row in parts:
-            if row.value is None:
-                skip(row, "no-value", f"{year} figure is {_shown(row.raw)}" + _why(row))
-                continue
-            if not world:
-                if total_row is None:
-                    skip(row, "no-world-total", "the table has no world-total row")
-                else:
-                    skip(row, "no-world-total", f"the world total for {year} is not given")
-                continue
-            listed_sum += row.value
-            if _OTHER.match(row.country):
-                continue  # residual: counts towards the world, no country to link
-            iso3 = find_country_id(row.country)
-            if iso3 is None:
-                skip(row, "unknown-country", f"{row.country!r} ({row.value:g} counted in the sum)")
-                continue
-            if row.value == 0:
-                skip(row, "zero", f"{year} figure is 0")
-                continue
-            by_country[iso3].append(row)
-        if not by_country:
-            continue
-
-        denominator = max(world or 0.0, listed_sum)
-        # Name the table after its world-total row: a stray row may carry a
-        # variant of the type (USGS cobalt: the United States row).
-        first = total_row or table[0]
-        note = (
-            f"USGS MCS 2025: {first.commodity}, {first.type}; unit: {first.unit or 'not given'}; "
-        )
-        note += f"world total {year}: {world:,.10g}"
-        if listed_sum > (world or 0.0):
-            note += f" (sum of listed rows {listed_sum:,.10g} used as the denominator)"
-        minerals.append(
-            {
-                "id": mineral,
-                "kind": "mineral",
-                "name": f"{first.commodity}: {first.type[0].lower()}{first.type[1:]}",
-                "source": USGS_SOURCE["id"],
-                "year": year,
-                "confidence": "reported",
-                "note": note,
-            }
-        )
-        for iso3 in sorted(by_country, key=lambda c: (-sum(r.value for r in by_country[c]), c)):
-            parts_of = by_country[iso3]
-            value = sum(r.value for r in parts_of if r.value is not None)
-            countries.add(iso3)
-            edge: dict[str, Any] = {
-                "from": iso3,
-                "to": mineral,
-                "share": value / denominator,
-                "source": USGS_SOURCE["id"],
-                "year": year,
-                "confidence": "reported",
-            }
-            # Keep what USGS says about the figure: a qualifier on the row
-            # ("Brazil (beneficiated)"), the rows summed, the production note.
-            notes = [r.country for r in parts_of if country_qualifier(r.country)]
-            if len(parts_of) > 1:
-                notes.append(
-                    "sum of " + " and ".join(f"{r.country} {r.value:,.10g}" for r in parts_of)
-                )
-            notes += [n for r in parts_of for n in _notes_for(r, year)]
-            if notes:
-                edge["note"] = "USGS: " + "; ".join(dict.fromkeys(notes))
-            edges.append(edge)
-
-    nodes = [{"id": c, "kind": "country", "name": country_name(c)} for c in sorted(countries)]
+        made = _import_table(mineral, tables[mineral], year, skip)
+        if made is not None:
+            minerals.append(made[0])
+            edges += made[1]
+    countries = sorted({edge["from"] for edge in edges})
+    nodes = [{"id": c, "kind": "country", "name": country_name(c)} for c in countries]
     data = {"sources": [dict(USGS_SOURCE)], "nodes": nodes + minerals, "edges": edges}
-    made = {n["id"] for n in minerals}
-    empty = sorted(m for m in tables if m not in made)
+    made_ids = {n["id"] for n in minerals}
+    empty = sorted(m for m in tables if m not in made_ids)
     info = [
-        f"{_plural(len(rows), 'row')} read in {_plural(len(tables), 'table')} "
+        f"{plural(len(rows), 'row')} read in {plural(len(tables), 'table')} "
         "(one per commodity and production type)"
     ]
     if empty:
@@ -535,12 +359,127 @@ def import_usgs(
     )
 
 
+_Skip = Callable[[_Row, str, str], None]  # records one unusable row: row, reason, detail
+
+
+def _import_table(
+    mineral: str, table: list[_Row], year: int, skip: _Skip
+) -> tuple[dict[str, Any], list[dict[str, Any]]] | None:
+    """One USGS table -> its mineral node and edges (None when no row is usable)."""
+    total_row = _world_total(table, year, skip)
+    world = total_row.value if total_row else None
+    by_country, listed_sum = _country_rows(table, total_row, year, skip)
+    if not by_country:
+        return None
+    denominator = max(world or 0.0, listed_sum)
+    node = _mineral_node(mineral, total_row or table[0], world, listed_sum, year)
+    return node, _edges(mineral, by_country, denominator, year)
+
+
+def _world_total(table: list[_Row], year: int, skip: _Skip) -> _Row | None:
+    """The table's world-total row (None if it has none); the others are skipped."""
+    totals = [r for r in table if _WORLD.match(r.country)]
+    # Prefer a plain "World total (rounded)" over a qualified one such as
+    # "World total (ilmenite and rutile, rounded)" filed in the same table.
+    totals.sort(key=lambda r: (not _is_plain_total(r), r.line))
+    for extra in totals[1:]:
+        skip(extra, "extra-world-total", f"{totals[0].country!r} (line {totals[0].line}) used")
+    total_row = totals[0] if totals else None
+    if total_row is not None and total_row.value is None:
+        skip(total_row, "no-value", f"world total for {year} is {_shown(total_row.raw)}")
+    return total_row
+
+
+def _country_rows(
+    table: list[_Row], total_row: _Row | None, year: int, skip: _Skip
+) -> tuple[dict[str, list[_Row]], float]:
+    """The usable rows by country id, and the sum of every listed figure.
+
+    The sum counts "Other countries" and rows of unknown countries too: they
+    are part of the world even though no edge can name them.
+    """
+    world = total_row.value if total_row else None
+    by_country: dict[str, list[_Row]] = defaultdict(list)
+    listed_sum = 0.0
+    for row in table:
+        if _WORLD.match(row.country):
+            continue
+        if row.value is None:
+            skip(row, "no-value", f"{year} figure is {_shown(row.raw)}" + _why(row))
+            continue
+        if not world:
+            if total_row is None:
+                skip(row, "no-world-total", "the table has no world-total row")
+            else:
+                skip(row, "no-world-total", f"the world total for {year} is not given")
+            continue
+        listed_sum += row.value
+        if _OTHER.match(row.country):
+            continue  # residual: counts towards the world, no country to link
+        iso3 = find_country_id(row.country)
+        if iso3 is None:
+            skip(row, "unknown-country", f"{row.country!r} ({row.value:g} counted in the sum)")
+            continue
+        if row.value == 0:
+            skip(row, "zero", f"{year} figure is 0")
+            continue
+        by_country[iso3].append(row)
+    return by_country, listed_sum
+
+
+def _mineral_node(
+    mineral: str, first: _Row, world: float | None, listed_sum: float, year: int
+) -> dict[str, Any]:
+    """The mineral node of a table, named after ``first``, its world-total row.
+
+    A stray row may carry a variant of the table's type (USGS cobalt: the
+    United States row), so the world-total row names the table when there is one.
+    """
+    note = f"USGS MCS 2025: {first.commodity}, {first.type}; unit: {first.unit or 'not given'}; "
+    note += f"world total {year}: {world:,.10g}"
+    if listed_sum > (world or 0.0):
+        note += f" (sum of listed rows {listed_sum:,.10g} used as the denominator)"
+    return {
+        "id": mineral,
+        "kind": "mineral",
+        "name": f"{first.commodity}: {first.type[0].lower()}{first.type[1:]}",
+        "source": USGS_SOURCE["id"],
+        "year": year,
+        "confidence": "reported",
+        "note": note,
+    }
+
+
+def _edges(
+    mineral: str, by_country: dict[str, list[_Row]], denominator: float, year: int
+) -> list[dict[str, Any]]:
+    """One ``country -> mineral`` edge per country, largest producer first."""
+    edges = []
+    for iso3 in sorted(by_country, key=lambda c: (-sum(r.value for r in by_country[c]), c)):
+        parts_of = by_country[iso3]
+        value = sum(r.value for r in parts_of if r.value is not None)
+        edge: dict[str, Any] = {
+            "from": iso3,
+            "to": mineral,
+            "share": value / denominator,
+            "source": USGS_SOURCE["id"],
+            "year": year,
+            "confidence": "reported",
+        }
+        # Keep what USGS says about the figure: a qualifier on the row
+        # ("Brazil (beneficiated)"), the rows summed, the production note.
+        notes = [r.country for r in parts_of if country_qualifier(r.country)]
+        if len(parts_of) > 1:
+            notes.append("sum of " + " and ".join(f"{r.country} {r.value:,.10g}" for r in parts_of))
+        notes += [n for r in parts_of for n in _notes_for(r, year)]
+        if notes:
+            edge["note"] = "USGS: " + "; ".join(dict.fromkeys(notes))
+        edges.append(edge)
+    return edges
+
+
 def _why(row: _Row) -> str:
     return f" ({row.note})" if row.note else ""
-
-
-def _plural(n: int, noun: str) -> str:
-    return f"{n} {noun}" + ("" if n == 1 else "s")
 
 
 def _shown(raw: str) -> str:

@@ -2,6 +2,9 @@
 
 An existing file is replaced only once the new content is fully written, so
 a crash or a full disk never leaves a half-written file or loses the old one.
+
+Public: ``analysis`` writes its pictures, diagrams and schemas through these
+too, so that every file chokegraph writes fails the same way.
 """
 
 from __future__ import annotations

@@ -1,4 +1,15 @@
-"""Pausing Python's cyclic garbage collector around bulk work."""
+"""Pausing Python's cyclic garbage collector around bulk work.
+
+Public: loading (``graph``) and compiling and answering (``analysis``) both
+pause it.
+
+Examples
+--------
+>>> import gc
+>>> with no_cyclic_gc():
+...     gc.isenabled()
+False
+"""
 
 from __future__ import annotations
 

@@ -1,0 +1,189 @@
+"""The ``WhatIf`` result (``analysis/whatif.py``): its tables, its JSON, its text.
+
+Worked on the example dataset of DESIGN.md section 2 (``fixtures/example.yaml``),
+where every number can be checked by hand: China cuts the refiner's 0.42 of
+the gallium of ``jp-compound-semis`` (to Japan), 5% of the gap is substituted
+and gallium carries 0.8 of the industry's output, so its shortfall is
+``0.8 * 0.42 * 0.95 = 0.3192`` and its value at risk ``4e10 * 0.3192 =
+1.2768e10``. The daily gap is ``0.42 * 0.95 = 0.399``; 42 days of stock cover
+days 0..104 in full (``105 * 0.399 = 41.895``), leaving 0.105 for day 105: the
+day of impact, with a shortfall that day of ``0.8 * (0.399 - 0.105) = 0.2352``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+import analysis
+import graph
+from analysis.output import Format, Section, Table
+from analysis.whatif import IMPACT_FIELDS, WhatIf
+
+EXAMPLE = Path(__file__).parent / "fixtures" / "example.yaml"
+
+
+@pytest.fixture(scope="module")
+def G():
+    return graph.load(EXAMPLE)
+
+
+@pytest.fixture(scope="module")
+def cut(G) -> WhatIf:
+    """China restricts gallium to Japan: the example of DESIGN.md section 5."""
+    return analysis.what_if(G, [analysis.Restriction("china", ["gallium"], to=["japan"])])
+
+
+@pytest.fixture(scope="module")
+def ban(G) -> WhatIf:
+    """China stops selling anything, and we look at day 105."""
+    return analysis.what_if(G, [analysis.Restriction("chn", ["all"])], day=105)
+
+
+def test_to_json_is_the_design_example(cut):
+    obj = cut.to_json()
+    assert obj["scenario"] == {
+        "restrictions": [
+            {
+                "by": "chn",
+                "commodities": ["gallium"],
+                "to": ["jpn"],
+                "severity": 1.0,
+                "start_day": 0,
+            }
+        ],
+        "removed": [],
+        "horizon": 365,
+        "day": None,
+    }
+    (impact,) = obj["impacts"]
+    assert list(impact) == list(IMPACT_FIELDS)
+    assert impact == {
+        "node": "jp-compound-semis",
+        "name": "jp-compound-semis",
+        "kind": "industry",
+        "country": "jpn",
+        "shortfall": pytest.approx(0.3192, abs=1e-12),
+        "days_to_impact": 105,
+        "shortfall_on_day": None,
+        "value_at_risk": pytest.approx(1.2768e10, rel=1e-12),
+        "via": ["chn-gallium", "jp-compound-semis"],
+    }
+    assert obj["summary"] == {
+        "nodes_hit": 1,
+        "industries_hit": 1,
+        "value_at_risk": pytest.approx(1.2768e10, rel=1e-12),
+    }
+    assert set(obj) == {"scenario", "impacts", "summary", "provenance"}
+
+
+def test_impacts_frame_columns_and_order(ban):
+    frame = ban.impacts
+    assert isinstance(frame, pd.DataFrame)
+    assert list(frame.columns) == list(IMPACT_FIELDS)
+    # The world's gallium (0.98 of it from China), then the industry (see
+    # below): largest shortfall first. China itself is not hit by its own ban.
+    assert list(frame["node"]) == ["gallium", "jp-compound-semis"]
+    assert frame["shortfall"].tolist() == pytest.approx([0.98, 0.8 * 0.93898])
+
+
+def test_a_full_ban_worked_by_hand(ban):
+    by_node = {r["node"]: r for r in ban.records}
+    semis = by_node["jp-compound-semis"]
+    # Gallium arrives at 0.02 of 0.58 and not at all from the refiner:
+    # lost 0.58 * 0.98 + 0.42 = 0.9884, gap 0.9884 * 0.95 = 0.93898, times 0.8.
+    assert semis["shortfall"] == pytest.approx(0.8 * 0.93898)
+    # 42 days of stock against a daily gap of 0.93898: days 0..43 are covered
+    # (44 * 0.93898 = 41.315), day 44 is not.
+    assert semis["days_to_impact"] == 44
+    # The world's gallium lost 0.58 * 0.98 = 0.5684, more than the refiner's
+    # 0.42; it is hit itself, through its cut edge from China (unaffected).
+    assert semis["via"] == ["chn", "gallium", "jp-compound-semis"]
+    assert by_node["gallium"]["via"] == ["chn", "gallium"]
+    assert by_node["gallium"]["value_at_risk"] is None
+    assert ban.summary == {"nodes_hit": 2, "industries_hit": 1, "value_at_risk": 4e10 * 0.751184}
+
+
+def test_shortfall_on_day_of_impact(G):
+    res = analysis.what_if(G, [analysis.Restriction("chn", ["gallium"], to=["jpn"])], day=105)
+    (row,) = res.records
+    assert row["shortfall_on_day"] == pytest.approx(0.8 * (0.399 - 0.105))
+    before = analysis.what_if(G, [analysis.Restriction("chn", ["gallium"], to=["jpn"])], day=104)
+    assert before.records[0]["shortfall_on_day"] == pytest.approx(0.0, abs=1e-12)
+
+
+def test_head_keeps_the_summary(ban):
+    shown = ban.head(1)
+    assert [r["node"] for r in shown.records] == ["gallium"]
+    assert len(shown.impacts) == 1
+    assert shown.summary == ban.summary
+    assert shown.to_json()["summary"]["nodes_hit"] == 2
+    assert ban.head(None) is ban
+    assert len(ban.records) == 2  # the original is untouched
+
+
+def test_people_sections(cut):
+    (section,) = cut.people_sections()
+    assert section.text == "China restricts gallium to Japan: 1 nodes hit, 1 industries, " + (
+        "value at risk $12.8B"
+    )
+    table = section.table
+    assert list(table.columns) == ["name", "kind", "country", "shortfall", "days", "value", "via"]
+    assert list(table.headers) == [
+        "name",
+        "kind",
+        "country",
+        "shortfall",
+        "days to impact",
+        "value at risk",
+        "via",
+    ]
+    (row,) = table.records
+    assert {k: row[k] for k in table.columns} == {
+        "name": "jp-compound-semis",
+        "kind": "industry",
+        "country": "jpn",
+        "shortfall": "31.9%",
+        "days": 105,
+        "value": "$12.8B",
+        "via": "chn-gallium -> jp-compound-semis",
+    }
+
+
+def test_people_sections_with_a_day_and_without_impacts(G, ban):
+    table = ban.people_sections()[0].table
+    assert table.columns[5] == "on_day" and table.headers[5] == "on day 105"
+    nothing = analysis.what_if(G, [analysis.Restriction("kaz", ["gallium"])])
+    assert nothing.records == []
+    assert nothing.people_sections() == [
+        Section("Kazakhstan restricts gallium: 0 nodes hit, 0 industries")
+    ]
+    assert nothing.data_table() == Table([], ["node", "shortfall"])
+
+
+def test_markdown_lists_every_field_under_the_headline(cut):
+    assert cut.to_text(Format.MARKDOWN) == (
+        "**China restricts gallium to Japan: 1 nodes hit, 1 industries, value at risk $12.8B**\n"
+        "\n"
+        "| node | name | kind | country | shortfall | days_to_impact | shortfall_on_day "
+        "| value_at_risk | via |\n"
+        "|---|---|---|---|---|---|---|---|---|\n"
+        "| jp-compound-semis | jp-compound-semis | industry | jpn | 0.3192 | 105 |  "
+        "| 1.2768e+10 | chn-gallium -> jp-compound-semis |\n"
+    )
+
+
+def test_csv_has_the_json_fields(cut):
+    assert cut.to_text("csv").splitlines() == [
+        ",".join(IMPACT_FIELDS),
+        "jp-compound-semis,jp-compound-semis,industry,jpn,0.3192,105,,1.2768e+10,"
+        "chn-gallium -> jp-compound-semis",
+    ]
+
+
+def test_remove_a_country_removes_what_it_supplies(G):
+    res = analysis.remove(G, "chn")
+    assert res.records[0]["node"] == "chn"
+    assert res.scenario.removed == ("chn",)
