@@ -8,7 +8,6 @@ attribute, ``None`` when absent, numbers as floats, defaults filled in.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from itertools import repeat
 from typing import Any
 
 import networkx as nx
@@ -54,19 +53,28 @@ def _inputs(inputs: dict | None) -> dict:
     return out
 
 
-def _column(values: list, convert: Any) -> Any:
-    """A column converted for the graph; a column with nothing given stays cheap."""
-    if convert is None:
-        return values
+def _column(values: list, convert: Any) -> list | None:
+    """A column converted for the graph, or None when no row gives the field."""
     if values.count(None) == len(values):
-        return repeat(None)
-    return [convert(x) for x in values]
+        return None
+    return values if convert is None else [convert(x) for x in values]
+
+
+def _template(columns: dict[str, list | None]) -> tuple[dict, list[str], list[list]]:
+    """Split attribute columns into a dict of Nones and the columns some row gives.
+
+    Each row's attributes are then ``template.copy()`` updated with its given
+    values: two thirds of the time of ``dict(zip(...))`` over every key, which
+    counts on a graph of millions of edges. The keys keep the columns' order.
+    """
+    given = {name: column for name, column in columns.items() if column is not None}
+    return dict.fromkeys(columns), list(given), list(given.values())
 
 
 def _node_columns(ds: Dataset, resolved: Resolved) -> dict[str, Any]:
     """Every node attribute as a column, in the order of the declared fields."""
     N = ds.nodes.data
-    columns: dict[str, Any] = {"kind": N["kind"]}
+    columns: dict[str, list | None] = {"kind": N["kind"]}
     for name in field_names(Node)[2:]:
         if name == "name":
             columns[name] = [
@@ -85,7 +93,7 @@ def _node_columns(ds: Dataset, resolved: Resolved) -> dict[str, Any]:
 def _edge_records(ds: Dataset, resolved: Resolved) -> Iterator[tuple[str, str, str, dict]]:
     """``(from, to, key, attributes)`` of every edge, in the order of the files."""
     ed = ds.edges.data
-    columns: dict[str, Any] = {
+    columns: dict[str, list | None] = {
         "kind": resolved.edge_kind,
         "commodity": resolved.edge_commodity,
         "share": [float(x) for x in resolved.edge_share],
@@ -94,11 +102,10 @@ def _edge_records(ds: Dataset, resolved: Resolved) -> Iterator[tuple[str, str, s
         if name not in columns and name not in ("from", "to"):
             columns[name] = _column(ed[name], _converter(Edge, name))
     columns["where"] = ds.edges.wheres()
-    names = list(columns)
-    for u, v, values in zip(
-        ed["from"], ed["to"], zip(*columns.values(), strict=False), strict=False
-    ):
-        attrs = dict(zip(names, values, strict=True))
+    template, names, given = _template(columns)
+    for u, v, values in zip(ed["from"], ed["to"], zip(*given, strict=True), strict=True):
+        attrs = template.copy()
+        attrs.update(zip(names, values, strict=True))
         yield u, v, attrs["commodity"] if attrs["kind"] == "supplies" else "controls", attrs
 
 
@@ -139,10 +146,11 @@ def build(ds: Dataset, resolved: Resolved) -> nx.MultiDiGraph:
     [('chn', 'gallium', 'gallium')]
     """
     G = nx.MultiDiGraph()
-    columns = _node_columns(ds, resolved)
-    names = list(columns)
-    for nid, values in zip(ds.nodes.data["id"], zip(*columns.values(), strict=False), strict=False):
-        G.add_node(nid, **dict(zip(names, values, strict=True)))
+    template, names, given = _template(_node_columns(ds, resolved))
+    for nid, values in zip(ds.nodes.data["id"], zip(*given, strict=True), strict=True):
+        attrs = template.copy()
+        attrs.update(zip(names, values, strict=True))
+        G.add_node(nid, **attrs)
     edges = _edge_records(ds, resolved)
     if _can_fill_directly(G):
         # Filling networkx's adjacency dicts directly takes a third of the time

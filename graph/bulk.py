@@ -127,17 +127,18 @@ def _kinds_ok(columns: Mapping[str, list], kinds: Sequence[Any], declared: Mappi
     """Whether no record carries a field its kind may not carry (nor a range: rare)."""
     for name, rule in declared.items():
         values = columns.get(name)
-        if values is None:
-            continue
-        if rule.bounds is not None and values.count(None) != len(values):
+        if values is None or values.count(None) == len(values):
+            continue  # nobody gives it: the usual case, decided in C
+        if rule.bounds is not None:
             return False  # rare: left to the row walk
         if rule.kinds is None:
             continue
         allowed = set(rule.kinds)
-        if any(
-            x is not None and x != {} and k not in allowed
-            for x, k in zip(values, kinds, strict=True)
-        ):
+        wrong_kind = np.array([k not in allowed for k in kinds], dtype=bool)
+        if not wrong_kind.any():
+            continue
+        given = np.array([x is not None and x != {} for x in values], dtype=bool)
+        if (given & wrong_kind).any():
             return False
     return True
 
@@ -266,8 +267,10 @@ def _edge_rules_ok(
     supplies = ~controls
     missing = np.isnan(share)
     in_range = _holds(share, declared["share"])  # False where missing
-    if "spare" in ed:  # a share of 0 is allowed where there is spare
-        spare = np.array(ed["spare"], dtype=np.float64)
+    spares = ed.get("spare")
+    if spares is not None and spares.count(None) != len(spares):
+        # A share of 0 is allowed where there is spare.
+        spare = np.array(spares, dtype=np.float64)
         in_range |= (share == 0) & (spare > 0) & _holds(spare, declared["spare"])
     ku_country, kv_country = ku == _KIND_CODE["country"], kv == _KIND_CODE["country"]
     from_country = supplies & ~has_name & ku_country
