@@ -5,7 +5,8 @@ YAML files and tables are both turned into the same column form
 by one set of rules with one set of messages. Every problem is collected and
 returned, located at the offending value; nothing stops at the first.
 
-The rules (each message says what to do):
+The rules, one function per family called in order by ``check`` (sources,
+nodes, edges, share sums, inputs, groups); each message says what to do:
 
 - ids of nodes and sources, commodity and group names are lowercase slugs
   ``[a-z0-9][a-z0-9._-]*``, unique across the dataset;
@@ -17,9 +18,16 @@ The rules (each message says what to do):
   names no commodity; a ``supplies`` edge has a ``share``, does not end at a
   country, and if it starts at a country either ends at a mineral or names a
   ``commodity``; no two edges have the same from, to, kind and commodity;
-- numbers lie in range: supplies and controls shares in (0, 1], dependence
-  and substitutable in [0, 1], value and stockpile days >= 0, ``range`` is
-  ``[low, high]`` with 0 <= low <= share <= high <= 1;
+- numbers lie within the limits ``graph.schema`` declares for them
+  (supplies and controls shares in (0, 1], dependence, substitutable, spare
+  and wgi in [0, 1], value, price, stockpile days, ramp days and quantity
+  >= 0); a supplies share may be 0 on an edge with spare > 0;
+- a field is carried only by the kinds its declaration allows (``country``,
+  ``commodity`` and ``inputs`` not by a country, ``wgi`` only by a country,
+  ``spare``, ``spare_range`` and ``ramp_days`` only by a supplies edge);
+- every ``[low, high]`` field (``range`` of the share, ``spare_range``,
+  ``dependence_range``, ...) has low <= high within the limits of its number
+  and holds the value the model uses for it (its default when absent);
 - for every consumer and commodity, supplies shares add up to at most 1
   (within ``SHARE_TOLERANCE``);
 - ``source`` names an entry of ``sources``; ``confidence`` is ``reported``,
@@ -58,7 +66,6 @@ from graph.schema import (
     Node,
     Rule,
     numbers,
-    rule_of,
     rules,
 )
 
@@ -334,17 +341,26 @@ def _check_input(
                 N.problem(i, ("inputs", com_in, name), _limit_message(f"{label}.{name}", x, rule))
             )
     for name, rule in _INPUT_RULES.items():
-        if rule.bounds is None or settings.get(name) is None:
+        rng = settings.get(name)
+        if rule.bounds is None or rng is None:
             continue
-        of = rule.bounds
-        value = settings.get(of)
-        if value is None:  # what the model uses instead: the node's stock, or the default
-            value = node_days if of == "stockpile_days" and node_days is not None else None
-            value = _INPUT_RULES[of].default if value is None else value
-            value = 0 if value is None else value
-        elif not _INPUT_RULES[of].holds(value):
-            value = None  # out of range, reported above
-        _check_bounds(N, i, ("inputs", com_in, name), label, name, settings[name], of, value, run)
+        of, of_rule = rule.bounds, _INPUT_RULES[rule.bounds]
+        # Absent, an input's stock is the node's; any other number its default.
+        absent = node_days if of == "stockpile_days" else of_rule.default
+        value = _value_used(settings.get(of), of_rule, absent)
+        _check_bounds(
+            N, i, ("inputs", com_in, name), f"{label}.", name, rng, of, of_rule, value, run
+        )
+
+
+def _value_used(x: Any, rule: Rule, absent: Any) -> Any:
+    """The value the model uses for a number: ``x``; ``absent`` (or 0) when it is not given.
+
+    None when ``x`` is out of range: that was reported, and no range is checked against it.
+    """
+    if x is None:
+        return 0 if absent is None else absent
+    return x if rule.holds(x) else None
 
 
 def _limit_message(label: str, x: Any, rule: Rule) -> str:
@@ -566,13 +582,10 @@ def _check_edge_numbers(
         if name in _EDGE_NUMBERS and not rule.holds(x):
             run.add(E.problem(i, name, _limit_message(name, x, rule)))
         elif rule.bounds is not None:
-            of = rule.bounds
-            value = share if of == "share" else row.get(of)
-            if of != "share" and value is None:
-                value = _EDGE_RULES[of].default
-            elif of != "share" and not _EDGE_RULES[of].holds(value):
-                value = None  # out of range, reported above
-            _check_bounds(E, i, (name,), "", name, x, of, value, run)
+            of, of_rule = rule.bounds, _EDGE_RULES[rule.bounds]
+            # The share is what its kind's rule made of it (None if missing or out of range).
+            value = share if of == "share" else _value_used(row.get(of), of_rule, of_rule.default)
+            _check_bounds(E, i, (name,), "", name, x, of, of_rule, value, run)
 
 
 def _check_share_sums(E: Columns, edges: _Edges, run: _Run) -> None:
@@ -716,17 +729,17 @@ def _check_bounds(
     name: str,
     rng: Any,
     of: str,
+    rule: Rule,
     value: Any,
     run: _Run,
 ) -> None:
     """A ``[low, high]`` field: two numbers, within the limits of ``of``, holding its value.
 
-    ``value`` is what ``of`` stands at (its default when absent); None when
-    it is missing or out of range, which was reported already.
+    ``rule`` is the rule of the number ``of``; ``value`` what the model uses
+    for it, or None when it is missing or out of range (reported already).
+    Messages name the fields after ``prefix`` (``"inputs.gallium."``, or "").
     """
-    label = f"{prefix}.{name}" if prefix else name
-    of_label = f"{prefix}.{of}" if prefix else of
-    rule = rule_of(Inputs if prefix else Edge, of)
+    label, of_label = prefix + name, prefix + of
     ok_shape = (
         isinstance(rng, (list, tuple))
         and len(rng) == 2
