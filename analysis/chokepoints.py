@@ -358,7 +358,7 @@ class Chokepoints:
 
     def format_score(self, score: float) -> str:
         """A score for people: dollars when weighted by value, else industry-equivalents."""
-        from analysis.whatif import format_usd
+        from analysis.output import format_usd
 
         return format_usd(score) if self.weighted else f"{score:.3f}"
 
@@ -425,7 +425,7 @@ class Chokepoints:
 
     def plot(self, **kwargs: Any):
         """Draw the ranking (``analysis.render.plot_chokepoints``)."""
-        from analysis import render
+        from analysis import drawing as render
 
         return render.plot_chokepoints(self, **kwargs)
 

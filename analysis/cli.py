@@ -165,8 +165,7 @@ def build_scenario(
 
 def print_what_if(result, fmt: str, top: int | None) -> None:
     """Print a ``WhatIf`` result in the chosen format."""
-    from analysis.output import render
-    from analysis.whatif import format_usd
+    from analysis.output import format_usd, render
 
     records = result.records[:top] if top is not None else result.records
     obj = result.to_json()
@@ -237,7 +236,7 @@ def what_if_command(
     from analysis.whatif import run_scenario
 
     if render_path is not None:
-        from analysis.render import check_output
+        from analysis.drawing import check_output
 
         check_output(render_path)  # fail before the work, not after it
 
@@ -300,7 +299,7 @@ def _render(path: str, G, **kwargs) -> None:
     """Draw or export to ``path`` (see ``analysis.render.render_file``) and say so on stderr."""
     import matplotlib
 
-    from analysis.render import render_file
+    from analysis.drawing import draw_file as render_file
 
     matplotlib.use("Agg")  # a command line draws to files, never to a window
     written = render_file(path, G, **kwargs)
@@ -372,7 +371,7 @@ def render_command(
 
     Example: chokegraph render china gallium --to japan --focus gallium -o gallium.png
     """
-    from analysis.render import IMAGE_FORMATS, LEGIBLE_NODES, check_output, select_subgraph
+    from analysis.drawing import IMAGE_FORMATS, LEGIBLE_NODES, check_output, select_subgraph
     from analysis.whatif import run_scenario
 
     fmt = check_output(output, timeline=timeline)

@@ -147,7 +147,7 @@ class Exposure:
 
     def plot(self, **kwargs: Any):
         """Draw the matrix as a heatmap (``analysis.render.plot_exposure``)."""
-        from analysis import render
+        from analysis import drawing as render
 
         return render.plot_exposure(self, **kwargs)
 

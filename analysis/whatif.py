@@ -15,6 +15,7 @@ from typing import Any
 import networkx as nx
 
 from analysis.engine import AFFECTED, CompiledGraph, Run, compile_graph, run, via_chains
+from analysis.output import format_usd
 from analysis.scenario import DEFAULT_HORIZON, Restriction, Scenario
 from graph._gc import no_cyclic_gc
 
@@ -137,7 +138,7 @@ class WhatIf:
 
     def plot(self, kind: str = "graph", **kwargs):
         """Draw the scenario: ``"graph"`` (dependency diagram) or ``"timeline"``."""
-        from analysis import render
+        from analysis import drawing as render
 
         if kind == "timeline":
             return render.plot_timeline(self, **kwargs)
@@ -151,20 +152,6 @@ class WhatIf:
 
     def __repr__(self) -> str:
         return f"<WhatIf {self.headline()}>"
-
-
-def format_usd(value: float) -> str:
-    """Format a dollar amount for people.
-
-    Examples
-    --------
-    >>> format_usd(1.2768e10)
-    '$12.8B'
-    """
-    for size, unit in ((1e12, "T"), (1e9, "B"), (1e6, "M"), (1e3, "k")):
-        if abs(value) >= size:
-            return f"${value / size:.1f}{unit}"
-    return f"${value:.0f}"
 
 
 def _restriction(item: Restriction | Mapping[str, Any]) -> Restriction:
