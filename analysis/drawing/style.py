@@ -19,8 +19,6 @@ from analysis.drawing.selection import COUNTRY_NAMES, KINDS
 from analysis.engine import AFFECTED
 from analysis.output import format_usd
 
-__all__ = ["AFFECTED", "KINDS", "LABEL_WIDTH"]  # re-exported: the plots read them from here
-
 KIND_TITLES = {
     "country": "Countries",
     "mineral": "Minerals",
