@@ -89,3 +89,31 @@ def test_scenario_marks_of_the_design_example():
     assert marks.shortfall == {"jp-compound-semis": pytest.approx(0.3192)}
     assert marks.days_to_impact == {"jp-compound-semis": 105}
     assert marks.removed == frozenset()
+
+
+def test_edge_styles():
+    plain = S.edge_style("supplies", 0.5, None)
+    assert (plain.colour, plain.width, plain.dashes) == (S.EDGE_COLOUR, 2.0, "-")
+    assert S.edge_style("supplies", None, None).width == S.edge_width(1.0)
+    cut = S.edge_style("supplies", 0.1, 0.0)
+    assert cut.colour == S.CUT_COLOUR and cut.width == 1.3  # never thinner than 1.3
+    assert cut.rank > plain.rank  # drawn last, on top
+    control = S.edge_style("controls", 0.5, 0.0)
+    assert control.colour == S.CONTROL_COLOUR and control.rank < plain.rank
+
+
+def test_legend_entries():
+    G = dataset(CROSSED)
+    assert [e.label for e in S.legend_entries(G, None)] == [
+        "supply (width: share of the input)",
+        "countries",
+        "minerals",
+    ]
+    res = analysis.remove(G, ["a"])
+    labels = [e.label for e in S.legend_entries(G, S.scenario_marks(res))]
+    assert labels == [
+        "supply (width: share of the input)",
+        "cut by the restriction",
+        "removed",
+        "unaffected",
+    ]

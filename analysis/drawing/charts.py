@@ -16,7 +16,10 @@ Examples
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
+
+import networkx as nx
 
 from analysis.drawing import style as S
 from analysis.drawing.figures import fig_ax, shortfall_cmap
@@ -51,7 +54,7 @@ def _timeline_size(result: WhatIf, chosen: list[dict], fs: float) -> tuple[tuple
     return (10, fig_h), margins
 
 
-def _draw_timeline_lines(ax, result: WhatIf, chosen: list[dict], days) -> None:
+def _draw_timeline_lines(ax: Any, result: WhatIf, chosen: list[dict], days: Any) -> None:
     """One step line per node, with a marker and a dotted stem at its day of impact."""
     frame = result.timeline
     for i, r in enumerate(chosen):
@@ -83,7 +86,7 @@ def _draw_timeline_lines(ax, result: WhatIf, chosen: list[dict], days) -> None:
             )
 
 
-def _mark_restriction_starts(ax, result: WhatIf, fs: float) -> None:
+def _mark_restriction_starts(ax: Any, result: WhatIf, fs: float) -> None:
     """A dashed vertical line on each day a restriction starts (after day 0)."""
     for start in sorted({r.start_day for r in result.scenario.restrictions} - {0}):
         ax.axvline(start, color="#999999", lw=0.8, ls="--", zorder=1)
@@ -99,7 +102,7 @@ def _mark_restriction_starts(ax, result: WhatIf, fs: float) -> None:
         )
 
 
-def _days_shown(result: WhatIf, chosen: list[dict], days) -> tuple[int, int, int]:
+def _days_shown(result: WhatIf, chosen: list[dict], days: Any) -> tuple[int, int, int]:
     """``(right, last, horizon)``: the last day drawn, the last day anything changes, the horizon.
 
     Zoom in on the days where something happens: a flat tail to the horizon
@@ -122,7 +125,7 @@ def _days_shown(result: WhatIf, chosen: list[dict], days) -> tuple[int, int, int
     return right, last, horizon
 
 
-def _timeline_axes(ax, chosen: list[dict], right: int, fs: float) -> None:
+def _timeline_axes(ax: Any, chosen: list[dict], right: int, fs: float) -> None:
     from matplotlib.ticker import PercentFormatter
 
     ax.set_xlim(0, right)
@@ -137,7 +140,9 @@ def _timeline_axes(ax, chosen: list[dict], right: int, fs: float) -> None:
         ax.spines[side].set_visible(False)
 
 
-def _timeline_text(ax, result: WhatIf, chosen, what: str, shown: tuple, fs: float) -> None:
+def _timeline_text(
+    ax: Any, result: WhatIf, chosen: list[dict], what: str, shown: tuple, fs: float
+) -> None:
     """Title, the line under it, and the legend (or a note that nothing is hit)."""
     right, last, horizon = shown
     ax.set_title(
@@ -208,7 +213,7 @@ def plot_timeline(result: WhatIf, *, top: int = 8, ax: Any = None) -> tuple[Any,
 # ---------------------------------------------------------------- exposure heatmap
 
 
-def _exposed_matrix(result: Exposure):
+def _exposed_matrix(result: Exposure) -> Any:
     """The exposure matrix without unexposing countries, the most exposed rows and columns first."""
     matrix = result.matrix
     matrix = matrix.loc[:, (matrix > S.AFFECTED).any(axis=0)]
@@ -230,7 +235,7 @@ def _heatmap_size(rows: list[str], cols: list[str], fs: float) -> tuple[float, f
     return fig_w, fig_h
 
 
-def _draw_cells(ax, values, fs: float) -> Any:
+def _draw_cells(ax: Any, values: Any, fs: float) -> Any:
     """The coloured cells and their percentages; returns the image (for the colour bar)."""
     import numpy as np
 
@@ -255,7 +260,7 @@ def _draw_cells(ax, values, fs: float) -> Any:
     return image
 
 
-def _heatmap_axes(ax, rows: list[str], cols: list[str], fs: float) -> None:
+def _heatmap_axes(ax: Any, rows: list[str], cols: list[str], fs: float) -> None:
     """Row and column names, white lines between the cells, no frame."""
     import numpy as np
 
@@ -319,7 +324,7 @@ def plot_exposure(result: Exposure, *, ax: Any = None) -> tuple[Any, Any]:
 # ---------------------------------------------------------------- chokepoints
 
 
-def _bar_notes(G, table) -> list[str]:
+def _bar_notes(G: nx.MultiDiGraph | None, table: Any) -> list[str]:
     """Beside each bar: the industries hit and the worst-hit one."""
     notes = []
     for row in table.itertuples(index=False):
@@ -350,7 +355,15 @@ def _bars_size(labels: list[str], notes: list[str], n: int, fs: float) -> tuple[
     return (fig_w, fig_h), margins
 
 
-def _draw_bars(ax, scores, kinds, labels, notes, fmt, fs: float) -> None:
+def _draw_bars(
+    ax: Any,
+    scores: Any,
+    kinds: list[str],
+    labels: list[str],
+    notes: list[str],
+    fmt: Callable[[float], str],
+    fs: float,
+) -> None:
     """The bars, coloured by kind, each with its score at its end and its note to the right."""
     n = len(scores)
     colours = [S.KIND_COLOURS.get(k, S.KIND_COLOURS[S.OTHER_KIND]) for k in kinds]
@@ -383,7 +396,7 @@ def _draw_bars(ax, scores, kinds, labels, notes, fmt, fs: float) -> None:
         )
 
 
-def _bars_axes(ax, weighted: bool, n: int, kinds: list[str], fs: float) -> None:
+def _bars_axes(ax: Any, weighted: bool, n: int, kinds: list[str], fs: float) -> None:
     """The score axis (dollars when weighted), the title and the legend of kinds."""
     from matplotlib.patches import Patch
 

@@ -151,7 +151,7 @@ def _frame(d: _Diagram) -> _Frame:
     return _Frame((fig_w, fig_h), rect, title, subtitle, legend_rows)
 
 
-def _handles(entries: list[S.LegendEntry]) -> list:
+def _handles(entries: list[S.LegendEntry]) -> list[Any]:
     """matplotlib legend handles for the computed legend entries."""
     from matplotlib.lines import Line2D
     from matplotlib.patches import Patch
@@ -180,7 +180,7 @@ def _handles(entries: list[S.LegendEntry]) -> list:
     return handles
 
 
-def _decorate_figure(fig, d: _Diagram, frame: _Frame) -> Any:
+def _decorate_figure(fig: Any, d: _Diagram, frame: _Frame) -> Any:
     """Titles and legend on a figure of the diagram's own; returns the colour bar's Axes."""
     fs = d.scale.fontsize
     fig_w, fig_h = frame.size
@@ -213,7 +213,7 @@ def _decorate_figure(fig, d: _Diagram, frame: _Frame) -> Any:
     return fig.add_axes(((fig_w - 2.35) / fig_w, 0.42 / fig_h, 2.1 / fig_w, 0.11 / fig_h))
 
 
-def _decorate_axes(ax, d: _Diagram) -> None:
+def _decorate_axes(ax: Any, d: _Diagram) -> None:
     """Titles and legend inside an Axes the caller gave (and sized)."""
     fs = d.scale.fontsize
     ax.set_title(f"{d.title}\n{d.subtitle}", fontsize=fs + 2, loc="left")
@@ -228,7 +228,7 @@ def _decorate_axes(ax, d: _Diagram) -> None:
     )
 
 
-def _draw_edges(ax, d: _Diagram) -> None:
+def _draw_edges(ax: Any, d: _Diagram) -> None:
     from matplotlib.patches import PathPatch
     from matplotlib.path import Path as MPath
 
@@ -258,7 +258,7 @@ def _draw_edges(ax, d: _Diagram) -> None:
         )
 
 
-def _draw_boxes(ax, d: _Diagram) -> dict[str, Any]:
+def _draw_boxes(ax: Any, d: _Diagram) -> dict[str, Any]:
     """A labelled box for every node (the focus outlined in black); returns the texts."""
     texts = {}
     for n, (x, y) in d.lay.pos.items():
@@ -284,7 +284,7 @@ def _draw_boxes(ax, d: _Diagram) -> dict[str, Any]:
     return texts
 
 
-def _draw_headers(ax, d: _Diagram) -> None:
+def _draw_headers(ax: Any, d: _Diagram) -> None:
     """The kind of each band of columns, above it."""
     _, top = d.lay.y_range()
     for kind in dict.fromkeys(d.lay.columns):
@@ -301,7 +301,7 @@ def _draw_headers(ax, d: _Diagram) -> None:
         )
 
 
-def _cross_out(ax, text, scale: _Scale) -> None:
+def _cross_out(ax: Any, text: Any, scale: _Scale) -> None:
     """Draw an X over a node's box (its text plus padding)."""
     fig = ax.figure
     box = text.get_window_extent()
@@ -312,7 +312,7 @@ def _cross_out(ax, text, scale: _Scale) -> None:
         ax.plot(xs, ys, color=S.CUT_COLOUR, lw=1.8, solid_capstyle="round", zorder=5)
 
 
-def _draw_colour_bar(fig, ax, cax, fontsize: float) -> None:
+def _draw_colour_bar(fig: Any, ax: Any, cax: Any, fontsize: float) -> None:
     """The shortfall scale: in ``cax`` on a figure of our own, else beside ``ax``."""
     from matplotlib.cm import ScalarMappable
     from matplotlib.colors import Normalize

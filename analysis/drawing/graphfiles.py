@@ -19,7 +19,7 @@ from __future__ import annotations
 import io
 import json
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import networkx as nx
 
@@ -28,6 +28,9 @@ from analysis.drawing.layout import kind_columns
 from analysis.drawing.selection import KINDS
 from graph._atomic import write_atomic
 from graph.errors import ChokegraphError
+
+if TYPE_CHECKING:
+    from analysis.whatif import WhatIf
 
 GRAPH_FORMATS = ("dot", "graphml", "gexf")  # the suffixes this module writes
 TEXT_ATTRS = ("kind", "name", "country", "commodity", "source", "confidence", "note", "where")
@@ -56,7 +59,7 @@ def _plain_attrs(data: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-def flat_graph(G: nx.MultiDiGraph, *, result: Any = None) -> nx.MultiDiGraph:
+def flat_graph(G: nx.MultiDiGraph, *, result: WhatIf | None = None) -> nx.MultiDiGraph:
     """A copy of ``G`` whose attributes are plain values, with a scenario's results added.
 
     Parameters
@@ -134,7 +137,7 @@ def _attr_list(attrs: dict[str, Any]) -> str:
     return ", ".join(f"{k}={_quote(v)}" for k, v in attrs.items())
 
 
-def to_dot(G: nx.MultiDiGraph, *, result: Any = None) -> str:
+def to_dot(G: nx.MultiDiGraph, *, result: WhatIf | None = None) -> str:
     """Graphviz source for ``G``: one statement per line, layered left to right by kind.
 
     Nodes carry their label, colour and every attribute (flattened as for
@@ -242,12 +245,12 @@ def _dot_edges(F: nx.MultiDiGraph) -> list[str]:
 # ---------------------------------------------------------------- files
 
 
-def write_dot(G: nx.MultiDiGraph, path: str | Path, *, result: Any = None) -> Path:
+def write_dot(G: nx.MultiDiGraph, path: str | Path, *, result: WhatIf | None = None) -> Path:
     """Write Graphviz source for ``G`` (see ``to_dot``) atomically."""
     return write_atomic(path, to_dot(G, result=result))
 
 
-def write_graphml(G: nx.MultiDiGraph, path: str | Path, *, result: Any = None) -> Path:
+def write_graphml(G: nx.MultiDiGraph, path: str | Path, *, result: WhatIf | None = None) -> Path:
     """Write ``G`` as GraphML, every attribute and the scenario's results included.
 
     Examples
@@ -272,7 +275,7 @@ def write_graphml(G: nx.MultiDiGraph, path: str | Path, *, result: Any = None) -
     return write_atomic(path, buffer.getvalue())
 
 
-def write_gexf(G: nx.MultiDiGraph, path: str | Path, *, result: Any = None) -> Path:
+def write_gexf(G: nx.MultiDiGraph, path: str | Path, *, result: WhatIf | None = None) -> Path:
     """Write ``G`` as GEXF (for Gephi), every attribute and the scenario's results included.
 
     Examples
@@ -288,7 +291,7 @@ def write_gexf(G: nx.MultiDiGraph, path: str | Path, *, result: Any = None) -> P
     return write_atomic(path, buffer.getvalue())
 
 
-def write_graph(G: nx.MultiDiGraph, path: str | Path, *, result: Any = None) -> Path:
+def write_graph(G: nx.MultiDiGraph, path: str | Path, *, result: WhatIf | None = None) -> Path:
     """Write ``G`` in the format its suffix names: ``.dot``, ``.graphml`` or ``.gexf``."""
     suffix = Path(path).suffix.lower().lstrip(".")
     writers = {"dot": write_dot, "graphml": write_graphml, "gexf": write_gexf}

@@ -11,7 +11,7 @@ pull each node towards the nodes it is linked to, keeping the gaps that its
 label needs.
 
 Units: ``x`` counts columns; ``y`` counts lines of label text (0 at the top,
-negative downwards). The renderer turns both into inches. Everything here is
+negative downwards). ``analysis.drawing.diagram`` turns both into inches. Everything here is
 deterministic: the same graph gives the same positions, ties broken by id.
 No matplotlib here, so positions can be tested, and reused by the Graphviz
 writer, without drawing anything. The order within each column comes from
