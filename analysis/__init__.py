@@ -20,11 +20,11 @@ from graph.lazy import attach
 if TYPE_CHECKING:  # for type checkers and editors
     from analysis.chokepoints import Chokepoints, chokepoints
     from analysis.concentration import Concentration, concentration
+    from analysis.drawing import draw
     from analysis.engine import compile_graph
     from analysis.exposure import Exposure, exposure
     from analysis.neighbours import Neighbours, neighbours
     from analysis.output import Format
-    from analysis.render import draw
     from analysis.scenario import Restriction, Scenario, load_scenario
     from analysis.whatif import WhatIf, remove, run_scenario, what_if
 
@@ -63,7 +63,7 @@ __getattr__, __dir__ = attach(
         "chokepoints": "analysis.chokepoints",
         "compile_graph": "analysis.engine",
         "concentration": "analysis.concentration",
-        "draw": "analysis.render",
+        "draw": "analysis.drawing",
         "exposure": "analysis.exposure",
         "load_scenario": "analysis.scenario",
         "neighbours": "analysis.neighbours",

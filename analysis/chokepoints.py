@@ -366,7 +366,7 @@ class Chokepoints(Report):
 
     def format_score(self, score: float) -> str:
         """A score for people: dollars when weighted by value, else industry-equivalents."""
-        from analysis.whatif import format_usd
+        from analysis.output import format_usd
 
         return format_usd(score) if self.weighted else f"{score:.3f}"
 
@@ -417,10 +417,10 @@ class Chokepoints(Report):
         ]
 
     def plot(self, **kwargs: Any):
-        """Draw the ranking (``analysis.render.plot_chokepoints``)."""
-        from analysis import render
+        """Draw the ranking (``analysis.drawing.plot_chokepoints``)."""
+        from analysis import drawing
 
-        return render.plot_chokepoints(self, **kwargs)
+        return drawing.plot_chokepoints(self, **kwargs)
 
     def _repr_html_(self) -> str:
         from html import escape

@@ -314,7 +314,7 @@ def what_if_command(
     from analysis.whatif import run_scenario
 
     if draw_path is not None:
-        from analysis.render import check_output
+        from analysis.drawing import check_output
 
         check_output(draw_path)  # fail before the work, not after it
     built = scenario.build()
@@ -349,13 +349,13 @@ def remove_command(
 
 
 def _draw_to_file(path: str, G, **kwargs) -> None:
-    """Draw or export to ``path`` (see ``analysis.render.render_file``) and say so on stderr."""
+    """Draw or export to ``path`` (see ``analysis.drawing.draw_file``) and say so on stderr."""
     import matplotlib
 
-    from analysis.render import render_file
+    from analysis.drawing import draw_file
 
     matplotlib.use("Agg")  # a command line draws to files, never to a window
-    written = render_file(path, G, **kwargs)
+    written = draw_file(path, G, **kwargs)
     click.echo(f"wrote {written}", err=True)
 
 
@@ -417,7 +417,7 @@ def render_command(
 
     Example: chokegraph render china gallium --to japan --focus gallium -o gallium.png
     """
-    from analysis.render import IMAGE_FORMATS, check_output
+    from analysis.drawing import IMAGE_FORMATS, check_output
     from analysis.whatif import run_scenario
 
     suffix = check_output(output, timeline=timeline)
@@ -444,7 +444,7 @@ def render_command(
 
 def _hint_if_large(G, **selection: Any) -> None:
     """Say on stderr how to draw a part of a picture too large to read."""
-    from analysis.render import LEGIBLE_NODES, select_subgraph
+    from analysis.drawing import LEGIBLE_NODES, select_subgraph
 
     shown = len(select_subgraph(G, **selection))
     if shown > LEGIBLE_NODES:

@@ -145,10 +145,10 @@ class Exposure(Report):
         return [Section(title + ". Shortfall in %", Table(rows, ["node", *countries]))]
 
     def plot(self, **kwargs: Any):
-        """Draw the matrix as a heatmap (``analysis.render.plot_exposure``)."""
-        from analysis import render
+        """Draw the matrix as a heatmap (``analysis.drawing.plot_exposure``)."""
+        from analysis import drawing
 
-        return render.plot_exposure(self, **kwargs)
+        return drawing.plot_exposure(self, **kwargs)
 
     def _repr_html_(self) -> str:
         from html import escape

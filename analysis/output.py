@@ -282,3 +282,17 @@ _FORMATTERS: dict[Format, Callable[[Report], str]] = {
     Format.CSV: format_csv,
     Format.MARKDOWN: format_markdown,
 }
+
+
+def format_usd(value: float) -> str:
+    """Format a dollar amount for people.
+
+    Examples
+    --------
+    >>> format_usd(1.2768e10)
+    '$12.8B'
+    """
+    for size, unit in ((1e12, "T"), (1e9, "B"), (1e6, "M"), (1e3, "k")):
+        if abs(value) >= size:
+            return f"${value / size:.1f}{unit}"
+    return f"${value:.0f}"

@@ -17,7 +17,7 @@ from typing import Any
 import networkx as nx
 
 from analysis.engine import AFFECTED, CompiledGraph, Run, compile_graph, run, via_chains
-from analysis.output import Report, Section, Table
+from analysis.output import Report, Section, Table, format_usd
 from analysis.scenario import DEFAULT_HORIZON, Restriction, Scenario
 from graph.memory import no_cyclic_gc
 
@@ -148,11 +148,11 @@ class WhatIf(Report):
 
     def plot(self, kind: str = "graph", **kwargs):
         """Draw the scenario: ``"graph"`` (dependency diagram) or ``"timeline"``."""
-        from analysis import render
+        from analysis import drawing
 
         if kind == "timeline":
-            return render.plot_timeline(self, **kwargs)
-        return render.plot_scenario(self, **kwargs)
+            return drawing.plot_timeline(self, **kwargs)
+        return drawing.plot_scenario(self, **kwargs)
 
     def head(self, n: int | None) -> WhatIf:
         """The same result listing only its first ``n`` impacts (the summary still counts all).
@@ -214,20 +214,6 @@ class WhatIf(Report):
 
     def __repr__(self) -> str:
         return f"<WhatIf {self.headline()}>"
-
-
-def format_usd(value: float) -> str:
-    """Format a dollar amount for people.
-
-    Examples
-    --------
-    >>> format_usd(1.2768e10)
-    '$12.8B'
-    """
-    for size, unit in ((1e12, "T"), (1e9, "B"), (1e6, "M"), (1e3, "k")):
-        if abs(value) >= size:
-            return f"${value / size:.1f}{unit}"
-    return f"${value:.0f}"
 
 
 def _restriction(item: Restriction | Mapping[str, Any]) -> Restriction:

@@ -19,15 +19,20 @@ from __future__ import annotations
 import io
 import json
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import networkx as nx
 
-from analysis import layout as L
+from analysis.drawing import style as S
+from analysis.drawing.layout import kind_columns
+from analysis.drawing.selection import KINDS
 from graph.errors import ChokegraphError
 from graph.files import write_atomic
 
-GRAPH_FORMATS = ("dot", "graphml", "gexf")
+if TYPE_CHECKING:
+    from analysis.whatif import WhatIf
+
+GRAPH_FORMATS = ("dot", "graphml", "gexf")  # the suffixes this module writes
 TEXT_ATTRS = ("kind", "name", "country", "commodity", "source", "confidence", "note", "where")
 FLOAT_ATTRS = ("value", "stockpile_days", "share")
 
@@ -54,7 +59,7 @@ def _plain_attrs(data: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-def flat_graph(G: nx.MultiDiGraph, *, result: Any = None) -> nx.MultiDiGraph:
+def flat_graph(G: nx.MultiDiGraph, *, result: WhatIf | None = None) -> nx.MultiDiGraph:
     """A copy of ``G`` whose attributes are plain values, with a scenario's results added.
 
     Parameters
@@ -76,7 +81,7 @@ def flat_graph(G: nx.MultiDiGraph, *, result: Any = None) -> nx.MultiDiGraph:
     >>> F.edges["chn-gallium", "jp-compound-semis", "gallium"]["cut"]
     True
     """
-    marks = L.scenario_marks(result) if result is not None else None
+    marks = S.scenario_marks(result) if result is not None else None
     availability = result.availability if result is not None else None
     records = {r["node"]: r for r in result.records} if result is not None else {}
     F = nx.MultiDiGraph()
@@ -132,7 +137,7 @@ def _attr_list(attrs: dict[str, Any]) -> str:
     return ", ".join(f"{k}={_quote(v)}" for k, v in attrs.items())
 
 
-def to_dot(G: nx.MultiDiGraph, *, result: Any = None) -> str:
+def to_dot(G: nx.MultiDiGraph, *, result: WhatIf | None = None) -> str:
     """Graphviz source for ``G``: one statement per line, layered left to right by kind.
 
     Nodes carry their label, colour and every attribute (flattened as for
@@ -149,11 +154,21 @@ def to_dot(G: nx.MultiDiGraph, *, result: Any = None) -> str:
     True
     """
     F = flat_graph(G, result=result)
-    marks = L.scenario_marks(result) if result is not None else None
-    colours = L.node_colours(G, shortfall=marks.shortfall if marks is not None else None)
-    column, _ = L.kind_columns(G, L.KINDS)
+    marks = S.scenario_marks(result) if result is not None else None
     title = result.title() if result is not None else "Supply dependencies"
     lines = [
+        *_dot_header(F, title),
+        *_dot_ranks(G),
+        *_dot_nodes(G, F, marks),
+        *_dot_edges(F),
+        "}",
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def _dot_header(F: nx.MultiDiGraph, title: str) -> list[str]:
+    """The opening lines: a comment, the graph's attributes, node and edge defaults."""
+    return [
         f"// chokegraph: {title}".replace("\n", " "),
         "digraph chokegraph {",
         "  graph ["
@@ -170,54 +185,72 @@ def to_dot(G: nx.MultiDiGraph, *, result: Any = None) -> str:
         )
         + "];",
         '  node [shape="box", style="rounded,filled", fontname="Helvetica", fontsize="10",'
-        ' color="#5a5a5a"];',
-        '  edge [color="#8f8f8f", arrowsize="0.6"];',
+        f' color="{S.BOX_EDGE}"];',
+        f'  edge [color="{S.EDGE_COLOUR}", arrowsize="0.6"];',
     ]
+
+
+def _dot_ranks(G: nx.MultiDiGraph) -> list[str]:
+    """One ``rank`` group per column of the diagram, so that dot keeps the layers by kind."""
+    column, _ = kind_columns(G, KINDS)
     by_column: dict[int, list[str]] = {}
     for n, c in column.items():
         by_column.setdefault(c, []).append(n)
     last = max(by_column, default=0)
+    lines = []
     for c in sorted(by_column):
         rank = "min" if c == 0 else "max" if c == last and c > 0 else "same"
         members = " ".join(f"{_quote(n)};" for n in sorted(by_column[c]))
         lines.append(f"  {{ rank={rank}; {members} }}")
+    return lines
+
+
+def _dot_nodes(G: nx.MultiDiGraph, F: nx.MultiDiGraph, marks: S.ScenarioMarks | None) -> list[str]:
+    """A statement per node: label and colours as in the diagrams, then every attribute."""
+    colours = S.node_colours(G, shortfall=marks.shortfall if marks is not None else None)
+    lines = []
     for n in sorted(G):
         fill = colours[n]
         style = {
-            "label": L.node_label(G, n),
+            "label": S.node_label(G, n),
             "fillcolor": fill,
-            "fontcolor": L.text_colour(fill),
+            "fontcolor": S.text_colour(fill),
         }
         if marks is not None and n in marks.removed:
             style.update(
-                {"style": "rounded,filled,diagonals", "color": L.CUT_COLOUR, "penwidth": "2"}
+                {"style": "rounded,filled,diagonals", "color": S.CUT_COLOUR, "penwidth": "2"}
             )
         data = {k: v for k, v in F.nodes[n].items() if k not in ("label",)}
         lines.append(f"  {_quote(n)} [{_attr_list({**style, **data})}];")
+    return lines
+
+
+def _dot_edges(F: nx.MultiDiGraph) -> list[str]:
+    """A statement per edge: width by share, controls dotted, cut flows dashed red."""
+    lines = []
     for u, v, key, data in F.edges(keys=True, data=True):
         share = data.get("share", 1.0)
-        style: dict[str, Any] = {"key": key, "penwidth": f"{0.5 + 3.0 * share:.2f}"}
+        style: dict[str, Any] = {"key": key, "penwidth": f"{S.edge_width(share):.2f}"}
         if data.get("kind") == "controls":
             style.update(
-                {"style": "dotted", "color": "#4d4d4d", "penwidth": "1", "arrowhead": "odot"}
+                {"style": "dotted", "color": S.CONTROL_COLOUR, "penwidth": "1", "arrowhead": "odot"}
             )
         elif data.get("cut"):
-            style.update({"style": "dashed", "color": L.CUT_COLOUR})
+            style.update({"style": "dashed", "color": S.CUT_COLOUR})
         attrs = {k: val for k, val in data.items() if k != "weight"}
         lines.append(f"  {_quote(u)} -> {_quote(v)} [{_attr_list({**style, **attrs})}];")
-    lines.append("}")
-    return "\n".join(lines) + "\n"
+    return lines
 
 
 # ---------------------------------------------------------------- files
 
 
-def write_dot(G: nx.MultiDiGraph, path: str | Path, *, result: Any = None) -> Path:
+def write_dot(G: nx.MultiDiGraph, path: str | Path, *, result: WhatIf | None = None) -> Path:
     """Write Graphviz source for ``G`` (see ``to_dot``) atomically."""
     return write_atomic(path, to_dot(G, result=result))
 
 
-def write_graphml(G: nx.MultiDiGraph, path: str | Path, *, result: Any = None) -> Path:
+def write_graphml(G: nx.MultiDiGraph, path: str | Path, *, result: WhatIf | None = None) -> Path:
     """Write ``G`` as GraphML, every attribute and the scenario's results included.
 
     Examples
@@ -242,7 +275,7 @@ def write_graphml(G: nx.MultiDiGraph, path: str | Path, *, result: Any = None) -
     return write_atomic(path, buffer.getvalue())
 
 
-def write_gexf(G: nx.MultiDiGraph, path: str | Path, *, result: Any = None) -> Path:
+def write_gexf(G: nx.MultiDiGraph, path: str | Path, *, result: WhatIf | None = None) -> Path:
     """Write ``G`` as GEXF (for Gephi), every attribute and the scenario's results included.
 
     Examples
@@ -258,7 +291,7 @@ def write_gexf(G: nx.MultiDiGraph, path: str | Path, *, result: Any = None) -> P
     return write_atomic(path, buffer.getvalue())
 
 
-def write_graph(G: nx.MultiDiGraph, path: str | Path, *, result: Any = None) -> Path:
+def write_graph(G: nx.MultiDiGraph, path: str | Path, *, result: WhatIf | None = None) -> Path:
     """Write ``G`` in the format its suffix names: ``.dot``, ``.graphml`` or ``.gexf``."""
     suffix = Path(path).suffix.lower().lstrip(".")
     writers = {"dot": write_dot, "graphml": write_graphml, "gexf": write_gexf}

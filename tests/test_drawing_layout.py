@@ -1,6 +1,6 @@
-"""Layout and colours of the dependency diagram, checked without drawing anything.
+"""Geometry of the dependency diagram, checked without drawing anything.
 
-Positions are worked out by hand from the rules in ``analysis/layout.py``:
+Positions are worked out by hand from the rules in ``analysis/drawing/layout.py``:
 columns by kind (and by chains inside a kind), barycentre ordering, then each
 node pulled towards its neighbours with at least ``(h1 + h2) / 2 + GAP`` lines
 between neighbours in a column (a one-line box is 1.5 lines tall, the point
@@ -15,10 +15,9 @@ import random
 import pytest
 from helpers import dataset
 
-import analysis
 import graph
-from analysis import layout as L
-from graph.errors import ChokegraphError, UnknownNameError
+from analysis.drawing import layout as L
+from analysis.drawing.selection import KINDS
 
 CROSSED = """
 nodes:
@@ -36,6 +35,8 @@ edges:
 
 # a and b feed m; m -> r -> i; and a sells straight to i, an edge that skips
 # the mineral and refiner columns.
+
+
 SKIPPING = """
 nodes:
   - {id: a, kind: country}
@@ -53,7 +54,7 @@ edges:
 
 
 def kind_rank(kind: str) -> int:
-    return L.KINDS.index(kind)
+    return KINDS.index(kind)
 
 
 @pytest.fixture(scope="module")
@@ -203,107 +204,3 @@ def test_a_cycle_inside_a_kind_shares_a_column():
         route = lay.routes[(u, v)]
         assert route[0] == lay.pos[u] and route[-1] == lay.pos[v]
         assert max(x for x, _ in route) > lay.pos[u][0]
-
-
-def test_subgraph_around_goes_up_and_down_not_sideways():
-    G = dataset(
-        """
-        nodes:
-          - {id: chn, kind: country, name: China}
-          - {id: m, kind: mineral}
-          - {id: r, kind: refiner}
-          - {id: x, kind: industry, name: Widget making}
-          - {id: y, kind: industry}
-        edges:
-          - {from: chn, to: m, share: 1}
-          - {from: m, to: r, share: 1}
-          - {from: r, to: x, share: 1}
-          - {from: r, to: y, share: 1}
-        """
-    )
-    assert set(L.subgraph_around(G, "x", 0)) == {"x"}
-    assert set(L.subgraph_around(G, "x", 1)) == {"r", "x"}
-    # y is two steps from x, but only by going up then down: not in x's chain.
-    assert set(L.subgraph_around(G, "x", 2)) == {"m", "r", "x"}
-    assert set(L.subgraph_around(G, "widget making", 9)) == {"chn", "m", "r", "x"}
-    assert set(L.subgraph_around(G, "m", 1)) == {"chn", "m", "r"}
-    with pytest.raises(UnknownNameError):
-        L.subgraph_around(G, "nowhere", 1)
-    with pytest.raises(ChokegraphError):
-        L.subgraph_around(G, "x", -1)
-
-
-def test_labels_name_and_country_code():
-    G = dataset(
-        """
-        nodes:
-          - {id: chn, kind: country, name: China}
-          - {id: jpn, kind: country, name: Japan}
-          - {id: chn-ga, kind: refiner, country: chn, name: Chinese gallium refining}
-          - {id: jp-semis, kind: industry, country: jpn, name: Semiconductors (Japan)}
-          - id: jp-long
-            kind: industry
-            country: jpn
-            name: A very long name that goes on and on about what this industry
-              makes all day and all night, with a few more words for good measure
-        edges:
-          - {from: chn-ga, to: jp-semis, share: 1}
-          - {from: chn-ga, to: jp-long, share: 1}
-        """
-    )
-    assert L.node_label(G, "chn-ga").replace("\n", " ") == "Chinese gallium refining (chn)"
-    assert L.node_label(G, "chn") == "China (chn)"
-    # The country is not said twice, even in a part of the graph without Japan.
-    assert L.node_label(G, "jp-semis") == "Semiconductors (jpn)"
-    part = L.subgraph_around(G, "jp-semis", 1)
-    assert "jpn" not in part
-    assert L.node_label(part, "jp-semis") == "Semiconductors (jpn)"
-    long = L.node_label(G, "jp-long").split("\n")
-    assert len(long) == L.LABEL_LINES
-    assert long[-1] == "(jpn)" and long[-2].endswith("…")
-    assert all(len(line) <= L.LABEL_WIDTH for line in long)
-
-
-def test_colours():
-    assert L.shortfall_colour(0.0) == L.UNAFFECTED
-    assert L.shortfall_colour(None) == L.UNAFFECTED
-    assert L.shortfall_colour(1.0) == "#440154"  # the dark end of viridis
-    assert L.shortfall_colour(1e-6) == "#fde725"  # the light end
-
-    def luminance(colour: str) -> float:
-        r, g, b = (int(colour[i : i + 2], 16) for i in (1, 3, 5))
-        return 0.2126 * r + 0.7152 * g + 0.0722 * b
-
-    shades = [luminance(L.shortfall_colour(s / 20)) for s in range(1, 21)]
-    assert shades == sorted(shades, reverse=True)  # more shortfall, darker
-    assert L.text_colour("#440154") == "white"
-    assert L.text_colour(L.UNAFFECTED) == "black"
-    G = dataset(CROSSED)
-    assert L.node_colours(G)["a"] == L.KIND_COLOURS["country"]
-    assert L.node_colours(G, shortfall={"x": 1.0})["x"] == "#440154"
-    assert L.node_colours(G, shortfall={"x": 1.0})["y"] == L.UNAFFECTED
-
-
-def test_scenario_marks_of_the_design_example():
-    G = graph.load("tests/fixtures/example.yaml")
-    res = analysis.what_if(G, [analysis.Restriction("chn", ["gallium"], to=["jpn"])])
-    marks = L.scenario_marks(res)
-    # Only chn-gallium -> jp-compound-semis is cut (chn -> gallium goes to no
-    # country); it keeps nothing. 0.8 * 0.42 * 0.95 = 0.3192.
-    assert marks.keep == {("chn-gallium", "jp-compound-semis", "gallium"): 0.0}
-    assert marks.shortfall == {"jp-compound-semis": pytest.approx(0.3192)}
-    assert marks.days_to_impact == {"jp-compound-semis": 105}
-    assert marks.removed == frozenset()
-
-
-@pytest.mark.skipif(not L.dot_available(), reason="Graphviz dot is not installed")
-def test_dot_ordering(bundled):
-    lay = L.diagram_layout(bundled, method="dot")
-    assert len(set(lay.pos.values())) == len(lay.pos)
-    assert lay.pos == L.diagram_layout(bundled, method="dot").pos
-
-
-def test_dot_ordering_needs_graphviz(monkeypatch):
-    monkeypatch.setattr(L.shutil, "which", lambda name: None)
-    with pytest.raises(ChokegraphError, match="Graphviz"):
-        L.diagram_layout(dataset(CROSSED), method="dot")

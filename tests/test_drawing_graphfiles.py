@@ -12,8 +12,8 @@ from helpers import dataset, run_cli
 
 import analysis
 import graph
-from analysis import graphfiles
-from analysis import layout as L
+from analysis.drawing import graphfiles, ordering, selection
+from analysis.drawing import style as S
 from graph.errors import ChokegraphError
 
 EXAMPLE = "tests/fixtures/example.yaml"
@@ -148,10 +148,10 @@ def test_dot_text_is_well_formed(example):
     assert ranks[0].startswith("  { rank=min;") and '"chn"' in ranks[0]
     assert ranks[-1].startswith("  { rank=max;") and '"jp-compound-semis"' in ranks[-1]
     cut = next(line for line in text.splitlines() if '"chn-gallium" -> "jp-compound-semis"' in line)
-    assert 'style="dashed"' in cut and f'color="{L.CUT_COLOUR}"' in cut and 'cut="True"' in cut
+    assert 'style="dashed"' in cut and f'color="{S.CUT_COLOUR}"' in cut and 'cut="True"' in cut
     semis = next(line for line in text.splitlines() if line.startswith('  "jp-compound-semis" ['))
     assert 'days_to_impact="105"' in semis
-    assert f'fillcolor="{L.shortfall_colour(0.3192)}"' in semis
+    assert f'fillcolor="{S.shortfall_colour(0.3192)}"' in semis
 
 
 def test_dot_escapes_names():
@@ -182,7 +182,7 @@ def test_removed_nodes_in_dot(example):
     assert "diagonals" in line and 'removed="True"' in line
 
 
-@pytest.mark.skipif(not L.dot_available(), reason="Graphviz dot is not installed")
+@pytest.mark.skipif(not ordering.dot_available(), reason="Graphviz dot is not installed")
 def test_graphviz_reads_the_dot_file(tmp_path):
     G = graph.load()
     res = analysis.run_scenario(G, analysis.load_scenario("2026-dual-use-japan"))
@@ -204,7 +204,7 @@ def test_cli_writes_graph_files(tmp_path, suffix):
     args = ["render", "--scenario", "2026-dual-use-japan", "--focus", "jp-ndfeb-magnets"]
     code, _, err = run_cli([*args, "-o", str(out)])
     assert code == 0, err
-    expected = set(L.subgraph_around(graph.load(), "jp-ndfeb-magnets", 2))
+    expected = set(selection.subgraph_around(graph.load(), "jp-ndfeb-magnets", 2))
     if suffix == "dot":
         nodes, _, _ = parse_dot(out.read_text())
     elif suffix == "graphml":

@@ -1,0 +1,69 @@
+"""Pictures of the supply graph and of the analyses' results, computed apart from drawing.
+
+The modules follow the steps of a picture, each using only those above it:
+
+``options``
+    ``DiagramOptions``: what a dependency diagram shows and how it is laid out.
+``selection``
+    Which nodes and edges to draw: around a node in focus, of some kinds.
+``style``
+    Colours, labels, edge widths, legend entries and titles, computed as
+    plain data (no matplotlib), shared by the plots and the Graphviz writer.
+``ordering`` and ``layout``
+    Geometry: the order within each column (barycentre sweeps, or the
+    optional Graphviz ``dot`` program), then positions and edge routes.
+``figures``, ``diagram`` and ``charts``
+    matplotlib, imported lazily: the dependency diagram, the timeline, the
+    exposure heatmap and the chokepoint bars. Every plot takes ``ax=`` and
+    returns ``(fig, ax)``.
+``files`` and ``graphfiles``
+    Writing a figure or the graph (``.dot``, GraphML, GEXF) atomically, the
+    suffix picking the format.
+
+Importing this package does not import matplotlib.
+
+Examples
+--------
+>>> import graph, analysis
+>>> from analysis import drawing
+>>> res = analysis.what_if(graph.load(), [analysis.Restriction("china", ["gallium"])])
+>>> fig, ax = drawing.plot_scenario(res, drawing.DiagramOptions(focus="gallium", depth=1))
+>>> fig, ax = drawing.plot_timeline(res)
+"""
+
+from __future__ import annotations
+
+from analysis.drawing.charts import plot_chokepoints, plot_exposure, plot_timeline
+from analysis.drawing.diagram import draw, plot_graph, plot_scenario
+from analysis.drawing.files import (
+    FORMATS,
+    GRAPH_FORMATS,
+    IMAGE_FORMATS,
+    check_output,
+    draw_file,
+    save,
+    save_or_show,
+)
+from analysis.drawing.options import DiagramOptions
+from analysis.drawing.selection import select_subgraph
+
+LEGIBLE_NODES = 90  # above this many nodes, suggest --focus: a page cannot hold more
+
+__all__ = [
+    "FORMATS",
+    "GRAPH_FORMATS",
+    "IMAGE_FORMATS",
+    "LEGIBLE_NODES",
+    "DiagramOptions",
+    "check_output",
+    "draw",
+    "draw_file",
+    "plot_chokepoints",
+    "plot_exposure",
+    "plot_graph",
+    "plot_scenario",
+    "plot_timeline",
+    "save",
+    "save_or_show",
+    "select_subgraph",
+]

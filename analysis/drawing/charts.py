@@ -1,0 +1,467 @@
+"""The result charts, drawn with matplotlib: a timeline, the exposure heatmap, chokepoints.
+
+Each plot function takes the result object whose data it draws, ``ax=``
+(draw into an existing Axes) and returns ``(fig, ax)``. Colours and labels
+come from ``analysis.drawing.style``; matplotlib is imported inside the
+functions.
+
+Examples
+--------
+>>> import graph, analysis
+>>> from analysis.drawing import charts
+>>> res = analysis.what_if(graph.load(), [analysis.Restriction("china", ["gallium"])])
+>>> fig, ax = charts.plot_timeline(res, top=3)
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+import networkx as nx
+
+from analysis.drawing import style as S
+from analysis.drawing.figures import fig_ax, shortfall_cmap
+from analysis.output import format_usd
+
+if TYPE_CHECKING:
+    from analysis.chokepoints import Chokepoints
+    from analysis.exposure import Exposure
+    from analysis.whatif import WhatIf
+
+
+# ---------------------------------------------------------------- timeline
+
+
+def _timeline_nodes(result: WhatIf, top: int) -> tuple[list[dict], str]:
+    """The ``top`` industries hit hardest (any kind of node when no industry is hit)."""
+    chosen = [r for r in result.records if r["kind"] == "industry"][:top]
+    if chosen:
+        return chosen, "industries"
+    return list(result.records[:top]), "nodes"
+
+
+def _timeline_size(result: WhatIf, chosen: list[dict], fs: float) -> tuple[tuple, dict]:
+    """Figure size and margins: the legend goes under the plot, in two columns (names are long)."""
+    rows = math.ceil(len(chosen) / 2)
+    legend_in = 0.75 + rows * fs * 1.7 / 72
+    plot_in = 4.2
+    title_lines = S.wrap_to_width(result.title(), 8.6, fs + 3).count("\n") + 1
+    top_in = 0.4 + title_lines * (fs + 3) * 1.25 / 72
+    fig_h = top_in + plot_in + legend_in
+    margins = {"left": 0.08, "right": 0.97, "top": 1 - top_in / fig_h, "bottom": legend_in / fig_h}
+    return (10, fig_h), margins
+
+
+def _draw_timeline_lines(ax: Any, result: WhatIf, chosen: list[dict], days: Any) -> None:
+    """One step line per node, with a marker and a dotted stem at its day of impact."""
+    frame = result.timeline
+    for i, r in enumerate(chosen):
+        colour = S.LINE_COLOURS[i % len(S.LINE_COLOURS)]
+        series = frame[r["node"]].to_numpy()
+        label = f"{S.short_label(result.G, r['node'])}: {100 * r['shortfall']:.1f}%"
+        first = r["days_to_impact"]
+        label += f", day {first}" if first is not None else ", never within the horizon"
+        # Colour and dash both differ, so that the lines survive greyscale printing.
+        ls = S.LINE_STYLES[i % len(S.LINE_STYLES)]
+        # One value per day: a step, not a ramp between days.
+        ax.plot(
+            days, series, color=colour, lw=1.8, ls=ls, label=label, zorder=3, drawstyle="steps-post"
+        )
+        if first is not None:
+            y = float(series[first])
+            ax.plot([first, first], [0, y], color=colour, lw=0.9, ls=":", zorder=2)
+            ax.plot(
+                first,
+                y,
+                marker=S.MARKERS[i % len(S.MARKERS)],
+                color=colour,
+                markersize=7,
+                markeredgecolor="white",
+                markeredgewidth=0.7,
+                zorder=4,
+                ls="none",
+                clip_on=False,
+            )
+
+
+def _mark_restriction_starts(ax: Any, result: WhatIf, fs: float) -> None:
+    """A dashed vertical line on each day a restriction starts (after day 0)."""
+    for start in sorted({r.start_day for r in result.scenario.restrictions} - {0}):
+        ax.axvline(start, color="#999999", lw=0.8, ls="--", zorder=1)
+        ax.text(
+            start,
+            1.0,
+            f" day {start}: restriction starts",
+            transform=ax.get_xaxis_transform(),
+            fontsize=fs - 1,
+            color=S.NOTE_COLOUR,
+            va="top",
+            ha="left",
+        )
+
+
+def _days_shown(result: WhatIf, chosen: list[dict], days: Any) -> tuple[int, int, int]:
+    """``(right, last, horizon)``: the last day drawn, the last day anything changes, the horizon.
+
+    Zoom in on the days where something happens: a flat tail to the horizon
+    says nothing, and squeezes the steps into the left edge.
+    """
+    import numpy as np
+
+    frame = result.timeline
+    horizon = int(days[-1]) if len(days) else 1
+    changes = [
+        int(days[np.flatnonzero(np.abs(np.diff(frame[r["node"]].to_numpy())) > 1e-12)[-1] + 1])
+        for r in chosen
+        if (np.abs(np.diff(frame[r["node"]].to_numpy())) > 1e-12).any()
+    ]
+    starts = [r.start_day for r in result.scenario.restrictions]
+    last = max([*changes, *starts, 0])
+    right = horizon
+    if last * 1.5 + 10 < horizon:
+        right = max(30, math.ceil(last * 1.5 / 10.0) * 10)
+    return right, last, horizon
+
+
+def _timeline_axes(ax: Any, chosen: list[dict], right: int, fs: float) -> None:
+    from matplotlib.ticker import PercentFormatter
+
+    ax.set_xlim(0, right)
+    highest = max((r["shortfall"] for r in chosen), default=0.0)
+    ax.set_ylim(0, min(1.0, highest * 1.12) if highest > 0 else 1.0)
+    ax.yaxis.set_major_formatter(PercentFormatter(1.0))
+    ax.set_xlabel("day", fontsize=fs)
+    ax.set_ylabel("shortfall", fontsize=fs)
+    ax.tick_params(labelsize=fs)
+    ax.grid(True, color="#e6e6e6", lw=0.6, zorder=0)
+    for side in ("top", "right"):
+        ax.spines[side].set_visible(False)
+
+
+def _timeline_text(
+    ax: Any, result: WhatIf, chosen: list[dict], what: str, shown: tuple, fs: float
+) -> None:
+    """Title, the line under it, and the legend (or a note that nothing is hit)."""
+    right, last, horizon = shown
+    ax.set_title(
+        f"{S.wrap_to_width(result.title(), 8.6, fs + 3)}\n",
+        fontsize=fs + 3,
+        weight="bold",
+        loc="left",
+    )
+    ax.text(
+        0,
+        1.01,
+        f"Shortfall of the {len(chosen)} most affected {what} over time (marker: days to impact)"
+        + (f"; no change from day {last} to the horizon, day {horizon}" if right < horizon else ""),
+        transform=ax.transAxes,
+        fontsize=fs,
+        color=S.NOTE_COLOUR,
+        va="bottom",
+    )
+    if chosen:
+        ax.legend(
+            loc="upper left",
+            bbox_to_anchor=(-0.02, -0.1),
+            ncol=2,
+            fontsize=fs - 0.5,
+            frameon=False,
+            title=f"{what}: steady-state shortfall, first day hit",
+            title_fontsize=fs,
+            alignment="left",
+        )
+    else:
+        ax.text(
+            0.5,
+            0.5,
+            "nothing is affected",
+            transform=ax.transAxes,
+            ha="center",
+            fontsize=fs + 2,
+            color=S.NOTE_COLOUR,
+        )
+
+
+def plot_timeline(result: WhatIf, *, top: int = 8, ax: Any = None) -> tuple[Any, Any]:
+    """Shortfall over the days of the most affected industries, with days to impact marked.
+
+    The ``top`` industries by steady-state shortfall are drawn (any kind of
+    node when no industry is hit). A marker on each line, with a dotted
+    stem down to the axis, shows its days to impact.
+
+    Examples
+    --------
+    >>> import graph, analysis
+    >>> res = analysis.what_if(graph.load(), [analysis.Restriction("china", ["gallium"])])
+    >>> fig, ax = plot_timeline(res, top=3)
+    """
+    fs = 9
+    chosen, what = _timeline_nodes(result, top)
+    size, margins = _timeline_size(result, chosen, fs)
+    fig, ax = fig_ax(ax, size, margins=margins)
+    days = result.timeline.index.to_numpy()
+    _draw_timeline_lines(ax, result, chosen, days)
+    _mark_restriction_starts(ax, result, fs)
+    shown = _days_shown(result, chosen, days)
+    _timeline_axes(ax, chosen, shown[0], fs)
+    _timeline_text(ax, result, chosen, what, shown, fs)
+    return fig, ax
+
+
+# ---------------------------------------------------------------- exposure heatmap
+
+
+def _exposed_matrix(result: Exposure) -> Any:
+    """The exposure matrix without unexposing countries, the most exposed rows and columns first."""
+    matrix = result.matrix
+    matrix = matrix.loc[:, (matrix > S.AFFECTED).any(axis=0)]
+    if matrix.shape[1]:
+        matrix = matrix.loc[
+            matrix.sum(axis=1).sort_values(ascending=False, kind="stable").index,
+            matrix.sum(axis=0).sort_values(ascending=False, kind="stable").index,
+        ]
+    return matrix
+
+
+def _heatmap_size(rows: list[str], cols: list[str], fs: float) -> tuple[float, float]:
+    """Cells of a fixed size (wide enough for "100%"); constrained layout fits the rest."""
+    n_rows, n_cols = max(1, len(rows)), max(1, len(cols))
+    label_in = max((len(r) for r in rows), default=10) * fs * 0.55 / 72
+    col_label_in = max((len(c) for c in cols), default=6) * fs * 0.55 / 72 * 0.72
+    fig_w = max(6.0, label_in + n_cols * 0.42 + 1.4)
+    fig_h = 1.0 + n_rows * 0.3 + col_label_in
+    return fig_w, fig_h
+
+
+def _draw_cells(ax: Any, values: Any, fs: float) -> Any:
+    """The coloured cells and their percentages; returns the image (for the colour bar)."""
+    import numpy as np
+
+    cmap = shortfall_cmap()
+    cmap = cmap.with_extremes(bad=S.UNAFFECTED)
+    shown = np.ma.masked_less_equal(values, S.AFFECTED)
+    image = ax.imshow(shown, cmap=cmap, vmin=0, vmax=1, aspect="auto", interpolation="nearest")
+    for i in range(values.shape[0]):
+        for j in range(values.shape[1]):
+            v = values[i, j]
+            if v > S.AFFECTED:
+                fill = S.shortfall_colour(v)
+                ax.text(
+                    j,
+                    i,
+                    S.percent(v),
+                    ha="center",
+                    va="center",
+                    fontsize=fs - 0.5,
+                    color=S.text_colour(fill),
+                )
+    return image
+
+
+def _heatmap_axes(ax: Any, rows: list[str], cols: list[str], fs: float) -> None:
+    """Row and column names, white lines between the cells, no frame."""
+    import numpy as np
+
+    ax.set_xticks(
+        range(len(cols)), cols, rotation=45, ha="right", rotation_mode="anchor", fontsize=fs
+    )
+    ax.set_yticks(range(len(rows)), rows, fontsize=fs)
+    ax.set_xticks(np.arange(-0.5, len(cols)), minor=True)
+    ax.set_yticks(np.arange(-0.5, len(rows)), minor=True)
+    ax.grid(which="minor", color="white", lw=1.2)
+    ax.tick_params(which="minor", length=0)
+    ax.tick_params(which="major", length=0)
+    for spine in ax.spines.values():
+        spine.set_visible(False)
+
+
+def plot_exposure(result: Exposure, *, ax: Any = None) -> tuple[Any, Any]:
+    """The exposure matrix as a heatmap: industries down, countries across, shortfall in %.
+
+    Only countries whose ban hits something are shown, the most damaging
+    first; empty cells are unexposed pairs.
+
+    Examples
+    --------
+    >>> import graph, analysis
+    >>> fig, ax = plot_exposure(analysis.exposure(graph.load(), "japan"))
+    """
+    from matplotlib.ticker import PercentFormatter
+
+    fs = 8
+    G = getattr(result, "G", None)
+    matrix = _exposed_matrix(result)
+    rows = [S.short_label(G, n, 40) for n in matrix.index]
+    cols = [
+        str((G.nodes[c].get("name") if G is not None and c in G else None) or c)
+        for c in matrix.columns
+    ]
+    fig, ax = fig_ax(ax, _heatmap_size(rows, cols, fs), layout="constrained")
+    title = result.title() if hasattr(result, "title") else "Exposure"
+    ax.set_title(S.wrap_to_width(title, 7.0, fs + 2), fontsize=fs + 2, weight="bold", loc="left")
+    if not matrix.size:
+        ax.set_axis_off()
+        ax.text(
+            0.5,
+            0.5,
+            "no other country's ban reaches these industries",
+            transform=ax.transAxes,
+            ha="center",
+            fontsize=fs + 1,
+            color=S.NOTE_COLOUR,
+        )
+        return fig, ax
+    image = _draw_cells(ax, matrix.to_numpy(dtype=float), fs)
+    _heatmap_axes(ax, rows, cols, fs)
+    bar = fig.colorbar(image, ax=ax, fraction=0.05, pad=0.02, format=PercentFormatter(1.0))
+    bar.ax.tick_params(labelsize=fs)
+    bar.set_label("shortfall under a full export ban", fontsize=fs)
+    return fig, ax
+
+
+# ---------------------------------------------------------------- chokepoints
+
+
+def _bar_notes(G: nx.MultiDiGraph | None, table: Any) -> list[str]:
+    """Beside each bar: the industries hit and the worst-hit one."""
+    notes = []
+    for row in table.itertuples(index=False):
+        note = f"{row.industries_hit} industries"
+        if isinstance(row.worst_node, str) and row.worst_node:
+            worst = S.short_label(G, row.worst_node, 60)
+            note += f"; worst hit: {worst}, {S.percent(float(row.worst_shortfall))}"
+        notes.append(note)
+    return notes
+
+
+def _bars_size(labels: list[str], notes: list[str], n: int, fs: float) -> tuple[tuple, dict]:
+    """Three bands in inches: labels | bars | notes beside the axes."""
+    char_in = fs * 0.55 / 72
+    label_in = max((len(line) for t in labels for line in t.split("\n")), default=10)
+    label_in = label_in * char_in + 0.25
+    note_in = max((len(t) for t in notes), default=10) * (fs - 0.5) * 0.55 / 72 + 0.2
+    bars_in = 3.6
+    rows_in = sum(0.2 + 0.13 * t.count("\n") for t in labels) + 0.2 * max(0, 3 - n)
+    fig_w = label_in + bars_in + note_in + 0.2
+    fig_h = rows_in + 1.25
+    margins = {
+        "left": label_in / fig_w,
+        "right": (label_in + bars_in) / fig_w,
+        "top": 1 - 0.6 / fig_h,
+        "bottom": 0.6 / fig_h,
+    }
+    return (fig_w, fig_h), margins
+
+
+def _draw_bars(
+    ax: Any,
+    scores: Any,
+    kinds: list[str],
+    labels: list[str],
+    notes: list[str],
+    fmt: Callable[[float], str],
+    fs: float,
+) -> None:
+    """The bars, coloured by kind, each with its score at its end and its note to the right."""
+    n = len(scores)
+    colours = [S.KIND_COLOURS.get(k, S.KIND_COLOURS[S.OTHER_KIND]) for k in kinds]
+    ys = list(range(n))
+    ax.barh(ys, scores, color=colours, edgecolor=S.BOX_EDGE, linewidth=0.6, height=0.72)
+    ax.set_yticks(ys, labels, fontsize=fs)
+    ax.set_ylim(n - 0.5, -0.5)
+    highest = float(scores.max()) if n else 1.0
+    # The legend sits at the lower right; leave it room when the last bars are long.
+    tail = float(scores[-3:].max()) if n else 0.0
+    room = 1.18 if tail <= 0.6 * highest else 1.7
+    ax.set_xlim(0, highest * room if highest > 0 else 1.0)
+    for y, (score, note) in enumerate(zip(scores, notes, strict=True)):
+        ax.text(
+            score + highest * 0.015,
+            y,
+            fmt(float(score)),
+            va="center",
+            fontsize=fs - 0.5,
+            color="#303030",
+        )
+        ax.text(
+            1.02,
+            y,
+            note,
+            va="center",
+            fontsize=fs - 0.5,
+            color=S.NOTE_COLOUR,
+            transform=ax.get_yaxis_transform(),
+        )
+
+
+def _bars_axes(ax: Any, weighted: bool, n: int, kinds: list[str], fs: float) -> None:
+    """The score axis (dollars when weighted), the title and the legend of kinds."""
+    from matplotlib.patches import Patch
+
+    if weighted:
+        from matplotlib.ticker import FuncFormatter
+
+        ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: format_usd(v)))
+        what = "value at risk when the node is removed (value x shortfall, summed)"
+    else:
+        what = "industry-equivalents lost when the node is removed (shortfalls, summed)"
+    ax.set_xlabel(what, fontsize=fs)
+    ax.tick_params(labelsize=fs)
+    for side in ("top", "right"):
+        ax.spines[side].set_visible(False)
+    ax.grid(True, axis="x", color="#e6e6e6", lw=0.6)
+    ax.set_axisbelow(True)
+    ax.set_title(
+        f"Top {n} chokepoints: the damage of removing each node",
+        fontsize=fs + 3,
+        weight="bold",
+        loc="left",
+    )
+    present = list(dict.fromkeys(kinds))
+    if present:
+        ax.legend(
+            handles=[
+                Patch(
+                    facecolor=S.KIND_COLOURS.get(k, S.KIND_COLOURS[S.OTHER_KIND]),
+                    edgecolor=S.BOX_EDGE,
+                    label=k,
+                )
+                for k in present
+            ],
+            loc="lower right",
+            fontsize=fs,
+            frameon=False,
+        )
+
+
+def plot_chokepoints(result: Chokepoints, *, top: int = 15, ax: Any = None) -> tuple[Any, Any]:
+    """The highest-scoring chokepoints as horizontal bars, with who they hit.
+
+    Each bar is a node's removal score (value at risk, or industry-equivalents
+    lost when some industry has no value), coloured by kind; the note beside
+    it gives the number of industries hit and the worst-hit one.
+
+    Examples
+    --------
+    >>> import graph, analysis
+    >>> fig, ax = plot_chokepoints(analysis.chokepoints(graph.load()), top=5)
+    """
+    fs = 8
+    G = getattr(result, "G", None)
+    table = result.table.head(top)
+    n = len(table)
+    weighted = bool(getattr(result, "weighted", False))
+    fmt = getattr(result, "format_score", lambda s: f"{s:.3f}")
+    labels = [
+        S.node_label(G, node, width=40) if G is not None and node in G else node
+        for node in table["node"]
+    ]
+    notes = _bar_notes(G, table)
+    size, margins = _bars_size(labels, notes, n, fs)
+    fig, ax = fig_ax(ax, size, margins=margins)
+    kinds = list(table["kind"])
+    _draw_bars(ax, table["score"].astype(float).to_numpy(), kinds, labels, notes, fmt, fs)
+    _bars_axes(ax, weighted, n, kinds, fs)
+    return fig, ax

@@ -1,0 +1,91 @@
+"""The result charts: a what-if's timeline, the exposure heatmap, the chokepoint bars."""
+
+from __future__ import annotations
+
+import matplotlib
+import pytest
+from helpers import dataset
+
+import analysis
+import graph
+from analysis.drawing import charts
+from analysis.drawing import style as S
+
+# Tests draw to files only, never to a window (pyplot is imported after this).
+matplotlib.use("Agg")
+
+
+@pytest.fixture(scope="module")
+def G():
+    return graph.load()
+
+
+@pytest.fixture(scope="module")
+def dual_use(G):
+    return analysis.run_scenario(G, analysis.load_scenario("2026-dual-use-japan"))
+
+
+@pytest.fixture(autouse=True)
+def close_figures():
+    yield
+    import matplotlib.pyplot as plt
+
+    plt.close("all")
+
+
+def test_timeline_draws_the_most_affected_industries(dual_use):
+    _, ax = dual_use.plot("timeline")
+    industries = [r for r in dual_use.records if r["kind"] == "industry"][:8]
+    lines = [line for line in ax.lines if len(line.get_xdata()) > 2]
+    assert len(lines) == len(industries) == 8
+    legend = [t.get_text() for t in ax.get_legend().get_texts()]
+    first = industries[0]
+    assert legend[0].startswith("Automotive and electric vehicles (jpn)")
+    assert f"{100 * first['shortfall']:.1f}%" in legend[0]
+    # One marker per industry hit within the horizon, at its day of impact.
+    markers = [line for line in ax.lines if len(line.get_xdata()) == 1]
+    hit = [r for r in industries if r["days_to_impact"] is not None]
+    assert sorted(m.get_xdata()[0] for m in markers) == sorted(r["days_to_impact"] for r in hit)
+
+
+def test_timeline_falls_back_to_any_kind():
+    G = dataset(
+        """
+        nodes:
+          - {id: chn, kind: country}
+          - {id: m, kind: mineral}
+          - {id: r, kind: refiner, stockpile_days: 10}
+        edges:
+          - {from: chn, to: m, share: 1}
+          - {from: m, to: r, share: 0.3}
+        """
+    )
+    res = analysis.what_if(G, [analysis.Restriction("chn", ["m"])])
+    _, ax = charts.plot_timeline(res)
+    lines = [line for line in ax.lines if len(line.get_xdata()) > 2]
+    assert len(lines) == 2  # m and r: no industry is hit
+    # r: a gap of 0.3 a day, 10 days of stock: days 0..32 covered, hit on day 33.
+    markers = sorted(line.get_xdata()[0] for line in ax.lines if len(line.get_xdata()) == 1)
+    assert markers == [0, 33]
+
+
+def test_exposure_heatmap(G):
+    result = analysis.exposure(G, "japan")
+    _, ax = result.plot()
+    image = ax.images[0]
+    matrix = result.matrix.loc[:, (result.matrix > S.AFFECTED).any(axis=0)]
+    assert image.get_array().shape == matrix.shape
+    cells = [t.get_text() for t in ax.texts]
+    assert len(cells) == int((matrix > S.AFFECTED).to_numpy().sum())
+    assert all(c.endswith("%") for c in cells)
+    assert ax.get_xticklabels()[0].get_text() == "China"  # the biggest total first
+
+
+def test_chokepoint_bars(G):
+    result = analysis.chokepoints(G)
+    _, ax = charts.plot_chokepoints(result, top=5)
+    bars = ax.patches
+    assert len(bars) == 5
+    widths = [b.get_width() for b in bars]
+    assert widths == sorted(widths, reverse=True)
+    assert widths[0] == pytest.approx(result.table["score"].iloc[0])

@@ -1,0 +1,142 @@
+"""The dependency diagram: what it shows, where boxes sit, drawing into a given Axes."""
+
+from __future__ import annotations
+
+import itertools
+
+import matplotlib
+import pytest
+from matplotlib.patches import PathPatch
+
+import analysis
+import graph
+from analysis.drawing import diagram, ordering
+from analysis.drawing import style as S
+from analysis.drawing.selection import select_subgraph
+from graph.errors import ChokegraphError
+
+# Tests draw to files only, never to a window (pyplot is imported after this).
+matplotlib.use("Agg")
+
+
+@pytest.fixture(scope="module")
+def G():
+    return graph.load()
+
+
+@pytest.fixture(scope="module")
+def dual_use(G):
+    return analysis.run_scenario(G, analysis.load_scenario("2026-dual-use-japan"))
+
+
+@pytest.fixture(autouse=True)
+def close_figures():
+    yield
+    import matplotlib.pyplot as plt
+
+    plt.close("all")
+
+
+def node_boxes(fig, ax):
+    """The drawn node boxes (display coordinates), by label text."""
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    boxes = {}
+    for text in ax.texts:
+        patch = text.get_bbox_patch()
+        if patch is not None:
+            boxes[text.get_text()] = patch.get_window_extent(renderer)
+    return boxes
+
+
+def cut_patches(ax):
+    return [
+        p
+        for p in ax.patches
+        if isinstance(p, PathPatch) and matplotlib.colors.to_hex(p.get_edgecolor()) == S.CUT_COLOUR
+    ]
+
+
+@pytest.mark.parametrize(
+    "focus, depth", [("jp-ndfeb-magnets", 2), ("gallium", 3), ("jp-automotive", 2), (None, 2)]
+)
+def test_boxes_never_overlap_and_stay_on_the_canvas(G, dual_use, focus, depth):
+    fig, ax = diagram.plot_scenario(dual_use, focus=focus, depth=depth)
+    boxes = node_boxes(fig, ax)
+    assert len(boxes) == len(select_subgraph(G, focus=focus, depth=depth))
+    for (a, box_a), (b, box_b) in itertools.combinations(boxes.items(), 2):
+        assert not box_a.overlaps(box_b), (a, b)
+    width, height = fig.bbox.width, fig.bbox.height
+    for label, box in boxes.items():
+        assert box.x0 >= 0 and box.y0 >= 0, label
+        assert box.x1 <= width and box.y1 <= height, label
+
+
+def test_scenario_diagram_shows_cuts_title_and_colour_bar(G, dual_use):
+    fig, ax = diagram.plot_scenario(dual_use, focus="jp-ndfeb-magnets")
+    texts = [t.get_text() for t in fig.texts]
+    assert dual_use.title() in texts
+    part = select_subgraph(G, focus="jp-ndfeb-magnets")
+    marks = S.scenario_marks(dual_use)
+    cut = [(u, v, k) for u, v, k in part.edges(keys=True) if (u, v, k) in marks.keep]
+    assert cut  # rare-earth refiners in China -> magnets in Japan
+    assert len(cut_patches(ax)) == len(cut)
+    assert all(p.get_linestyle() != "-" for p in cut_patches(ax))
+    assert len(fig.axes) == 2  # the diagram and its colour bar
+    # Labels show the display name and the country code.
+    labels = {t.get_text().replace("\n", " ") for t in ax.texts}
+    assert "NdFeB permanent magnets (jpn)" in labels
+
+
+def test_plain_graph_has_no_colour_bar_and_colours_by_kind(G):
+    fig, ax = diagram.plot_graph(G, focus="gallium", depth=1)
+    assert len(fig.axes) == 1
+    assert not cut_patches(ax)
+    fills = {
+        t.get_text(): matplotlib.colors.to_hex(t.get_bbox_patch().get_facecolor())
+        for t in ax.texts
+        if t.get_bbox_patch() is not None
+    }
+    assert fills["China (chn)"] == S.KIND_COLOURS["country"]
+
+
+def test_removed_nodes_are_crossed_out(G):
+    res = analysis.remove(G, ["chn-gallium-refining"])
+    fig, ax = diagram.plot_scenario(res, focus="chn-gallium-refining", depth=1)
+    red_lines = [
+        line for line in ax.lines if matplotlib.colors.to_hex(line.get_color()) == S.CUT_COLOUR
+    ]
+    assert len(red_lines) == 2  # one X
+    legend = [t.get_text() for t in fig.legends[0].get_texts()]
+    assert "removed" in legend
+
+
+def test_kinds_and_focus_limit_the_nodes(G):
+    _, ax = diagram.plot_graph(G, kinds=["country", "mineral"])
+    drawn = len([t for t in ax.texts if t.get_bbox_patch() is not None])
+    assert drawn == sum(k in ("country", "mineral") for _, k in G.nodes(data="kind"))
+    with pytest.raises(ChokegraphError, match="unknown kind"):
+        diagram.plot_graph(G, kinds=["planet"])
+
+
+def test_draw_into_a_given_axes(G, dual_use):
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(8, 5))
+    out_fig, out_ax = analysis.draw(G, focus="gallium", depth=1, result=dual_use, ax=ax)
+    assert out_ax is ax and out_fig is fig
+    assert any(t.get_bbox_patch() is not None for t in ax.texts)
+
+
+def test_too_many_nodes_is_refused(G, monkeypatch):
+    monkeypatch.setattr(diagram, "MAX_DRAWN_NODES", 10)
+    with pytest.raises(ChokegraphError, match="too many to draw"):
+        diagram.plot_graph(G)
+
+
+@pytest.mark.skipif(not ordering.dot_available(), reason="Graphviz dot is not installed")
+def test_graphviz_ordering(G, dual_use):
+    fig, ax = diagram.plot_scenario(dual_use, focus="jp-ndfeb-magnets", method="dot")
+    boxes = node_boxes(fig, ax)
+    for (a, box_a), (b, box_b) in itertools.combinations(boxes.items(), 2):
+        assert not box_a.overlaps(box_b), (a, b)

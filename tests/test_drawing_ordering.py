@@ -1,0 +1,46 @@
+"""The order within each column: from Graphviz dot, or refused without it."""
+
+from __future__ import annotations
+
+import pytest
+from helpers import dataset
+
+import graph
+from analysis.drawing import layout as L
+from analysis.drawing import ordering
+from graph.errors import ChokegraphError
+
+CROSSED = """
+nodes:
+  - {id: a, kind: country}
+  - {id: b, kind: country}
+  - {id: c, kind: country}
+  - {id: x, kind: mineral}
+  - {id: y, kind: mineral}
+  - {id: z, kind: mineral}
+edges:
+  - {from: a, to: z, share: 1}
+  - {from: b, to: y, share: 1}
+  - {from: c, to: x, share: 1}
+"""
+
+# a and b feed m; m -> r -> i; and a sells straight to i, an edge that skips
+# the mineral and refiner columns.
+
+
+@pytest.fixture(scope="module")
+def bundled():
+    return graph.load()
+
+
+@pytest.mark.skipif(not ordering.dot_available(), reason="Graphviz dot is not installed")
+def test_dot_ordering(bundled):
+    lay = L.diagram_layout(bundled, method="dot")
+    assert len(set(lay.pos.values())) == len(lay.pos)
+    assert lay.pos == L.diagram_layout(bundled, method="dot").pos
+
+
+def test_dot_ordering_needs_graphviz(monkeypatch):
+    monkeypatch.setattr(ordering.shutil, "which", lambda name: None)
+    with pytest.raises(ChokegraphError, match="Graphviz"):
+        L.diagram_layout(dataset(CROSSED), method="dot")
