@@ -164,19 +164,20 @@ def test_countries_are_iso3_with_english_names(G):
 
 # (supplier, consumer, commodity, share, range, source), from the fact sheet.
 ARTICLE_SHARES = [
-    # China produces about 68% of the world's germanium.
-    ("chn", "germanium", "germanium", 0.68, None, "shu-biquan-2025"),
-    # Japan's gallium: 42% from China (2025); 40% in shu-biquan-2025.
-    ("chn-gallium-refining", "jp-compound-semis", "gallium", 0.42, (0.40, 0.42), "lu-yi-2026"),
+    # China produces about 68% of the world's germanium; Project Blue 59.2% (2023).
+    ("chn", "germanium", "germanium", 0.68, (0.59, 0.68), "shu-biquan-2025"),
+    # Japan's gallium: 42% from China (2025); 40% in shu-biquan-2025; ~75% (2020, METI).
+    ("chn-gallium-refining", "jp-compound-semis", "gallium", 0.42, (0.40, 0.75), "lu-yi-2026"),
     # High-purity, military-grade gallium: 67% from China.
     ("chn-gallium-refining", "jp-defence", "gallium", 0.67, None, "lu-yi-2026"),
-    # Japan's rare earths: over 70% from China (2026); 58% in 2024 (shu-biquan-2025).
+    # Japan's rare earths: over 70% from China (2026); 58% in 2024 (shu-biquan-2025);
+    # 79.6% in the first half of 2024 (Japanese customs via Metalnomist).
     (
         "chn-lree-refining",
         "jp-ndfeb-magnets",
         "light-rare-earths",
         0.70,
-        (0.58, 0.70),
+        (0.58, 0.796),
         "xiao-li-2026",
     ),
     # Heavy rare earths close to 100% from China, less the 30% Lynas covers.
@@ -190,8 +191,23 @@ ARTICLE_SHARES = [
     ),
     ("lynas", "jp-ndfeb-magnets", "heavy-rare-earths", 0.30, None, "lu-yi-2026"),
     # China's refining shares, 2022: rare earths 90%, graphite 100%, lithium 65%, cobalt 74%.
-    ("chn-lree-refining", "light-rare-earths", "light-rare-earths", 0.90, None, "shu-biquan-2025"),
-    ("chn-hree-refining", "heavy-rare-earths", "heavy-rare-earths", 0.90, None, "shu-biquan-2025"),
+    # Rare earths: IEA 92% (2023); heavy rare earths 99.9% (Visual Capitalist).
+    (
+        "chn-lree-refining",
+        "light-rare-earths",
+        "light-rare-earths",
+        0.90,
+        (0.90, 0.92),
+        "shu-biquan-2025",
+    ),
+    (
+        "chn-hree-refining",
+        "heavy-rare-earths",
+        "heavy-rare-earths",
+        0.90,
+        (0.90, 0.999),
+        "shu-biquan-2025",
+    ),
     (
         "chn-graphite-processing",
         "spherical-graphite",
@@ -215,32 +231,14 @@ ARTICLE_SHARES = [
     ("jp-camera-modules", "us-apple-devices", "camera-modules", 0.35, None, "lu-yi-2026"),
     # Tesla buys 20% of its high-performance magnets in Japan.
     ("jp-ndfeb-magnets", "us-tesla-drive-motors", "ndfeb-magnets", 0.20, None, "lu-yi-2026"),
-    # Japan supplies 70% of the world's semiconductor materials; 48% in shu-biquan-2025.
-    (
-        "jp-semiconductor-materials",
-        "kr-samsung-chips",
-        "semiconductor-materials",
-        0.70,
-        (0.48, 0.70),
-        "lu-yi-2026",
-    ),
-    (
-        "jp-semiconductor-materials",
-        "us-intel-chips",
-        "semiconductor-materials",
-        0.70,
-        (0.48, 0.70),
-        "lu-yi-2026",
-    ),
-    (
-        "jp-semiconductor-materials",
-        "jp-semiconductors",
-        "semiconductor-materials",
-        0.70,
-        (0.48, 0.70),
-        "lu-yi-2026",
-    ),
-]
+    # Japan has 48% of the world semiconductor-materials market (shu-biquan-2025);
+    # lu-yi-2026's 70% is the top of the range.
+    *[
+        ("jp-semiconductor-materials", buyer, "semiconductor-materials", 0.48, (0.48, 0.70),
+         "shu-biquan-2025")
+        for buyer in ("kr-samsung-chips", "us-intel-chips", "jp-semiconductors", "jp-camera-modules")
+    ],
+]  # fmt: skip
 
 # Figures read in public sources (secondary reports of trade data).
 PUBLIC_SHARES = [
@@ -250,7 +248,8 @@ PUBLIC_SHARES = [
         "jp-germanium-products",
         "germanium",
         0.70,
-        (0.70, 0.85),
+        # Over all forms: 0.70 x 6 t of metal / (6 + 12 t of dioxide, 75% Canadian) = 0.23.
+        (0.23, 0.85),
         "sputnik-japan-2023",
     ),
     # About 90% of Japan's graphite imports from China (2023, Yomiuri).
@@ -262,13 +261,14 @@ PUBLIC_SHARES = [
         (0.90, 1.0),
         "yomiuri-graphite-2024",
     ),
-    # Lithium oxide and hydroxide, 2024: 32,354 of 37,640 t from China = 0.8596.
+    # Lithium oxide and hydroxide, 2024: 32,354 of 37,640 t from China = 0.8596;
+    # with carbonate, (32,354 + 1,908) of (37,640 + 11,520) t = 0.697.
     (
         "chn-lithium-refining",
         "jp-batteries",
         "lithium-chemicals",
         0.86,
-        None,
+        (0.70, 0.86),
         "metalnomist-lithium-2025",
     ),
     # China's 2024 anode shipments were 84.4% synthetic: 1 - 0.844 = 0.156 natural.
@@ -338,30 +338,33 @@ USGS_PERCENT = {
     },
     "lithium": {
         "aus": 36.7, "chl": 20.4, "chn": 17.1, "zwe": 9.2, "arg": 7.5, "bra": 4.2, "can": 1.8,
-        "nam": 1.1,
+        "nam": 1.1, "prt": 0.2,
     },
     "cobalt": {
         "cod": 75.9, "idn": 9.7, "rus": 3.0, "can": 1.6, "phl": 1.3, "aus": 1.2, "cub": 1.2,
-        "png": 1.0,
+        "png": 1.0, "tur": 0.9, "mdg": 0.9, "ncl": 0.5, "usa": 0.1,
     },
     "nickel": {
         "idn": 59.5, "phl": 8.9, "rus": 5.7, "can": 5.1, "chn": 3.2, "aus": 3.0, "ncl": 3.0,
-        "bra": 2.1,
+        "bra": 2.1, "usa": 0.2,
     },
     "manganese": {
         "zaf": 37.0, "gab": 23.0, "aus": 14.0, "gha": 4.1, "ind": 4.0, "chn": 3.9, "bra": 3.0,
-        "mys": 2.0,
+        "mys": 2.0, "civ": 1.8,
     },
     "industrial-diamond": {
         "rus": 39.0, "bwa": 19.5, "cod": 17.1, "zaf": 9.8, "zwe": 9.8, "ago": 2.4,
     },
     "tungsten": {
         "chn": 82.7, "vnm": 4.2, "rus": 2.5, "prk": 2.1, "bol": 2.0, "rwa": 1.5, "aus": 1.2,
-        "aut": 1.0,
+        "aut": 1.0, "esp": 0.9, "prt": 0.6,
     },
     "vanadium": {"chn": 70.0, "rus": 20.0, "zaf": 8.0},
     "palladium": {"rus": 39.5, "zaf": 37.9, "can": 7.9, "zwe": 7.9, "usa": 4.2},
-    "silicon": {"chn": 84.8, "bra": 4.1, "nor": 2.6, "fra": 2.0, "deu": 1.3, "rus": 1.1},
+    "silicon": {
+        "chn": 84.8, "bra": 4.1, "nor": 2.6, "fra": 2.0, "deu": 1.3, "rus": 1.1, "aus": 0.9,
+        "can": 0.7, "isl": 0.4, "zaf": 0.2, "kaz": 0.2, "esp": 0.1,
+    },
 }  # fmt: skip
 
 
@@ -389,8 +392,17 @@ def test_usgs_shares_match_the_published_table(G, mineral):
 def test_producers_left_out_because_the_shares_would_exceed_one(G):
     # Gallium: 750 + 6 + 3 (Japan) + 3 (Korea) = 762 t > 760 t.
     assert set(country_shares(G, "gallium")) == {"chn", "rus"}
-    # Rare earths: the ten listed producers add up to 392,700 t > 390,000 t.
-    assert not {"vnm", "mdg", "rus"} & set(country_shares(G, "rare-earth-ore"))
+    # Rare earths: the twelve listed producers add up to 392,850 t > 390,000 t; the
+    # five smallest (4,950 t) are left out, and the mineral's note names them.
+    left_out = {"rus": "2,500", "mdg": "2,000", "vnm": "300", "mys": "130", "bra": "20"}
+    assert not set(left_out) & set(country_shares(G, "rare-earth-ore"))
+    note = G.nodes["rare-earth-ore"]["note"]
+    assert all(tonnes + " t" in note for tonnes in left_out.values())
+    # Graphite: the eight modelled producers reach 1,594,800 of 1,600,000 t; the ten
+    # smallest (35,870 t) would take the sum to 1,630,670 t.
+    graphite = set(country_shares(G, "natural-graphite"))
+    assert not {"kor", "prk", "nor", "vnm", "aut", "deu"} & graphite
+    assert "35,870 t" in G.nodes["natural-graphite"]["note"]
     # Vanadium: 70 + 20 + 8 + 5 (Brazil) = 103% of the world total.
     assert "bra" not in country_shares(G, "vanadium")
 
@@ -438,6 +450,8 @@ USGS_COUNTRY_IDS = {
     "Gabon": "gab", "Ghana": "gha", "Malaysia": "mys", "Botswana": "bwa", "Angola": "ago",
     "Vietnam": "vnm", "Korea, North": "prk", "Bolivia": "bol", "Rwanda": "rwa",
     "Austria": "aut", "Norway": "nor", "France": "fra", "Germany": "deu",
+    "Turkey": "tur", "Portugal": "prt", "Spain": "esp", "Iceland": "isl",
+    "C\u00f4te d\u2019Ivoire": "civ", "Kazakhstan": "kaz",
 }  # fmt: skip
 
 
@@ -548,9 +562,9 @@ def test_2026_controls_reach_samsung_and_intel_through_japan(outcomes):
     assert hit.loc["jp-ndfeb-magnets", "shortfall"] == pytest.approx(0.63)
     assert hit.loc["jp-ndfeb-magnets", "days_to_impact"] == 66
     # Diamond: 0.95 * 0.9 = 0.855; a third of materials output needs it: 0.2565; Samsung
-    # buys 70% of its materials from Japan: 0.70 * 0.2565.
-    assert hit.loc["kr-samsung-chips", "shortfall"] == pytest.approx(0.17955)
-    assert hit.loc["us-intel-chips", "shortfall"] == pytest.approx(0.17955)
+    # buys 48% of its materials from Japan (its world market share): 0.48 * 0.2565.
+    assert hit.loc["kr-samsung-chips", "shortfall"] == pytest.approx(0.12312)
+    assert hit.loc["us-intel-chips", "shortfall"] == pytest.approx(0.12312)
 
 
 @pytest.mark.parametrize("scenario_id", SCENARIOS)
