@@ -90,10 +90,36 @@ def test_every_node_source_is_known_and_estimates_are_explained(G):
             assert data["note"], n
 
 
-def test_no_industry_value_without_a_citation(G):
-    # No source gives an industry's output value; none may be invented.
+# Annual output values (USD), from well-known publications recalled by title and
+# year (sources.yaml says what each gives): (node, value, source).
+INDUSTRY_VALUES = [
+    ("jp-automotive", 4.0e11, "jama-motor-industry-2024"),  # ~60 trillion yen at 150/USD
+    ("jp-batteries", 7.0e9, "meti-production-statistics-2024"),  # ~1 trillion yen
+    ("jp-semiconductors", 4.6e10, "wsts-2024"),  # Japan region market, USD 46 bn
+    ("jp-machine-tools-robots", 1.6e10, "jmtba-orders-2024"),  # (1.5 + 0.9) trillion yen
+    ("jp-defence", 5.3e10, "mod-defense-of-japan-2024"),  # 7.9 trillion yen budget
+    ("jp-electronics", 2.1e10, "jeita-production-2024"),  # ~3.2 trillion yen
+    ("us-apple-devices", 2.949e11, "apple-10k-2024"),  # products net sales FY2024
+    ("us-tesla-drive-motors", 4.0e9, "tesla-10k-2024"),  # ~45,000 Model S/X x ~USD 90,000
+    ("kr-samsung-chips", 8.1e10, "samsung-results-2024"),  # ~111 trillion won
+    ("us-intel-chips", 5.31e10, "intel-10k-2024"),  # revenue 2024
+]
+
+
+@pytest.mark.parametrize(("node", "value", "source"), INDUSTRY_VALUES)
+def test_industry_values_cite_a_publication(G, node, value, source):
+    data = G.nodes[node]
+    assert data["value"] == pytest.approx(value)
+    assert data["source"] == source and data["confidence"] == "recalled"
+    # The note names the publication and gives the range, since `value` has none.
+    assert source in data["note"] and "range USD" in data["note"]
+
+
+def test_every_industry_has_a_value_and_no_other_node_does(G):
+    industries = {n for n, kind in G.nodes(data="kind") if kind == "industry"}
+    assert industries == {node for node, _, _ in INDUSTRY_VALUES}
     for n, data in G.nodes(data=True):
-        assert data["value"] is None, n
+        assert (data["value"] is not None) == (n in industries), n
 
 
 # --- names ----------------------------------------------------------------------
