@@ -166,6 +166,13 @@ WORLD_MINERALS = (
     "vanadium",
     "palladium",
     "silicon",
+    "antimony",
+    "bismuth",
+    "indium",
+    "tellurium",
+    "molybdenum",
+    "copper",
+    "refined-copper",
 )
 
 
@@ -391,6 +398,31 @@ USGS_PERCENT = {
         "chn": 84.8, "bra": 4.1, "nor": 2.6, "fra": 2.0, "deu": 1.3, "rus": 1.1, "aus": 0.9,
         "can": 0.7, "isl": 0.4, "zaf": 0.2, "kaz": 0.2, "esp": 0.1,
     },
+    # The metals of China's 2024-2025 export controls that the USGS tables cover.
+    "antimony": {"chn": 60.0, "tjk": 17.0, "rus": 13.0, "mmr": 4.5, "bol": 3.7},
+    "bismuth": {
+        "chn": 81.3, "lao": 6.9, "kor": 6.3, "jpn": 3.1, "kaz": 1.1, "bol": 0.4, "bgr": 0.3,
+    },
+    "indium": {
+        "chn": 70.4, "kor": 16.7, "jpn": 5.6, "can": 3.2, "fra": 1.9, "bel": 0.9, "rus": 0.9,
+        "uzb": 0.1,
+    },
+    "tellurium": {
+        "chn": 76.5, "jpn": 7.1, "rus": 7.1, "swe": 4.7, "can": 2.8, "uzb": 1.3, "zaf": 0.4,
+    },
+    "molybdenum": {
+        "chn": 42.3, "per": 15.8, "chl": 14.6, "usa": 12.7, "mex": 6.5, "arm": 3.1, "kaz": 1.5,
+        "mng": 1.2, "irn": 1.2, "rus": 0.7,
+    },
+    "copper": {
+        "chl": 23.0, "cod": 14.3, "per": 11.3, "chn": 7.8, "idn": 4.8, "usa": 4.8, "rus": 4.0,
+        "aus": 3.5, "kaz": 3.2, "mex": 3.0, "zmb": 3.0, "can": 2.0, "pol": 1.8, "ind": 0.1,
+    },
+    "refined-copper": {
+        "chn": 44.4, "cod": 9.3, "chl": 7.0, "jpn": 5.9, "rus": 3.6, "usa": 3.3, "deu": 2.3,
+        "kor": 2.3, "pol": 2.2, "ind": 1.9, "kaz": 1.7, "aus": 1.7, "per": 1.4, "idn": 1.3,
+        "mex": 1.3, "can": 1.2, "zmb": 0.6,
+    },
 }  # fmt: skip
 
 
@@ -431,6 +463,15 @@ def test_producers_left_out_because_the_shares_would_exceed_one(G):
     assert "35,870 t" in G.nodes["natural-graphite"]["note"]
     # Vanadium: 70 + 20 + 8 + 5 (Brazil) = 103% of the world total.
     assert "bra" not in country_shares(G, "vanadium")
+    # Antimony: the five largest make 98,200 of 100,000 t; Australia's 2,000 t would
+    # pass the total, so it and the nine smaller (5,760 t in all) are left out.
+    assert not {"aus", "tur", "mex", "irn", "vnm"} & set(country_shares(G, "antimony"))
+    assert "5,760 t" in G.nodes["antimony"]["note"]
+    # Tellurium: 981 t listed against a rounded 980 t: Bulgaria's 1 t is left out.
+    assert "bgr" not in country_shares(G, "tellurium")
+    # Molybdenum: 258,700 t kept; Uzbekistan and four smaller (4,900 t) left out.
+    assert not {"uzb", "can", "aus", "prk", "kor"} & set(country_shares(G, "molybdenum"))
+    assert "4,900 t" in G.nodes["molybdenum"]["note"]
 
 
 def test_no_country_controls_a_world_supply_node(G):
@@ -465,6 +506,13 @@ USGS_TABLES = {
     "vanadium": ("Vanadium", {"mine production, vanadium content"}),
     "palladium": ("Platinum-Group metals", {"mine production, palladium content"}),
     "silicon": ("Silicon", {"plant production, silicon metal"}),
+    "antimony": ("Antimony", {"mine production, antimony content"}),
+    "bismuth": ("Bismuth", {"refinery production"}),
+    "indium": ("Indium", {"refinery production"}),
+    "tellurium": ("Tellurium", {"refinery production, tellurium content"}),
+    "molybdenum": ("Molybdenum", {"mine production, molybdenum content"}),
+    "copper": ("Copper", {"mine production, recoverable copper content"}),
+    "refined-copper": ("Copper", {"refinery production, copper"}),
 }
 USGS_COUNTRY_IDS = {
     "China": "chn", "Russia": "rus", "United States": "usa", "Burma": "mmr",
@@ -477,7 +525,10 @@ USGS_COUNTRY_IDS = {
     "Vietnam": "vnm", "Korea, North": "prk", "Bolivia": "bol", "Rwanda": "rwa",
     "Austria": "aut", "Norway": "nor", "France": "fra", "Germany": "deu",
     "Turkey": "tur", "Portugal": "prt", "Spain": "esp", "Iceland": "isl",
-    "C\u00f4te d\u2019Ivoire": "civ", "Kazakhstan": "kaz",
+    "C\u00f4te d\u2019Ivoire": "civ", "Kazakhstan": "kaz", "Tajikistan": "tjk", "Laos": "lao",
+    "Bulgaria": "bgr", "Japan": "jpn", "Korea, Republic of": "kor", "Belgium": "bel",
+    "Uzbekistan": "uzb", "Sweden": "swe", "Peru": "per", "Mexico": "mex", "Armenia": "arm",
+    "Mongolia": "mng", "Iran": "irn", "Zambia": "zmb", "Poland": "pol",
 }  # fmt: skip
 
 
@@ -494,7 +545,8 @@ def test_usgs_shares_match_the_usgs_file(G):
             for mineral, (name, types) in USGS_TABLES.items():
                 if commodity != name or kind not in types or not figure:
                     continue
-                if country == "World total (rounded)":
+                # The antimony table's total carries a footnote number ("... (rounded) 10").
+                if country.startswith("World total (rounded)"):
                     totals[mineral] = float(figure)
                 elif country in USGS_COUNTRY_IDS:
                     values[mineral, USGS_COUNTRY_IDS[country]] = float(figure)
