@@ -316,8 +316,44 @@ PUBLIC_SHARES = [
 ]
 
 
+# Estimates computed from published figures: the arithmetic is redone here from the
+# figures as the sources give them, never read from the YAML.
+ESTIMATED_SHARES = [
+    # Japan's cobalt: "relies mostly" on China (shu-biquan-2025) -> 0.5; at most China's
+    # 74% of world cobalt refining.
+    ("chn-cobalt-refining", "jp-batteries", "refined-cobalt", 0.5, (0.5, 0.74), "qin-shuo-2024"),
+    ("refined-cobalt", "jp-batteries", "refined-cobalt", 1 - 0.5, None, "qin-shuo-2024"),
+    # Tesla's non-Japanese 80%, split as the world NdFeB market outside Japan (China 84%,
+    # Japan 15%, Fuji Keizai 2021): 0.80 x 84 / 85; range 0.80 x 0.84 to 0.80.
+    (
+        "chn-ndfeb-magnets",
+        "us-tesla-drive-motors",
+        "ndfeb-magnets",
+        round(0.80 * 84 / 85, 2),
+        (round(0.80 * 0.84, 2), 0.80),
+        "fuji-keizai-ndfeb-2021",
+    ),
+    ("chn-ndfeb-magnets", "us-apple-devices", "ndfeb-magnets", 0.84, None, "fuji-keizai-ndfeb-2021"),
+    ("jp-ndfeb-magnets", "us-apple-devices", "ndfeb-magnets", 0.15, None, "fuji-keizai-ndfeb-2021"),
+    # Synthetic anode: 84.4% of anode material (EV Tank) x China's 74% of the anode chain
+    # (Benchmark); top: Benchmark's 85% by the end of the decade.
+    (
+        "chn-synthetic-graphite-anode",
+        "jp-batteries",
+        "battery-anode-material",
+        round(0.844 * 0.74, 2),
+        (round(0.844 * 0.74, 2), round(0.844 * 0.85, 2)),
+        "benchmark-anode-2024",
+    ),
+    # China: over 90% of world synthetic-diamond capacity; Japan: over 95% from China.
+    ("chn-synthetic-diamond", "synthetic-diamond", "industrial-diamond", 0.90, None, "lu-yi-2026"),
+    ("synthetic-diamond", "jp-diamond-tools", "industrial-diamond", 1 - 0.95, None, "lu-yi-2026"),
+]  # fmt: skip
+
+
 @pytest.mark.parametrize(
-    ("u", "v", "commodity", "share", "rng", "source"), ARTICLE_SHARES + PUBLIC_SHARES
+    ("u", "v", "commodity", "share", "rng", "source"),
+    ARTICLE_SHARES + PUBLIC_SHARES + ESTIMATED_SHARES,
 )
 def test_published_shares(G, u, v, commodity, share, rng, source):
     edge = supplies(G, u, v, commodity)
@@ -327,6 +363,79 @@ def test_published_shares(G, u, v, commodity, share, rng, source):
         assert edge["range"] is None
     else:
         assert edge["range"] == pytest.approx(rng, abs=1e-9)
+
+
+def test_range_ends_computed_from_the_published_tonnages(G):
+    # Lithium: hydroxide 32,354 of 37,640 t; with carbonate (1,908 of 11,520 t from China).
+    lithium = supplies(G, "chn-lithium-refining", "jp-batteries", "lithium-chemicals")
+    low, high = lithium["range"]
+    assert high == round(32_354 / 37_640, 2)
+    assert low == round((32_354 + 1_908) / (37_640 + 11_520), 2)
+    # Germanium: 70% of about 6 t of metal, none of about 12 t of dioxide (75% Canadian).
+    germanium = supplies(G, "chn-germanium-refining", "jp-germanium-products", "germanium")
+    assert germanium["range"][0] == pytest.approx(round(0.70 * 6 / (6 + 12), 2))
+    # Rare earths: 79.6% of 9,898 t in the first half of 2024 is the top of Japan's range.
+    ree = supplies(G, "chn-lree-refining", "jp-ndfeb-magnets", "light-rare-earths")
+    assert ree["range"][1] == pytest.approx(0.796) and "9,898 t" in ree["note"]
+
+
+def test_commentary_and_targets_are_marked_as_estimates(G):
+    # Lu-yi-2026's Apple 35% and Tesla 20% are unconfirmed commentary; Lynas's 30% is
+    # Sojitz's target, not a reported flow; semiconductor materials use the 48% market
+    # share as each buyer's share from Japan.
+    for u, v, c, cited in (
+        ("jp-camera-modules", "us-apple-devices", "camera-modules", "could not be checked"),
+        ("jp-ndfeb-magnets", "us-tesla-drive-motors", "ndfeb-magnets", "no other source"),
+        ("lynas", "jp-ndfeb-magnets", "heavy-rare-earths", "nippon-sojitz-2025"),
+        ("jp-semiconductor-materials", "kr-samsung-chips", "semiconductor-materials", "70%"),
+    ):
+        edge = supplies(G, u, v, c)
+        assert edge["confidence"] == "estimate", (u, v)
+        assert cited in edge["note"], (u, v)
+    # The 380 t of gallium imports: kept in the note with the trade data against it.
+    gallium = supplies(G, "chn-gallium-refining", "jp-compound-semis", "gallium")
+    assert "380 t" in gallium["note"] and "4,007 kg" in gallium["note"]
+    # The U.S. germanium reserve: kept in the node note, with why it cannot be checked.
+    assert "3,870 t" in G.nodes["germanium"]["note"]
+    assert "cannot be checked" in G.nodes["germanium"]["note"]
+
+
+def test_all_japanese_made_edges_say_they_are_estimates(G):
+    for u, v, data in G.edges(data=True):
+        if G.nodes[u].get("country") == "jpn" and G.nodes[v].get("country") == "jpn":
+            if data["share"] == 1.0:
+                assert data["confidence"] == "estimate", (u, v)
+                assert "Estimate" in data["note"], (u, v)
+
+
+def test_the_economic_daily_article_is_dated_december_2024(G):
+    # It calls 23 July 2023 "last July" and cites January-November 2024 data.
+    entry = G.graph["sources"]["economic-daily-2025"]
+    assert entry["year"] == 2024 and "December 2024" in entry["published"]
+
+
+def test_every_source_entry_is_cited():
+    # Each entry of sources.yaml is named by some `source:` field, or by id in a note
+    # or a scenario's sources; none sits unused.
+    text = "\n".join(p.read_text(encoding="utf-8") for p in sorted(SEEDS.glob("*.yaml")))
+    text += "\n".join(p.read_text(encoding="utf-8") for p in sorted(SEEDS.glob("scenarios/*.yaml")))
+    ids = [e["id"] for e in yaml.safe_load((SEEDS / "sources.yaml").read_text())["sources"]]
+    body = text.replace("\n", " ")
+    for sid in ids:
+        # The entry's own "id: X" line is one mention; a citation is a second one.
+        assert body.count(sid) >= 2, f"source {sid} is listed but never cited"
+
+
+def test_no_source_named_only_in_a_note():
+    # The reports the audit found named only inside notes have entries of their own.
+    G = graph.load()
+    for sid in (
+        "wsj-jogmec-2025", "metalnomist-rare-earths-2024", "mynavi-graphite-2023",
+        "nhk-fuji-graphite-2023", "mofcom-most-2023-catalogue", "mofcom-2024-33",
+        "mofcom-2025-55", "mofcom-2025-58", "mofcom-2025-18", "fuji-keizai-ndfeb-2021",
+        "nippon-sojitz-2025",
+    ):
+        assert sid in G.graph["sources"], sid
 
 
 def test_japans_rare_earth_stockpile_is_42_days(G):
