@@ -269,7 +269,9 @@ ARTICLE_SHARES = [
     *[
         ("jp-semiconductor-materials", buyer, "semiconductor-materials", 0.48, (0.48, 0.70),
          "shu-biquan-2025")
-        for buyer in ("kr-samsung-chips", "us-intel-chips", "jp-semiconductors", "jp-camera-modules")
+        for buyer in (
+            "kr-samsung-chips", "us-intel-chips", "jp-semiconductors", "jp-camera-modules",
+        )
     ],
 ]  # fmt: skip
 
@@ -333,8 +335,10 @@ ESTIMATED_SHARES = [
         (round(0.80 * 0.84, 2), 0.80),
         "fuji-keizai-ndfeb-2021",
     ),
-    ("chn-ndfeb-magnets", "us-apple-devices", "ndfeb-magnets", 0.84, None, "fuji-keizai-ndfeb-2021"),
-    ("jp-ndfeb-magnets", "us-apple-devices", "ndfeb-magnets", 0.15, None, "fuji-keizai-ndfeb-2021"),
+    *[
+        (maker, "us-apple-devices", "ndfeb-magnets", share, None, "fuji-keizai-ndfeb-2021")
+        for maker, share in (("chn-ndfeb-magnets", 0.84), ("jp-ndfeb-magnets", 0.15))
+    ],
     # Synthetic anode: 84.4% of anode material (EV Tank) x China's 74% of the anode chain
     # (Benchmark); top: Benchmark's 85% by the end of the decade.
     (
@@ -402,10 +406,10 @@ def test_commentary_and_targets_are_marked_as_estimates(G):
 
 def test_all_japanese_made_edges_say_they_are_estimates(G):
     for u, v, data in G.edges(data=True):
-        if G.nodes[u].get("country") == "jpn" and G.nodes[v].get("country") == "jpn":
-            if data["share"] == 1.0:
-                assert data["confidence"] == "estimate", (u, v)
-                assert "Estimate" in data["note"], (u, v)
+        japanese = G.nodes[u].get("country") == G.nodes[v].get("country") == "jpn"
+        if japanese and data["share"] == 1.0:
+            assert data["confidence"] == "estimate", (u, v)
+            assert "Estimate" in data["note"], (u, v)
 
 
 def test_the_economic_daily_article_is_dated_december_2024(G):
@@ -430,9 +434,16 @@ def test_no_source_named_only_in_a_note():
     # The reports the audit found named only inside notes have entries of their own.
     G = graph.load()
     for sid in (
-        "wsj-jogmec-2025", "metalnomist-rare-earths-2024", "mynavi-graphite-2023",
-        "nhk-fuji-graphite-2023", "mofcom-most-2023-catalogue", "mofcom-2024-33",
-        "mofcom-2025-55", "mofcom-2025-58", "mofcom-2025-18", "fuji-keizai-ndfeb-2021",
+        "wsj-jogmec-2025",
+        "metalnomist-rare-earths-2024",
+        "mynavi-graphite-2023",
+        "nhk-fuji-graphite-2023",
+        "mofcom-most-2023-catalogue",
+        "mofcom-2024-33",
+        "mofcom-2025-55",
+        "mofcom-2025-58",
+        "mofcom-2025-18",
+        "fuji-keizai-ndfeb-2021",
         "nippon-sojitz-2025",
     ):
         assert sid in G.graph["sources"], sid
