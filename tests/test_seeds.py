@@ -90,10 +90,36 @@ def test_every_node_source_is_known_and_estimates_are_explained(G):
             assert data["note"], n
 
 
-def test_no_industry_value_without_a_citation(G):
-    # No source gives an industry's output value; none may be invented.
+# Annual output values (USD), from well-known publications recalled by title and
+# year (sources.yaml says what each gives): (node, value, source).
+INDUSTRY_VALUES = [
+    ("jp-automotive", 4.0e11, "jama-motor-industry-2024"),  # ~60 trillion yen at 150/USD
+    ("jp-batteries", 7.0e9, "meti-production-statistics-2024"),  # ~1 trillion yen
+    ("jp-semiconductors", 4.6e10, "wsts-2024"),  # Japan region market, USD 46 bn
+    ("jp-machine-tools-robots", 1.6e10, "jmtba-orders-2024"),  # (1.5 + 0.9) trillion yen
+    ("jp-defence", 5.3e10, "mod-defense-of-japan-2024"),  # 7.9 trillion yen budget
+    ("jp-electronics", 2.1e10, "jeita-production-2024"),  # ~3.2 trillion yen
+    ("us-apple-devices", 2.949e11, "apple-10k-2024"),  # products net sales FY2024
+    ("us-tesla-drive-motors", 4.0e9, "tesla-10k-2024"),  # ~45,000 Model S/X x ~USD 90,000
+    ("kr-samsung-chips", 8.1e10, "samsung-results-2024"),  # ~111 trillion won
+    ("us-intel-chips", 5.31e10, "intel-10k-2024"),  # revenue 2024
+]
+
+
+@pytest.mark.parametrize(("node", "value", "source"), INDUSTRY_VALUES)
+def test_industry_values_cite_a_publication(G, node, value, source):
+    data = G.nodes[node]
+    assert data["value"] == pytest.approx(value)
+    assert data["source"] == source and data["confidence"] == "recalled"
+    # The note names the publication and gives the range, since `value` has none.
+    assert source in data["note"] and "range USD" in data["note"]
+
+
+def test_every_industry_has_a_value_and_no_other_node_does(G):
+    industries = {n for n, kind in G.nodes(data="kind") if kind == "industry"}
+    assert industries == {node for node, _, _ in INDUSTRY_VALUES}
     for n, data in G.nodes(data=True):
-        assert data["value"] is None, n
+        assert (data["value"] is not None) == (n in industries), n
 
 
 # --- names ----------------------------------------------------------------------
@@ -140,6 +166,13 @@ WORLD_MINERALS = (
     "vanadium",
     "palladium",
     "silicon",
+    "antimony",
+    "bismuth",
+    "indium",
+    "tellurium",
+    "molybdenum",
+    "copper",
+    "refined-copper",
 )
 
 
@@ -164,19 +197,20 @@ def test_countries_are_iso3_with_english_names(G):
 
 # (supplier, consumer, commodity, share, range, source), from the fact sheet.
 ARTICLE_SHARES = [
-    # China produces about 68% of the world's germanium.
-    ("chn", "germanium", "germanium", 0.68, None, "shu-biquan-2025"),
-    # Japan's gallium: 42% from China (2025); 40% in shu-biquan-2025.
-    ("chn-gallium-refining", "jp-compound-semis", "gallium", 0.42, (0.40, 0.42), "lu-yi-2026"),
+    # China produces about 68% of the world's germanium; Project Blue 59.2% (2023).
+    ("chn", "germanium", "germanium", 0.68, (0.59, 0.68), "shu-biquan-2025"),
+    # Japan's gallium: 42% from China (2025); 40% in shu-biquan-2025; ~75% (2020, METI).
+    ("chn-gallium-refining", "jp-compound-semis", "gallium", 0.42, (0.40, 0.75), "lu-yi-2026"),
     # High-purity, military-grade gallium: 67% from China.
     ("chn-gallium-refining", "jp-defence", "gallium", 0.67, None, "lu-yi-2026"),
-    # Japan's rare earths: over 70% from China (2026); 58% in 2024 (shu-biquan-2025).
+    # Japan's rare earths: over 70% from China (2026); 58% in 2024 (shu-biquan-2025);
+    # 79.6% in the first half of 2024 (Japanese customs via Metalnomist).
     (
         "chn-lree-refining",
         "jp-ndfeb-magnets",
         "light-rare-earths",
         0.70,
-        (0.58, 0.70),
+        (0.58, 0.796),
         "xiao-li-2026",
     ),
     # Heavy rare earths close to 100% from China, less the 30% Lynas covers.
@@ -190,8 +224,23 @@ ARTICLE_SHARES = [
     ),
     ("lynas", "jp-ndfeb-magnets", "heavy-rare-earths", 0.30, None, "lu-yi-2026"),
     # China's refining shares, 2022: rare earths 90%, graphite 100%, lithium 65%, cobalt 74%.
-    ("chn-lree-refining", "light-rare-earths", "light-rare-earths", 0.90, None, "shu-biquan-2025"),
-    ("chn-hree-refining", "heavy-rare-earths", "heavy-rare-earths", 0.90, None, "shu-biquan-2025"),
+    # Rare earths: IEA 92% (2023); heavy rare earths 99.9% (Visual Capitalist).
+    (
+        "chn-lree-refining",
+        "light-rare-earths",
+        "light-rare-earths",
+        0.90,
+        (0.90, 0.92),
+        "shu-biquan-2025",
+    ),
+    (
+        "chn-hree-refining",
+        "heavy-rare-earths",
+        "heavy-rare-earths",
+        0.90,
+        (0.90, 0.999),
+        "shu-biquan-2025",
+    ),
     (
         "chn-graphite-processing",
         "spherical-graphite",
@@ -215,32 +264,16 @@ ARTICLE_SHARES = [
     ("jp-camera-modules", "us-apple-devices", "camera-modules", 0.35, None, "lu-yi-2026"),
     # Tesla buys 20% of its high-performance magnets in Japan.
     ("jp-ndfeb-magnets", "us-tesla-drive-motors", "ndfeb-magnets", 0.20, None, "lu-yi-2026"),
-    # Japan supplies 70% of the world's semiconductor materials; 48% in shu-biquan-2025.
-    (
-        "jp-semiconductor-materials",
-        "kr-samsung-chips",
-        "semiconductor-materials",
-        0.70,
-        (0.48, 0.70),
-        "lu-yi-2026",
-    ),
-    (
-        "jp-semiconductor-materials",
-        "us-intel-chips",
-        "semiconductor-materials",
-        0.70,
-        (0.48, 0.70),
-        "lu-yi-2026",
-    ),
-    (
-        "jp-semiconductor-materials",
-        "jp-semiconductors",
-        "semiconductor-materials",
-        0.70,
-        (0.48, 0.70),
-        "lu-yi-2026",
-    ),
-]
+    # Japan has 48% of the world semiconductor-materials market (shu-biquan-2025);
+    # lu-yi-2026's 70% is the top of the range.
+    *[
+        ("jp-semiconductor-materials", buyer, "semiconductor-materials", 0.48, (0.48, 0.70),
+         "shu-biquan-2025")
+        for buyer in (
+            "kr-samsung-chips", "us-intel-chips", "jp-semiconductors", "jp-camera-modules",
+        )
+    ],
+]  # fmt: skip
 
 # Figures read in public sources (secondary reports of trade data).
 PUBLIC_SHARES = [
@@ -250,7 +283,8 @@ PUBLIC_SHARES = [
         "jp-germanium-products",
         "germanium",
         0.70,
-        (0.70, 0.85),
+        # Over all forms: 0.70 x 6 t of metal / (6 + 12 t of dioxide, 75% Canadian) = 0.23.
+        (0.23, 0.85),
         "sputnik-japan-2023",
     ),
     # About 90% of Japan's graphite imports from China (2023, Yomiuri).
@@ -262,13 +296,14 @@ PUBLIC_SHARES = [
         (0.90, 1.0),
         "yomiuri-graphite-2024",
     ),
-    # Lithium oxide and hydroxide, 2024: 32,354 of 37,640 t from China = 0.8596.
+    # Lithium oxide and hydroxide, 2024: 32,354 of 37,640 t from China = 0.8596;
+    # with carbonate, (32,354 + 1,908) of (37,640 + 11,520) t = 0.697.
     (
         "chn-lithium-refining",
         "jp-batteries",
         "lithium-chemicals",
         0.86,
-        None,
+        (0.70, 0.86),
         "metalnomist-lithium-2025",
     ),
     # China's 2024 anode shipments were 84.4% synthetic: 1 - 0.844 = 0.156 natural.
@@ -283,8 +318,46 @@ PUBLIC_SHARES = [
 ]
 
 
+# Estimates computed from published figures: the arithmetic is redone here from the
+# figures as the sources give them, never read from the YAML.
+ESTIMATED_SHARES = [
+    # Japan's cobalt: "relies mostly" on China (shu-biquan-2025) -> 0.5; at most China's
+    # 74% of world cobalt refining.
+    ("chn-cobalt-refining", "jp-batteries", "refined-cobalt", 0.5, (0.5, 0.74), "qin-shuo-2024"),
+    ("refined-cobalt", "jp-batteries", "refined-cobalt", 1 - 0.5, None, "qin-shuo-2024"),
+    # Tesla's non-Japanese 80%, split as the world NdFeB market outside Japan (China 84%,
+    # Japan 15%, Fuji Keizai 2021): 0.80 x 84 / 85; range 0.80 x 0.84 to 0.80.
+    (
+        "chn-ndfeb-magnets",
+        "us-tesla-drive-motors",
+        "ndfeb-magnets",
+        round(0.80 * 84 / 85, 2),
+        (round(0.80 * 0.84, 2), 0.80),
+        "fuji-keizai-ndfeb-2021",
+    ),
+    *[
+        (maker, "us-apple-devices", "ndfeb-magnets", share, None, "fuji-keizai-ndfeb-2021")
+        for maker, share in (("chn-ndfeb-magnets", 0.84), ("jp-ndfeb-magnets", 0.15))
+    ],
+    # Synthetic anode: 84.4% of anode material (EV Tank) x China's 74% of the anode chain
+    # (Benchmark); top: Benchmark's 85% by the end of the decade.
+    (
+        "chn-synthetic-graphite-anode",
+        "jp-batteries",
+        "battery-anode-material",
+        round(0.844 * 0.74, 2),
+        (round(0.844 * 0.74, 2), round(0.844 * 0.85, 2)),
+        "benchmark-anode-2024",
+    ),
+    # China: over 90% of world synthetic-diamond capacity; Japan: over 95% from China.
+    ("chn-synthetic-diamond", "synthetic-diamond", "industrial-diamond", 0.90, None, "lu-yi-2026"),
+    ("synthetic-diamond", "jp-diamond-tools", "industrial-diamond", 1 - 0.95, None, "lu-yi-2026"),
+]  # fmt: skip
+
+
 @pytest.mark.parametrize(
-    ("u", "v", "commodity", "share", "rng", "source"), ARTICLE_SHARES + PUBLIC_SHARES
+    ("u", "v", "commodity", "share", "rng", "source"),
+    ARTICLE_SHARES + PUBLIC_SHARES + ESTIMATED_SHARES,
 )
 def test_published_shares(G, u, v, commodity, share, rng, source):
     edge = supplies(G, u, v, commodity)
@@ -294,6 +367,86 @@ def test_published_shares(G, u, v, commodity, share, rng, source):
         assert edge["range"] is None
     else:
         assert edge["range"] == pytest.approx(rng, abs=1e-9)
+
+
+def test_range_ends_computed_from_the_published_tonnages(G):
+    # Lithium: hydroxide 32,354 of 37,640 t; with carbonate (1,908 of 11,520 t from China).
+    lithium = supplies(G, "chn-lithium-refining", "jp-batteries", "lithium-chemicals")
+    low, high = lithium["range"]
+    assert high == round(32_354 / 37_640, 2)
+    assert low == round((32_354 + 1_908) / (37_640 + 11_520), 2)
+    # Germanium: 70% of about 6 t of metal, none of about 12 t of dioxide (75% Canadian).
+    germanium = supplies(G, "chn-germanium-refining", "jp-germanium-products", "germanium")
+    assert germanium["range"][0] == pytest.approx(round(0.70 * 6 / (6 + 12), 2))
+    # Rare earths: 79.6% of 9,898 t in the first half of 2024 is the top of Japan's range.
+    ree = supplies(G, "chn-lree-refining", "jp-ndfeb-magnets", "light-rare-earths")
+    assert ree["range"][1] == pytest.approx(0.796) and "9,898 t" in ree["note"]
+
+
+def test_commentary_and_targets_are_marked_as_estimates(G):
+    # Lu-yi-2026's Apple 35% and Tesla 20% are unconfirmed commentary; Lynas's 30% is
+    # Sojitz's target, not a reported flow; semiconductor materials use the 48% market
+    # share as each buyer's share from Japan.
+    for u, v, c, cited in (
+        ("jp-camera-modules", "us-apple-devices", "camera-modules", "could not be checked"),
+        ("jp-ndfeb-magnets", "us-tesla-drive-motors", "ndfeb-magnets", "no other source"),
+        ("lynas", "jp-ndfeb-magnets", "heavy-rare-earths", "nippon-sojitz-2025"),
+        ("jp-semiconductor-materials", "kr-samsung-chips", "semiconductor-materials", "70%"),
+    ):
+        edge = supplies(G, u, v, c)
+        assert edge["confidence"] == "estimate", (u, v)
+        assert cited in edge["note"], (u, v)
+    # The 380 t of gallium imports: kept in the note with the trade data against it.
+    gallium = supplies(G, "chn-gallium-refining", "jp-compound-semis", "gallium")
+    assert "380 t" in gallium["note"] and "4,007 kg" in gallium["note"]
+    # The U.S. germanium reserve: kept in the node note, with why it cannot be checked.
+    assert "3,870 t" in G.nodes["germanium"]["note"]
+    assert "cannot be checked" in G.nodes["germanium"]["note"]
+
+
+def test_all_japanese_made_edges_say_they_are_estimates(G):
+    for u, v, data in G.edges(data=True):
+        japanese = G.nodes[u].get("country") == G.nodes[v].get("country") == "jpn"
+        if japanese and data["share"] == 1.0:
+            assert data["confidence"] == "estimate", (u, v)
+            assert "Estimate" in data["note"], (u, v)
+
+
+def test_the_economic_daily_article_is_dated_december_2024(G):
+    # It calls 23 July 2023 "last July" and cites January-November 2024 data.
+    entry = G.graph["sources"]["economic-daily-2025"]
+    assert entry["year"] == 2024 and "December 2024" in entry["published"]
+
+
+def test_every_source_entry_is_cited():
+    # Each entry of sources.yaml is named by some `source:` field, or by id in a note
+    # or a scenario's sources; none sits unused.
+    text = "\n".join(p.read_text(encoding="utf-8") for p in sorted(SEEDS.glob("*.yaml")))
+    text += "\n".join(p.read_text(encoding="utf-8") for p in sorted(SEEDS.glob("scenarios/*.yaml")))
+    ids = [e["id"] for e in yaml.safe_load((SEEDS / "sources.yaml").read_text())["sources"]]
+    body = text.replace("\n", " ")
+    for sid in ids:
+        # The entry's own "id: X" line is one mention; a citation is a second one.
+        assert body.count(sid) >= 2, f"source {sid} is listed but never cited"
+
+
+def test_no_source_named_only_in_a_note():
+    # The reports the audit found named only inside notes have entries of their own.
+    G = graph.load()
+    for sid in (
+        "wsj-jogmec-2025",
+        "metalnomist-rare-earths-2024",
+        "mynavi-graphite-2023",
+        "nhk-fuji-graphite-2023",
+        "mofcom-most-2023-catalogue",
+        "mofcom-2024-33",
+        "mofcom-2025-55",
+        "mofcom-2025-58",
+        "mofcom-2025-18",
+        "fuji-keizai-ndfeb-2021",
+        "nippon-sojitz-2025",
+    ):
+        assert sid in G.graph["sources"], sid
 
 
 def test_japans_rare_earth_stockpile_is_42_days(G):
@@ -338,30 +491,58 @@ USGS_PERCENT = {
     },
     "lithium": {
         "aus": 36.7, "chl": 20.4, "chn": 17.1, "zwe": 9.2, "arg": 7.5, "bra": 4.2, "can": 1.8,
-        "nam": 1.1,
+        "nam": 1.1, "prt": 0.2,
     },
     "cobalt": {
         "cod": 75.9, "idn": 9.7, "rus": 3.0, "can": 1.6, "phl": 1.3, "aus": 1.2, "cub": 1.2,
-        "png": 1.0,
+        "png": 1.0, "tur": 0.9, "mdg": 0.9, "ncl": 0.5, "usa": 0.1,
     },
     "nickel": {
         "idn": 59.5, "phl": 8.9, "rus": 5.7, "can": 5.1, "chn": 3.2, "aus": 3.0, "ncl": 3.0,
-        "bra": 2.1,
+        "bra": 2.1, "usa": 0.2,
     },
     "manganese": {
         "zaf": 37.0, "gab": 23.0, "aus": 14.0, "gha": 4.1, "ind": 4.0, "chn": 3.9, "bra": 3.0,
-        "mys": 2.0,
+        "mys": 2.0, "civ": 1.8,
     },
     "industrial-diamond": {
         "rus": 39.0, "bwa": 19.5, "cod": 17.1, "zaf": 9.8, "zwe": 9.8, "ago": 2.4,
     },
     "tungsten": {
         "chn": 82.7, "vnm": 4.2, "rus": 2.5, "prk": 2.1, "bol": 2.0, "rwa": 1.5, "aus": 1.2,
-        "aut": 1.0,
+        "aut": 1.0, "esp": 0.9, "prt": 0.6,
     },
     "vanadium": {"chn": 70.0, "rus": 20.0, "zaf": 8.0},
     "palladium": {"rus": 39.5, "zaf": 37.9, "can": 7.9, "zwe": 7.9, "usa": 4.2},
-    "silicon": {"chn": 84.8, "bra": 4.1, "nor": 2.6, "fra": 2.0, "deu": 1.3, "rus": 1.1},
+    "silicon": {
+        "chn": 84.8, "bra": 4.1, "nor": 2.6, "fra": 2.0, "deu": 1.3, "rus": 1.1, "aus": 0.9,
+        "can": 0.7, "isl": 0.4, "zaf": 0.2, "kaz": 0.2, "esp": 0.1,
+    },
+    # The metals of China's 2024-2025 export controls that the USGS tables cover.
+    "antimony": {"chn": 60.0, "tjk": 17.0, "rus": 13.0, "mmr": 4.5, "bol": 3.7},
+    "bismuth": {
+        "chn": 81.3, "lao": 6.9, "kor": 6.3, "jpn": 3.1, "kaz": 1.1, "bol": 0.4, "bgr": 0.3,
+    },
+    "indium": {
+        "chn": 70.4, "kor": 16.7, "jpn": 5.6, "can": 3.2, "fra": 1.9, "bel": 0.9, "rus": 0.9,
+        "uzb": 0.1,
+    },
+    "tellurium": {
+        "chn": 76.5, "jpn": 7.1, "rus": 7.1, "swe": 4.7, "can": 2.8, "uzb": 1.3, "zaf": 0.4,
+    },
+    "molybdenum": {
+        "chn": 42.3, "per": 15.8, "chl": 14.6, "usa": 12.7, "mex": 6.5, "arm": 3.1, "kaz": 1.5,
+        "mng": 1.2, "irn": 1.2, "rus": 0.7,
+    },
+    "copper": {
+        "chl": 23.0, "cod": 14.3, "per": 11.3, "chn": 7.8, "idn": 4.8, "usa": 4.8, "rus": 4.0,
+        "aus": 3.5, "kaz": 3.2, "mex": 3.0, "zmb": 3.0, "can": 2.0, "pol": 1.8, "ind": 0.1,
+    },
+    "refined-copper": {
+        "chn": 44.4, "cod": 9.3, "chl": 7.0, "jpn": 5.9, "rus": 3.6, "usa": 3.3, "deu": 2.3,
+        "kor": 2.3, "pol": 2.2, "ind": 1.9, "kaz": 1.7, "aus": 1.7, "per": 1.4, "idn": 1.3,
+        "mex": 1.3, "can": 1.2, "zmb": 0.6,
+    },
 }  # fmt: skip
 
 
@@ -389,10 +570,28 @@ def test_usgs_shares_match_the_published_table(G, mineral):
 def test_producers_left_out_because_the_shares_would_exceed_one(G):
     # Gallium: 750 + 6 + 3 (Japan) + 3 (Korea) = 762 t > 760 t.
     assert set(country_shares(G, "gallium")) == {"chn", "rus"}
-    # Rare earths: the ten listed producers add up to 392,700 t > 390,000 t.
-    assert not {"vnm", "mdg", "rus"} & set(country_shares(G, "rare-earth-ore"))
+    # Rare earths: the twelve listed producers add up to 392,850 t > 390,000 t; the
+    # five smallest (4,950 t) are left out, and the mineral's note names them.
+    left_out = {"rus": "2,500", "mdg": "2,000", "vnm": "300", "mys": "130", "bra": "20"}
+    assert not set(left_out) & set(country_shares(G, "rare-earth-ore"))
+    note = G.nodes["rare-earth-ore"]["note"]
+    assert all(tonnes + " t" in note for tonnes in left_out.values())
+    # Graphite: the eight modelled producers reach 1,594,800 of 1,600,000 t; the ten
+    # smallest (35,870 t) would take the sum to 1,630,670 t.
+    graphite = set(country_shares(G, "natural-graphite"))
+    assert not {"kor", "prk", "nor", "vnm", "aut", "deu"} & graphite
+    assert "35,870 t" in G.nodes["natural-graphite"]["note"]
     # Vanadium: 70 + 20 + 8 + 5 (Brazil) = 103% of the world total.
     assert "bra" not in country_shares(G, "vanadium")
+    # Antimony: the five largest make 98,200 of 100,000 t; Australia's 2,000 t would
+    # pass the total, so it and the nine smaller (5,760 t in all) are left out.
+    assert not {"aus", "tur", "mex", "irn", "vnm"} & set(country_shares(G, "antimony"))
+    assert "5,760 t" in G.nodes["antimony"]["note"]
+    # Tellurium: 981 t listed against a rounded 980 t: Bulgaria's 1 t is left out.
+    assert "bgr" not in country_shares(G, "tellurium")
+    # Molybdenum: 258,700 t kept; Uzbekistan and four smaller (4,900 t) left out.
+    assert not {"uzb", "can", "aus", "prk", "kor"} & set(country_shares(G, "molybdenum"))
+    assert "4,900 t" in G.nodes["molybdenum"]["note"]
 
 
 def test_no_country_controls_a_world_supply_node(G):
@@ -427,6 +626,13 @@ USGS_TABLES = {
     "vanadium": ("Vanadium", {"mine production, vanadium content"}),
     "palladium": ("Platinum-Group metals", {"mine production, palladium content"}),
     "silicon": ("Silicon", {"plant production, silicon metal"}),
+    "antimony": ("Antimony", {"mine production, antimony content"}),
+    "bismuth": ("Bismuth", {"refinery production"}),
+    "indium": ("Indium", {"refinery production"}),
+    "tellurium": ("Tellurium", {"refinery production, tellurium content"}),
+    "molybdenum": ("Molybdenum", {"mine production, molybdenum content"}),
+    "copper": ("Copper", {"mine production, recoverable copper content"}),
+    "refined-copper": ("Copper", {"refinery production, copper"}),
 }
 USGS_COUNTRY_IDS = {
     "China": "chn", "Russia": "rus", "United States": "usa", "Burma": "mmr",
@@ -438,6 +644,11 @@ USGS_COUNTRY_IDS = {
     "Gabon": "gab", "Ghana": "gha", "Malaysia": "mys", "Botswana": "bwa", "Angola": "ago",
     "Vietnam": "vnm", "Korea, North": "prk", "Bolivia": "bol", "Rwanda": "rwa",
     "Austria": "aut", "Norway": "nor", "France": "fra", "Germany": "deu",
+    "Turkey": "tur", "Portugal": "prt", "Spain": "esp", "Iceland": "isl",
+    "C\u00f4te d\u2019Ivoire": "civ", "Kazakhstan": "kaz", "Tajikistan": "tjk", "Laos": "lao",
+    "Bulgaria": "bgr", "Japan": "jpn", "Korea, Republic of": "kor", "Belgium": "bel",
+    "Uzbekistan": "uzb", "Sweden": "swe", "Peru": "per", "Mexico": "mex", "Armenia": "arm",
+    "Mongolia": "mng", "Iran": "irn", "Zambia": "zmb", "Poland": "pol",
 }  # fmt: skip
 
 
@@ -454,7 +665,8 @@ def test_usgs_shares_match_the_usgs_file(G):
             for mineral, (name, types) in USGS_TABLES.items():
                 if commodity != name or kind not in types or not figure:
                     continue
-                if country == "World total (rounded)":
+                # The antimony table's total carries a footnote number ("... (rounded) 10").
+                if country.startswith("World total (rounded)"):
                     totals[mineral] = float(figure)
                 elif country in USGS_COUNTRY_IDS:
                     values[mineral, USGS_COUNTRY_IDS[country]] = float(figure)
@@ -548,9 +760,9 @@ def test_2026_controls_reach_samsung_and_intel_through_japan(outcomes):
     assert hit.loc["jp-ndfeb-magnets", "shortfall"] == pytest.approx(0.63)
     assert hit.loc["jp-ndfeb-magnets", "days_to_impact"] == 66
     # Diamond: 0.95 * 0.9 = 0.855; a third of materials output needs it: 0.2565; Samsung
-    # buys 70% of its materials from Japan: 0.70 * 0.2565.
-    assert hit.loc["kr-samsung-chips", "shortfall"] == pytest.approx(0.17955)
-    assert hit.loc["us-intel-chips", "shortfall"] == pytest.approx(0.17955)
+    # buys 48% of its materials from Japan (its world market share): 0.48 * 0.2565.
+    assert hit.loc["kr-samsung-chips", "shortfall"] == pytest.approx(0.12312)
+    assert hit.loc["us-intel-chips", "shortfall"] == pytest.approx(0.12312)
 
 
 @pytest.mark.parametrize("scenario_id", SCENARIOS)
