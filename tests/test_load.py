@@ -35,6 +35,8 @@ EDGE_ATTRS = {
     "kind",
     "commodity",
     "share",
+    "spare",
+    "ramp_days",
     "range",
     "source",
     "year",
