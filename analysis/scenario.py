@@ -43,6 +43,9 @@ class Restriction:
     start_day : int
         The first day the restriction acts (timeline only; the steady state
         counts every restriction).
+    end_day : int, optional
+        The first day it no longer acts (above ``start_day``; default: it
+        never ends). The steady state counts it as if it stayed in force.
 
     Examples
     --------
@@ -59,6 +62,7 @@ class Restriction:
     to: tuple[str, ...] | None = None
     severity: float = 1.0
     start_day: int = 0
+    end_day: int | None = None
 
     def __post_init__(self) -> None:
         commodities = (self.commodities,) if isinstance(self.commodities, str) else self.commodities
@@ -75,6 +79,14 @@ class Restriction:
             raise ScenarioError(f"start_day must be a whole number of days, got {self.start_day!r}")
         if self.start_day < 0:
             raise ScenarioError(f"start_day must be 0 or more, got {self.start_day}")
+        if self.end_day is not None:
+            if isinstance(self.end_day, bool) or not isinstance(self.end_day, int):
+                raise ScenarioError(f"end_day must be a whole number of days, got {self.end_day!r}")
+            if self.end_day <= self.start_day:
+                raise ScenarioError(
+                    f"end_day must be after start_day ({self.start_day}), got {self.end_day}: "
+                    "the restriction acts on the days start_day <= t < end_day"
+                )
         object.__setattr__(self, "severity", float(self.severity))
 
     def resolve(self, G: nx.MultiDiGraph) -> Restriction:
