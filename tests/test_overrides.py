@@ -126,3 +126,26 @@ def test_scenario_changes_point_at_their_line(G):
 
 def test_no_changes_is_the_graph_itself(G):
     assert apply_overrides(G, []) is G
+
+
+def test_bundled_alternatives_scenario_worked_by_hand():
+    import graph
+    from analysis.scenario import load_scenario
+
+    G = graph.load()
+    scenario = load_scenario("2026-heavy-rare-earths-alternatives").resolve(G)
+    H = apply_overrides(G, scenario.overrides)
+    C = compile_graph(H)
+    r = run(C, scenario)
+    col = list(r.affected).index(C.index["jp-ndfeb-magnets"])
+    # Heavy rare earths: China 0.9 cut; Lynas 0.1 + spare 0.2 over 365 days.
+    # Long run: gap 0.9 - 0.2 = 0.7, dependence 0.5: shortfall 0.35.
+    assert 1 - r.steady[C.index["jp-ndfeb-magnets"]] == pytest.approx(0.35, abs=1e-12)
+    # Day t: gap 0.9 - 0.2 t / 365. 42 days of stock: days 0..46 draw
+    # 0.9 * 47 - 0.2 * (46 * 47 / 2) / 365 = 41.708, day 47 has 0.292 for 0.874.
+    assert r.days_to_impact[col] == 47
+    # day 48: 0.5 * (0.9 - 0.2 * 48 / 365) = 0.436849..., the peak
+    assert r.days_to_peak[col] == 48
+    assert r.peak_shortfall[col] == pytest.approx(0.5 * (0.9 - 0.2 * 48 / 365), abs=1e-12)
+    # the data itself is untouched: China 0.70, Lynas 0.30 without a spare
+    assert G.edges["lynas", "jp-ndfeb-magnets", "heavy-rare-earths"]["spare"] is None
