@@ -338,6 +338,13 @@ def apply_overrides(G: nx.MultiDiGraph, changes: Iterable[Change]) -> nx.MultiDi
             _apply(data, G, change)
             _rebuild(data, change)
         raise
+    _keep_provenance(G, H)
+    H.graph["overrides"] = [c.to_dict() for c in changes]
+    return H
+
+
+def _keep_provenance(G: nx.MultiDiGraph, H: nx.MultiDiGraph) -> None:
+    """Copy where each node and edge was written, and the dataset's provenance, from G to H."""
     for node, attrs in H.nodes(data=True):
         if node in G:
             attrs["where"] = G.nodes[node].get("where")
@@ -347,5 +354,3 @@ def apply_overrides(G: nx.MultiDiGraph, changes: Iterable[Change]) -> nx.MultiDi
     for key in ("path", "hash", "version", "loaded_at"):
         if key in G.graph:
             H.graph[key] = G.graph[key]
-    H.graph["overrides"] = [c.to_dict() for c in changes]
-    return H

@@ -47,6 +47,50 @@ def _split(draw: st.DrawFn, parts: int, total_high: int) -> list[float]:
 
 
 @st.composite
+def _nodes(
+    draw: st.DrawFn,
+    countries: list[str],
+    producers: list[str],
+    layer_of: dict[str, int],
+    explicit_commodity: dict[str, str],
+    by_key: dict[tuple[str, str], list[str]],
+) -> list[dict[str, Any]]:
+    """The node entries: countries, then producers with location, stock, inputs and value."""
+    consumed: dict[str, list[str]] = {}
+    for v, c in by_key:
+        consumed.setdefault(v, []).append(c)
+    nodes: list[dict[str, Any]] = [{"id": c, "kind": "country"} for c in countries]
+    for node in producers:
+        kind = LAYERS[layer_of[node]]
+        entry: dict[str, Any] = {"id": node, "kind": kind}
+        if node in explicit_commodity:
+            entry["commodity"] = explicit_commodity[node]
+        if draw(st.booleans()):
+            entry["country"] = draw(st.sampled_from(countries))
+        if draw(st.integers(0, 3)) == 0:
+            entry["stockpile_days"] = draw(_days)
+        inputs = {}
+        for commodity in sorted(consumed.get(node, [])):
+            if draw(st.booleans()):
+                continue
+            spec = {}
+            if draw(st.booleans()):
+                spec["dependence"] = draw(_hundredths(0, 100))
+            if draw(st.booleans()):
+                spec["substitutable"] = draw(_hundredths(0, 100))
+            if draw(st.booleans()):
+                spec["stockpile_days"] = draw(_days)
+            inputs[commodity] = spec
+        if inputs:
+            entry["inputs"] = inputs
+        if kind == "industry" and draw(st.booleans()):
+            entry["value"] = draw(st.integers(0, 10_000)) * 1e6
+        nodes.append(entry)
+
+    return nodes
+
+
+@st.composite
 def datasets(
     draw: st.DrawFn, *, cycles: bool = False, max_nodes: int = 25, alternatives: bool = False
 ) -> dict[str, Any]:
@@ -121,37 +165,7 @@ def datasets(
             edge["share"] = draw(_hundredths())
         edges.append(edge)
 
-    consumed: dict[str, list[str]] = {}
-    for v, c in by_key:
-        consumed.setdefault(v, []).append(c)
-    nodes: list[dict[str, Any]] = [{"id": c, "kind": "country"} for c in countries]
-    for node in producers:
-        kind = LAYERS[layer_of[node]]
-        entry: dict[str, Any] = {"id": node, "kind": kind}
-        if node in explicit_commodity:
-            entry["commodity"] = explicit_commodity[node]
-        if draw(st.booleans()):
-            entry["country"] = draw(st.sampled_from(countries))
-        if draw(st.integers(0, 3)) == 0:
-            entry["stockpile_days"] = draw(_days)
-        inputs = {}
-        for commodity in sorted(consumed.get(node, [])):
-            if draw(st.booleans()):
-                continue
-            spec = {}
-            if draw(st.booleans()):
-                spec["dependence"] = draw(_hundredths(0, 100))
-            if draw(st.booleans()):
-                spec["substitutable"] = draw(_hundredths(0, 100))
-            if draw(st.booleans()):
-                spec["stockpile_days"] = draw(_days)
-            inputs[commodity] = spec
-        if inputs:
-            entry["inputs"] = inputs
-        if kind == "industry" and draw(st.booleans()):
-            entry["value"] = draw(st.integers(0, 10_000)) * 1e6
-        nodes.append(entry)
-
+    nodes = draw(_nodes(countries, producers, layer_of, explicit_commodity, by_key))
     commodities = sorted(set(commodity_of.values()))
     groups = {}
     for i in range(draw(st.integers(0, 2))):
