@@ -21,7 +21,6 @@ import numpy as np
 from analysis.scenario import Restriction, Scenario
 from graph._gc import no_cyclic_gc
 from graph.lookup import expand_commodities
-from graph.schema import NODE_KINDS
 
 AFFECTED = 1e-9  # a shortfall above this counts as an impact
 CONVERGED = 1e-12  # fixed-point sweeps stop when nothing moves more than this
@@ -82,7 +81,8 @@ class CompiledGraph:
     commodities: list[str]
     node_country: np.ndarray  # index of the node's country node, or -1
     is_country: np.ndarray
-    node_kind: np.ndarray  # index into ``NODE_KINDS`` (graph.schema), per node
+    kinds: tuple[str, ...]  # the node kinds present, sorted
+    node_kind: np.ndarray  # per node, its kind's index in ``kinds``
     node_value: np.ndarray  # annual output value in USD, NaN where not given
     src: np.ndarray  # supplies edges, sorted by input slot
     dst: np.ndarray
@@ -112,7 +112,7 @@ class CompiledGraph:
 
     def kind_of(self, i: int) -> str:
         """The kind of node ``i`` (``country``, ``mineral``, ...)."""
-        return NODE_KINDS[self.node_kind[i]]
+        return self.kinds[self.node_kind[i]]
 
 
 def compile_graph(G: nx.MultiDiGraph) -> CompiledGraph:
@@ -143,9 +143,12 @@ def _compile(G: nx.MultiDiGraph) -> CompiledGraph:
     index = {n: i for i, n in enumerate(nodes)}
     n = len(nodes)
     attrs = [G.nodes[v] for v in nodes]
-    kind_code = {kind: code for code, kind in enumerate(NODE_KINDS)}
+    # Kinds as codes into the kinds present (the schema's list would pull in
+    # pydantic, which a what-if from the cache never needs).
+    kinds_present = tuple(sorted({a["kind"] for a in attrs}))
+    kind_code = {kind: code for code, kind in enumerate(kinds_present)}
     node_kind = np.fromiter((kind_code[a["kind"]] for a in attrs), np.int8, n)
-    is_country = node_kind == kind_code["country"]
+    is_country = node_kind == kind_code.get("country", -1)
     node_value = np.array([a.get("value") for a in attrs], dtype=np.float64).reshape(n)
     node_country = np.fromiter(
         (index.get(c, -1) if (c := a.get("country")) else -1 for a in attrs), np.int64, n
@@ -213,6 +216,7 @@ def _compile(G: nx.MultiDiGraph) -> CompiledGraph:
         commodities=commodities,
         node_country=node_country,
         is_country=is_country,
+        kinds=kinds_present,
         node_kind=node_kind,
         node_value=node_value,
         src=src,

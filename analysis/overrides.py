@@ -22,6 +22,7 @@ False
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -31,14 +32,30 @@ import networkx as nx
 
 from graph.errors import DataError, Problem, ScenarioError
 from graph.lookup import did_you_mean
-from graph.schema import Edge, Inputs, Node, field_names
 
-#: What a change may set: the dataset's own fields (graph.schema), less the
-#: ones that say what a record is (its id, kind, ends) rather than a number
-#: or a note about it. ``commodity`` on an edge picks which edge is meant.
-NODE_FIELDS = tuple(f for f in field_names(Node) if f not in ("id", "kind", "inputs"))
-INPUT_FIELDS = tuple(field_names(Inputs))
-EDGE_FIELDS = tuple(f for f in field_names(Edge) if f not in ("from", "to", "kind"))
+
+@functools.cache
+def allowed_fields() -> dict[str, tuple[str, ...]]:
+    """What a change may set on a node, an input and an edge.
+
+    The dataset's own fields (``graph.schema``), less the ones that say what
+    a record is (its id, kind, ends) rather than a number or a note about it;
+    ``commodity`` on an edge picks which edge is meant. Read on first use:
+    the schema needs pydantic, which a what-if without changes never imports.
+
+    Examples
+    --------
+    >>> allowed_fields()["input"]
+    ('dependence', 'substitutable', 'stockpile_days')
+    """
+    from graph.schema import Edge, Inputs, Node, field_names
+
+    return {
+        "node": tuple(f for f in field_names(Node) if f not in ("id", "kind", "inputs")),
+        "input": tuple(field_names(Inputs)),
+        "edge": tuple(f for f in field_names(Edge) if f not in ("from", "to", "kind")),
+    }
+
 
 #: Where a change was written: ``(file, line, col)`` in a scenario file, or
 #: the text of a ``--set`` argument.
@@ -99,11 +116,12 @@ class Change:
 
 
 def _allowed(change: Change) -> tuple[str, tuple[str, ...]]:
+    fields = allowed_fields()
     if change.edge is not None:
-        return "an edge", EDGE_FIELDS
+        return "an edge", fields["edge"]
     if change.input is not None:
-        return "an input", INPUT_FIELDS
-    return "a node", NODE_FIELDS
+        return "an input", fields["input"]
+    return "a node", fields["node"]
 
 
 def _check_fields(change: Change) -> Change:

@@ -13,13 +13,15 @@ import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import networkx as nx
 
-from analysis.overrides import Change, change_from_mapping
 from graph.errors import DataError, Problem, ScenarioError
 from graph.lookup import did_you_mean, resolve_commodity, resolve_node
+
+if TYPE_CHECKING:
+    from analysis.overrides import Change
 
 DEFAULT_HORIZON = 365
 #: The longest timeline (100 years): the timeline holds one row per day, and a
@@ -190,6 +192,8 @@ class Scenario:
                 text += f" (severity {r.severity:g})"
             if r.start_day:
                 text += f" from day {r.start_day}"
+            if r.end_day is not None:
+                text += f", lifted on day {r.end_day}"
             parts.append(text)
         if self.removed:
             parts.append("removed: " + ", ".join(label(n) for n in self.removed))
@@ -549,8 +553,10 @@ def _id_list(data: Mapping, key: str, where: _Where) -> tuple[str, ...]:
 
 
 def _overrides(raw: Any, where: _Where) -> tuple[Change, ...]:
-    if raw is None:
+    if not raw:
         return ()
+    from analysis.overrides import change_from_mapping  # the schema it reads needs pydantic
+
     if not isinstance(raw, list):
         where.problem(("set",), "set must be a list of changes, e.g. [{node: ID, value: 1.0e9}]")
         return ()

@@ -233,3 +233,10 @@ def test_bad_set_entries_are_located_errors(tmp_path):
     assert "unknown field 'valeu' for a node (did you mean 'value'?)" in lines[0][1]
     assert "a change names a node (node: ID) or an edge" in lines[1][1]
     assert "each entry of set must be a mapping" in lines[2][1]
+
+
+def test_title_says_when_a_restriction_is_lifted():
+    r = Restriction("chn", ["gallium"], start_day=10, end_day=40)
+    assert (
+        Scenario(restrictions=(r,)).title() == "chn restricts gallium from day 10, lifted on day 40"
+    )
