@@ -158,16 +158,18 @@ def _compile(G: nx.MultiDiGraph) -> CompiledGraph:
     # once; every edge has these attributes), then arrays: a loop statement per
     # edge, or np.fromiter over a generator, costs twice as much at a million edges.
     rows = [
-        (i, index[v], d["kind"], d["commodity"], d["share"], d)
+        (i, index[v], d["kind"], d["commodity"], d["share"], d.get("spare"))
         for u, successors in G.adjacency()
         for i in (index[u],)
         for v, keyed in successors.items()
         for d in keyed.values()
     ]
-    src_all, dst_all, kinds, coms, shares, dicts = zip(*rows, strict=True) if rows else ((),) * 6
+    src_all, dst_all, kinds, coms, shares, spare_all = (
+        zip(*rows, strict=True) if rows else ((),) * 6
+    )
     del rows
-    spares, ramps = _alternatives(dicts)
-    del dicts
+    spares, ramps = _alternatives(G, spare_all)
+    del spare_all
     controls: dict[int, list[tuple[int, float]]] = {}
     if "controls" in kinds:
         supplies = [i for i, kind in enumerate(kinds) if kind != "controls"]
@@ -237,20 +239,25 @@ def _compile(G: nx.MultiDiGraph) -> CompiledGraph:
     return C
 
 
-def _alternatives(dicts: tuple[dict, ...]) -> tuple[np.ndarray | None, np.ndarray | None]:
-    """Every edge's ``spare`` and ``ramp_days`` as arrays (0 where absent), from its attributes.
+def _alternatives(
+    G: nx.MultiDiGraph, spare: tuple[float | None, ...]
+) -> tuple[np.ndarray | None, np.ndarray | None]:
+    """Every edge's ``spare`` and ``ramp_days`` as arrays (0 where absent), in adjacency order.
 
-    ``(None, None)`` when no edge has a spare, the common case: then no
-    arrays are built, and ``ramp_days`` is read only on the edges with one.
+    ``(None, None)`` when no edge has a spare, the common case: then neither
+    the arrays nor a second walk over the edges for ``ramp_days`` are needed.
     """
-    spare = [d.get("spare") for d in dicts]
     if not any(spare):
         return None, None
     m = len(spare)
+    ramp_days = [
+        d.get("ramp_days")
+        for _, successors in G.adjacency()
+        for keyed in successors.values()
+        for d in keyed.values()
+    ]
     spares = np.nan_to_num(np.array(spare, dtype=np.float64).reshape(m), nan=0.0)
-    ramps = np.zeros(m)
-    with_spare = np.flatnonzero(spares > 0)
-    ramps[with_spare] = [dicts[k].get("ramp_days") or 0.0 for k in with_spare]
+    ramps = np.nan_to_num(np.array(ramp_days, dtype=np.float64).reshape(m), nan=0.0)
     return spares, ramps
 
 
