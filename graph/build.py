@@ -37,28 +37,12 @@ def _edge_records(ds: Dataset, resolved: Resolved) -> Iterator[tuple[str, str, s
     """``(from, to, key, attributes)`` of every edge, in the order of the files."""
     E = ds.edges
     ed = E.data
-    for (
-        u,
-        v,
-        kind,
-        commodity,
-        share,
-        spare,
-        ramp,
-        rng,
-        source,
-        year,
-        confidence,
-        note,
-        where,
-    ) in zip(
+    for u, v, kind, commodity, share, rng, source, year, confidence, note, where in zip(
         ed["from"],
         ed["to"],
         resolved.edge_kind,
         resolved.edge_commodity,
         resolved.edge_share,
-        ed["spare"],
-        ed["ramp_days"],
         ed["range"],
         ed["source"],
         ed["year"],
@@ -75,8 +59,6 @@ def _edge_records(ds: Dataset, resolved: Resolved) -> Iterator[tuple[str, str, s
                 "kind": kind,
                 "commodity": commodity,
                 "share": float(share),
-                "spare": _float(spare),
-                "ramp_days": _float(ramp),
                 "range": None if rng is None else (float(rng[0]), float(rng[1])),
                 "source": source,
                 "year": year,

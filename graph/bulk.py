@@ -168,8 +168,6 @@ def clean_edges(
         or (kv < 0).any()
         or (u == v).any()
         or ed["range"].count(None) != len(ed["range"])  # rare: left to the row walk
-        or ed["spare"].count(None) != len(ed["spare"])  # alternatives: the row walk too
-        or ed["ramp_days"].count(None) != len(ed["ramp_days"])
         or not _provenance_ok(ed, source_ids)
     ):
         return None

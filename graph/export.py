@@ -103,9 +103,6 @@ def _edge_record(G: nx.MultiDiGraph, u: str, v: str, d: Mapping) -> dict:
         if d["commodity"] != default:
             rec["commodity"] = d["commodity"]
     rec["share"] = d["share"]
-    for name in ("spare", "ramp_days"):
-        if d.get(name) is not None:
-            rec[name] = d[name]
     if d.get("range") is not None:
         rec["range"] = list(d["range"])
     rec.update({k: d[k] for k in _PROVENANCE if d.get(k) is not None})
@@ -239,7 +236,7 @@ def write_tables(data: Mapping, folder: str | os.PathLike, fmt: str = "csv") -> 
 def _parquet_bytes(columns: list[str], rows: list[dict]) -> bytes:
     import pandas as pd
 
-    numbers = {"value", "stockpile_days", "share", "spare", "ramp_days"}
+    numbers = {"value", "stockpile_days", "share"}
     frame = pd.DataFrame({c: [r.get(c) for r in rows] for c in columns})
     for c in columns:
         if c in numbers:

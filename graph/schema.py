@@ -145,13 +145,6 @@ class Edge(_Strict):
         "hold back (default 1).",
         above_zero=True,
     )
-    spare: float | None = _fraction(
-        "supplies only: share of the consumer's use this supplier can add on top of "
-        "`share` once ramped up (default 0)."
-    )
-    ramp_days: float | None = _non_negative(
-        "supplies only: days the spare takes to ramp up in full (default 0)."
-    )
     range: list[float] | None = Field(
         None,
         description="[low, high] of the share where sources disagree.",

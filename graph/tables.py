@@ -69,7 +69,7 @@ COLUMNS = {
     "sources": SOURCE_FIELDS,
     "groups": GROUP_FIELDS,
 }
-NUMBER_FIELDS = {"value", "stockpile_days", "share", "spare", "ramp_days"}
+NUMBER_FIELDS = {"value", "stockpile_days", "share"}
 INT_FIELDS = {"year"}
 JSON_FIELDS = {"inputs": Node, "range": Edge}
 _EXAMPLES = {

@@ -661,7 +661,7 @@ def check(ds: Dataset) -> tuple[list[Problem], Resolved]:
                             "comes from this supplier",
                         )
                     )
-            elif not (0 < share <= 1 or (share == 0 and _has_spare(ed, i))):
+            elif not 0 < share <= 1:
                 add(
                     E.problem(
                         i,
@@ -707,7 +707,6 @@ def check(ds: Dataset) -> tuple[list[Problem], Resolved]:
                 else:
                     entry[0] += share
                     entry[1] = i
-        _check_alternative(E, i, kind, add)
         if rng is not None:
             _check_range(E, i, rng, share, add)
         if kind is not None and u is not None and v is not None:
@@ -862,24 +861,6 @@ def _commodity_name_ok(C: Columns, i: int, fieldname: str, name: str, add: Any) 
         add(C.problem(i, fieldname, _slug_message("commodity", name)))
         return False
     return True
-
-
-def _has_spare(ed: dict, i: int) -> bool:
-    spare = ed["spare"][i]
-    return _is_number(spare) and spare > 0
-
-
-def _check_alternative(E: Columns, i: int, kind: str | None, add: Any) -> None:
-    """``spare`` (0..1) and ``ramp_days`` (>= 0) only on supplies edges."""
-    for name, low, high in (("spare", 0, 1), ("ramp_days", 0, math.inf)):
-        x = E.data[name][i]
-        if x is None:
-            continue
-        if kind == "controls":
-            add(E.problem(i, name, f"{name} is for supplies edges only: remove it"))
-        elif not low <= x <= high:
-            limits = "0 <= spare <= 1" if name == "spare" else ">= 0"
-            add(E.problem(i, name, f"{name} {_show(x)} is out of range: it must be {limits}"))
 
 
 def _check_range(E: Columns, i: int, rng: Any, share: Any, add: Any) -> None:

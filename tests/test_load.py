@@ -35,8 +35,6 @@ EDGE_ATTRS = {
     "kind",
     "commodity",
     "share",
-    "spare",
-    "ramp_days",
     "range",
     "source",
     "year",
