@@ -43,6 +43,11 @@ class Level:
     edge_share: np.ndarray = field(init=False)
     slot_dependence: np.ndarray = field(init=False)
     slot_kept: np.ndarray = field(init=False)  # 1 - substitutable
+    # The level's alternatives (edges with a spare), as positions in ``edges``;
+    # empty when the level has none, which keeps the plain rule's arithmetic.
+    alt: np.ndarray = field(init=False)
+    alt_spare: np.ndarray = field(init=False)
+    alt_ramp_days: np.ndarray = field(init=False)
 
     def gather(self, C: CompiledGraph) -> Level:
         """Fill the per-level copies of the compiled arrays."""
@@ -51,6 +56,10 @@ class Level:
         self.edge_share = C.share[self.edges]
         self.slot_dependence = C.slot_dependence[self.slots]
         self.slot_kept = 1.0 - C.slot_substitutable[self.slots]
+        spare = C.spare[self.edges]
+        self.alt = np.flatnonzero(spare > 0)
+        self.alt_spare = spare[self.alt]
+        self.alt_ramp_days = C.ramp_days[self.edges[self.alt]]
         return self
 
 
@@ -72,9 +81,14 @@ class CompiledGraph:
     commodities: list[str]
     node_country: np.ndarray  # index of the node's country node, or -1
     is_country: np.ndarray
+    kinds: tuple[str, ...]  # the node kinds present, sorted
+    node_kind: np.ndarray  # per node, its kind's index in ``kinds``
+    node_value: np.ndarray  # annual output value in USD, NaN where not given
     src: np.ndarray  # supplies edges, sorted by input slot
     dst: np.ndarray
     share: np.ndarray
+    spare: np.ndarray  # what an alternative can add on top of its share (0: none)
+    ramp_days: np.ndarray  # days it takes to ramp up fully
     edge_commodity: np.ndarray
     edge_slot: np.ndarray
     slot_node: np.ndarray  # inputs: (consumer, commodity) pairs
@@ -90,6 +104,15 @@ class CompiledGraph:
     @property
     def n_nodes(self) -> int:
         return len(self.nodes)
+
+    @property
+    def has_alternatives(self) -> bool:
+        """Whether any supplies edge carries a ``spare``."""
+        return bool((self.spare > 0).any())
+
+    def kind_of(self, i: int) -> str:
+        """The kind of node ``i`` (``country``, ``mineral``, ...)."""
+        return self.kinds[self.node_kind[i]]
 
 
 def compile_graph(G: nx.MultiDiGraph) -> CompiledGraph:
@@ -120,7 +143,13 @@ def _compile(G: nx.MultiDiGraph) -> CompiledGraph:
     index = {n: i for i, n in enumerate(nodes)}
     n = len(nodes)
     attrs = [G.nodes[v] for v in nodes]
-    is_country = np.fromiter((a.get("kind") == "country" for a in attrs), bool, n)
+    # Kinds as codes into the kinds present (the schema's list would pull in
+    # pydantic, which a what-if from the cache never needs).
+    kinds_present = tuple(sorted({a["kind"] for a in attrs}))
+    kind_code = {kind: code for code, kind in enumerate(kinds_present)}
+    node_kind = np.fromiter((kind_code[a["kind"]] for a in attrs), np.int8, n)
+    is_country = node_kind == kind_code.get("country", -1)
+    node_value = np.array([a.get("value") for a in attrs], dtype=np.float64).reshape(n)
     node_country = np.fromiter(
         (index.get(c, -1) if (c := a.get("country")) else -1 for a in attrs), np.int64, n
     )
@@ -129,14 +158,18 @@ def _compile(G: nx.MultiDiGraph) -> CompiledGraph:
     # once; every edge has these attributes), then arrays: a loop statement per
     # edge, or np.fromiter over a generator, costs twice as much at a million edges.
     rows = [
-        (i, index[v], d["kind"], d["commodity"], d["share"])
+        (i, index[v], d["kind"], d["commodity"], d["share"], d.get("spare"))
         for u, successors in G.adjacency()
         for i in (index[u],)
         for v, keyed in successors.items()
         for d in keyed.values()
     ]
-    src_all, dst_all, kinds, coms, shares = zip(*rows, strict=True) if rows else ((),) * 5
+    src_all, dst_all, kinds, coms, shares, spare_all = (
+        zip(*rows, strict=True) if rows else ((),) * 6
+    )
     del rows
+    spares, ramps = _alternatives(G, spare_all)
+    del spare_all
     controls: dict[int, list[tuple[int, float]]] = {}
     if "controls" in kinds:
         supplies = [i for i, kind in enumerate(kinds) if kind != "controls"]
@@ -147,6 +180,8 @@ def _compile(G: nx.MultiDiGraph) -> CompiledGraph:
         src_all, dst_all, coms, shares = (
             [column[i] for i in supplies] for column in (src_all, dst_all, coms, shares)
         )
+        if spares is not None:
+            spares, ramps = spares[supplies], ramps[supplies]
     m = len(coms)
     commodities = sorted(set(coms) | set(G.graph.get("commodities", ())))
     cindex = {c: i for i, c in enumerate(commodities)}
@@ -160,6 +195,8 @@ def _compile(G: nx.MultiDiGraph) -> CompiledGraph:
     # Commodity indices follow the names' order, and lexsort is stable.
     order = np.lexsort((src, ecom, dst))
     dst, ecom, src, share = dst[order], ecom[order], src[order], share[order]
+    spare = np.zeros(m) if spares is None else spares[order]
+    ramp_days = np.zeros(m) if ramps is None else ramps[order]
 
     new_slot = np.ones(m, dtype=bool)
     if m:
@@ -179,9 +216,14 @@ def _compile(G: nx.MultiDiGraph) -> CompiledGraph:
         commodities=commodities,
         node_country=node_country,
         is_country=is_country,
+        kinds=kinds_present,
+        node_kind=node_kind,
+        node_value=node_value,
         src=src,
         dst=dst,
         share=share,
+        spare=spare,
+        ramp_days=ramp_days,
         edge_commodity=ecom,
         edge_slot=edge_slot,
         slot_node=slot_node,
@@ -195,6 +237,28 @@ def _compile(G: nx.MultiDiGraph) -> CompiledGraph:
     )
     C.levels = _levels(C, np.ones(n, dtype=bool))
     return C
+
+
+def _alternatives(
+    G: nx.MultiDiGraph, spare: tuple[float | None, ...]
+) -> tuple[np.ndarray | None, np.ndarray | None]:
+    """Every edge's ``spare`` and ``ramp_days`` as arrays (0 where absent), in adjacency order.
+
+    ``(None, None)`` when no edge has a spare, the common case: then neither
+    the arrays nor a second walk over the edges for ``ramp_days`` are needed.
+    """
+    if not any(spare):
+        return None, None
+    m = len(spare)
+    ramp_days = [
+        d.get("ramp_days")
+        for _, successors in G.adjacency()
+        for keyed in successors.values()
+        for d in keyed.values()
+    ]
+    spares = np.nan_to_num(np.array(spare, dtype=np.float64).reshape(m), nan=0.0)
+    ramps = np.nan_to_num(np.array(ramp_days, dtype=np.float64).reshape(m), nan=0.0)
+    return spares, ramps
 
 
 def _slot_settings(
@@ -373,8 +437,9 @@ def edge_keep(C: CompiledGraph, restrictions: tuple[Restriction, ...]) -> np.nda
 class Pass:
     """A level made ready for one ``keep``.
 
-    It holds the edges to read on every solve, and the part of each input's
-    gap that cannot change between solves.
+    It holds the edges to read on every solve, the part of each input's
+    lost flow that cannot change between solves, and the level's
+    alternatives (``alt_*``, None when it has none).
     """
 
     level: Level
@@ -383,53 +448,117 @@ class Pass:
     keep: np.ndarray
     edge_slot: np.ndarray  # position of each edge's input in ``level.slots``
     fixed_gap: np.ndarray | None  # per input, from suppliers left out of ``src``
+    alt_src: np.ndarray | None = None
+    alt_slot: np.ndarray | None = None
+    alt_offer: np.ndarray | None = None  # spare * keep: a(u) and the ramp multiply it
 
 
-def _prepare(level: Level, keep: np.ndarray, constant: np.ndarray | None = None) -> Pass:
+def _prepare(
+    level: Level, keep: np.ndarray, constant: np.ndarray | None = None, *, alternatives: bool = True
+) -> Pass:
     """Make ``level`` ready for ``keep``.
 
     ``constant`` holds, for every node, its availability where that is known
     not to change (NaN where it may): the lost flow of edges from those
     suppliers is summed once into ``fixed_gap`` instead of on every solve.
+    ``alternatives=False`` leaves every spare out (the rule of DESIGN section 3).
     """
     edge_keep = keep[level.edges]
-    if constant is None:
-        return Pass(level, level.edge_src, level.edge_share, edge_keep, level.edge_slot, None)
-    known = constant[level.edge_src]
-    fixed = ~np.isnan(known)
-    lost = level.edge_share[fixed] * (1.0 - known[fixed] * edge_keep[fixed])
-    fixed_gap = np.bincount(level.edge_slot[fixed], weights=lost, minlength=level.slots.size)
-    moving = ~fixed
-    return Pass(
-        level,
-        level.edge_src[moving],
-        level.edge_share[moving],
-        edge_keep[moving],
-        level.edge_slot[moving],
-        fixed_gap,
-    )
+    p = Pass(level, level.edge_src, level.edge_share, edge_keep, level.edge_slot, None)
+    if constant is not None:
+        known = constant[level.edge_src]
+        fixed = ~np.isnan(known)
+        lost = level.edge_share[fixed] * (1.0 - known[fixed] * edge_keep[fixed])
+        fixed_gap = np.bincount(level.edge_slot[fixed], weights=lost, minlength=level.slots.size)
+        moving = ~fixed
+        p = Pass(
+            level,
+            level.edge_src[moving],
+            level.edge_share[moving],
+            edge_keep[moving],
+            level.edge_slot[moving],
+            fixed_gap,
+        )
+    if alternatives and level.alt.size:
+        # Every alternative is read on every solve, whoever supplies it: its
+        # offer moves with the ramp even where its supplier is unaffected.
+        p.alt_src = level.edge_src[level.alt]
+        p.alt_slot = level.edge_slot[level.alt]
+        p.alt_offer = level.alt_spare * edge_keep[level.alt]
+    return p
+
+
+@dataclass
+class Ramp:
+    """How far a level's alternatives have ramped up on one day of the timeline.
+
+    ``t0`` is, for each of the level's inputs, the first day its lost flow
+    was above 1e-12 (-1: not yet); it never resets.
+    """
+
+    level: Level
+    t0: np.ndarray
+    day: int = 0
+
+    @classmethod
+    def start(cls, level: Level) -> Ramp:
+        return cls(level, np.full(level.slots.size, -1, dtype=np.int64))
+
+    def factors(self, p: Pass, lost: np.ndarray) -> np.ndarray:
+        """``ramp(u, v, day)`` of each alternative, given each input's lost flow today.
+
+        An input whose first lost day is today has ``t - t0 = 0``: its
+        alternatives add nothing today, except those with ``ramp_days`` 0,
+        which add their whole spare from ``t0`` on.
+        """
+        t0 = self.t0[p.alt_slot]
+        days = self.level.alt_ramp_days
+        grown = np.minimum(1.0, (self.day - t0) / np.where(days > 0, days, 1.0))
+        started = np.where(days > 0, grown, 1.0)
+        today = (days == 0) & (lost[p.alt_slot] > CONVERGED)
+        return np.where(t0 >= 0, started, today.astype(np.float64))
+
+    def advance(self, lost: np.ndarray) -> bool:
+        """Record today's first losses; whether some ramp is still growing after today."""
+        self.t0[(self.t0 < 0) & (lost > CONVERGED)] = self.day
+        t0 = self.t0[self.level.edge_slot[self.level.alt]]
+        days = self.level.alt_ramp_days
+        return bool(((t0 >= 0) & (days > 0) & (self.day - t0 < days)).any())
 
 
 def _solve(
-    p: Pass, a: np.ndarray, removed: np.ndarray, stock: np.ndarray | None
-) -> tuple[np.ndarray, np.ndarray]:
-    """New availabilities of a level's nodes, and the gap of each of their inputs.
+    p: Pass,
+    a: np.ndarray,
+    removed: np.ndarray,
+    stock: np.ndarray | None,
+    ramp: Ramp | None = None,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """New availabilities of a level's nodes, the gap and the lost flow of each input.
 
-    ``stock`` is the stock of each of the level's inputs (``None``: no stocks).
+    ``stock`` is the stock of each of the level's inputs (``None``: no
+    stocks); ``ramp`` how far alternatives have ramped up (``None``: fully,
+    the steady state).
     """
     level = p.level
-    lost = p.share * (1.0 - a[p.src] * p.keep)
-    gap = np.bincount(p.edge_slot, weights=lost, minlength=level.slots.size)
+    flow = p.share * (1.0 - a[p.src] * p.keep)
+    lost = np.bincount(p.edge_slot, weights=flow, minlength=level.slots.size)
     if p.fixed_gap is not None:
-        gap = p.fixed_gap + gap  # (bincount of no edges is an integer array)
-    gap *= level.slot_kept
+        lost = p.fixed_gap + lost  # (bincount of no edges is an integer array)
+    gap = lost
+    if p.alt_src is not None:
+        factor = 1.0 if ramp is None else ramp.factors(p, lost)
+        offer = p.alt_offer * factor * a[p.alt_src]
+        extra = np.bincount(p.alt_slot, weights=offer, minlength=level.slots.size)
+        # 1 - A_c = lost - min(lost, extra): the alternatives make up what they can.
+        gap = lost - np.minimum(lost, extra)
+    gap = gap * level.slot_kept
     uncovered = gap if stock is None else np.where(stock >= gap, 0.0, gap - stock)
     need = level.slot_dependence * uncovered
     # Every node of a level has at least one input, so each owner_start is a real run.
     worst = np.maximum.reduceat(need, level.owner_start)
     new = np.clip(1.0 - worst, 0.0, 1.0)
     new[removed[level.nodes]] = 0.0
-    return new, gap
+    return new, gap, lost
 
 
 def _sweep(
@@ -437,28 +566,32 @@ def _sweep(
     a: np.ndarray,
     removed: np.ndarray,
     stocks: list[np.ndarray] | None = None,
-) -> list[np.ndarray]:
-    """Solve the levels in order, updating ``a`` in place; return each level's gaps.
+    ramps: list[Ramp | None] | None = None,
+) -> tuple[list[np.ndarray], list[np.ndarray]]:
+    """Solve the levels in order, updating ``a`` in place; return each level's gaps and losses.
 
     A cyclic level is swept until nothing moves more than 1e-12, which reaches
-    the greatest fixed point because every sweep can only lower availability.
+    the greatest fixed point because every sweep can only lower availability
+    (less supply means more lost flow and less that alternatives can add).
     """
-    gaps = []
+    gaps, losts = [], []
     for i, p in enumerate(passes):
         stock = None if stocks is None else stocks[i]
+        ramp = None if ramps is None else ramps[i]
         nodes = p.level.nodes
-        new, gap = _solve(p, a, removed, stock)
+        new, gap, lost = _solve(p, a, removed, stock, ramp)
         if p.level.cyclic:
             a[nodes] = new
             while True:
-                new, gap = _solve(p, a, removed, stock)
+                new, gap, lost = _solve(p, a, removed, stock, ramp)
                 moved = np.max(np.abs(new - a[nodes]), initial=0.0)
                 a[nodes] = new
                 if moved <= CONVERGED:
                     break
         a[nodes] = new
         gaps.append(gap)
-    return gaps
+        losts.append(lost)
+    return gaps, losts
 
 
 def propagate(
@@ -467,16 +600,28 @@ def propagate(
     removed: np.ndarray,
     *,
     start: np.ndarray | None = None,
+    alternatives: bool = True,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Steady-state availability of every node, and the gap of every input.
 
     Nodes without inputs keep their ``start`` value (default 1; 0 when
     removed). Levels are solved in topological order, cyclic ones to their
-    greatest fixed point.
+    greatest fixed point. Alternatives count fully ramped up;
+    ``alternatives=False`` leaves them out.
+
+    Examples
+    --------
+    >>> import graph
+    >>> C = compile_graph(graph.load())
+    >>> keep = edge_keep(C, (Restriction("chn", ("gallium",)),))
+    >>> a, gaps = propagate(C, keep, np.zeros(C.n_nodes, dtype=bool))
+    >>> bool(a.min() < 1.0)
+    True
     """
     a = np.ones(C.n_nodes) if start is None else start.copy()
     a[removed] = 0.0
-    level_gaps = _sweep([_prepare(level, keep) for level in C.levels], a, removed)
+    passes = [_prepare(level, keep, alternatives=alternatives) for level in C.levels]
+    level_gaps, _ = _sweep(passes, a, removed)
     gaps = np.zeros(len(C.slot_node))
     for level, gap in zip(C.levels, level_gaps, strict=True):
         gaps[level.slots] = gap
@@ -485,15 +630,29 @@ def propagate(
 
 @dataclass
 class Run:
-    """The raw numbers of one scenario run, indexed like ``CompiledGraph.nodes``."""
+    """The raw numbers of one scenario run.
+
+    Per-node arrays are indexed like ``CompiledGraph.nodes``; the timeline
+    and its figures have one column per node of ``affected``.
+    """
 
     steady: np.ndarray  # steady-state availability
     keep: np.ndarray  # steady-state keep per supplies edge
     removed: np.ndarray  # bool mask
-    affected: np.ndarray  # node indices with a steady shortfall above 0, sorted
+    affected: np.ndarray  # node indices that can fall short at all, sorted
     timeline: np.ndarray  # (horizon + 1) x len(affected) availability
     days_to_impact: np.ndarray  # per affected node, -1 for never
     gaps: np.ndarray  # steady-state gap per input
+    peak_shortfall: np.ndarray  # per affected node: the largest 1 - a(v, t)
+    days_to_peak: np.ndarray  # per affected node: first day at the peak, -1 without one
+    lost_days: np.ndarray  # per affected node: sum over days of 1 - a(v, t)
+    value_lost: np.ndarray  # per affected node: value * lost_days / 365, NaN without a value
+    impact_cols: np.ndarray  # columns of the impacts (shortfall or peak > 1e-9), in order
+
+    @property
+    def impacts(self) -> np.ndarray:
+        """Node indices of the impacts, sorted by shortfall, peak (largest first), then id."""
+        return self.affected[self.impact_cols]
 
 
 def run(C: CompiledGraph, scenario: Scenario) -> Run:
@@ -508,16 +667,90 @@ def run(C: CompiledGraph, scenario: Scenario) -> Run:
     >>> r = run(C, Scenario(restrictions=(Restriction("chn", ("gallium",)),)))
     >>> bool((r.steady <= 1).all())
     True
+    >>> bool((r.peak_shortfall >= 1.0 - r.steady[r.affected] - 1e-9).all())
+    True
     """
     removed = np.zeros(C.n_nodes, dtype=bool)
     removed[[C.index[v] for v in scenario.removed]] = True
     keep = edge_keep(C, scenario.restrictions)
     steady, gaps = propagate(C, keep, removed)
     affected = np.flatnonzero(steady < 1.0)
+    if C.has_alternatives:
+        # A node can fall short for a while where only its alternatives save
+        # it in the long run; none can fall below its availability without
+        # alternatives (stocks, late starts and ramps only add supply).
+        plain, _ = propagate(C, keep, removed, alternatives=False)
+        affected = np.flatnonzero(plain < 1.0)
     timeline = _timeline(C, scenario, removed, affected)
     hit = timeline < 1.0 - AFFECTED
     first = np.where(hit.any(axis=0), hit.argmax(axis=0), -1)
-    return Run(steady, keep, removed, affected, timeline, first, gaps)
+    peak, at_peak, lost_days = timeline_figures(timeline)
+    shortfall = 1.0 - steady[affected]
+    cols = np.flatnonzero((shortfall > AFFECTED) | (peak > AFFECTED))
+    # Node indices follow the ids' order, so the last key breaks ties by id.
+    order = np.lexsort((affected[cols], -peak[cols], -shortfall[cols]))
+    return Run(
+        steady=steady,
+        keep=keep,
+        removed=removed,
+        affected=affected,
+        timeline=timeline,
+        days_to_impact=first,
+        gaps=gaps,
+        peak_shortfall=peak,
+        days_to_peak=at_peak,
+        lost_days=lost_days,
+        value_lost=C.node_value[affected] * lost_days / DAYS_PER_YEAR,
+        impact_cols=cols[order],
+    )
+
+
+DAYS_PER_YEAR = 365  # value is a year's output: value_lost = value * lost_days / 365
+_CHUNK = 1 << 20  # timeline cells per step of ``timeline_figures``, to bound its memory
+
+
+def timeline_figures(timeline: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Peak shortfall, first day at the peak (-1: none) and days lost, per column.
+
+    The peak is reached on the first day whose shortfall is within 1e-9 of
+    it; a column whose peak is at most 1e-9 has none.
+
+    Examples
+    --------
+    >>> t = np.array([[1.0, 1.0], [0.5, 1.0], [0.75, 1.0]])
+    >>> peak, day, lost = timeline_figures(t)
+    >>> peak.tolist(), day.tolist(), lost.tolist()
+    ([0.5, 0.0], [1, -1], [0.75, 0.0])
+    """
+    days, n = timeline.shape
+    peak = np.zeros(n)
+    at_peak = np.full(n, -1, dtype=np.int64)
+    lost = np.zeros(n)
+    step = max(1, _CHUNK // max(days, 1))
+    for lo in range(0, n, step):
+        short = 1.0 - timeline[:, lo : lo + step]
+        top = short.max(axis=0, initial=0.0)
+        first = (short >= top - AFFECTED).argmax(axis=0)
+        peak[lo : lo + step] = top
+        at_peak[lo : lo + step] = np.where(top > AFFECTED, first, -1)
+        lost[lo : lo + step] = short.sum(axis=0)
+    return peak, at_peak, lost
+
+
+def _active(restrictions: tuple[Restriction, ...], t: int) -> tuple[Restriction, ...]:
+    """The restrictions in force on day ``t``: ``start_day <= t < end_day``."""
+    return tuple(
+        r for r in restrictions if r.start_day <= t and (r.end_day is None or t < r.end_day)
+    )
+
+
+def _draw(stocks: list[np.ndarray], gaps: list[np.ndarray]) -> bool:
+    """Take the day's gaps from the stocks; whether any input drew on one."""
+    drew = False
+    for i, (stock, gap) in enumerate(zip(stocks, gaps, strict=True)):
+        drew = drew or bool(((stock > 0) & (gap > 0)).any())
+        stocks[i] = np.where(stock >= gap, stock - gap, 0.0)
+    return drew
 
 
 def _timeline(
@@ -525,12 +758,12 @@ def _timeline(
 ) -> np.ndarray:
     """Availability of the affected nodes on each day 0..horizon.
 
-    Only nodes with a steady-state shortfall can ever fall short (stocks and
-    late starts only help), so the days are simulated on that part alone, and
-    every other supplier's lost flow is summed once per change of
-    restrictions rather than every day. The simulation stops early once
-    nothing can change any more: every restriction has started and no input
-    is still drawing on a stock.
+    Only the nodes of ``affected`` can ever fall short, so the days are
+    simulated on that part alone, and every other supplier's lost flow is
+    summed once per change of restrictions (a start or an end day) rather
+    than every day. The simulation stops early once nothing can change any
+    more: no restriction starts or ends later, no input is still drawing on
+    a stock, and no alternative is still ramping up.
     """
     horizon = scenario.horizon
     out = np.ones((horizon + 1, affected.size))
@@ -541,27 +774,35 @@ def _timeline(
     levels = _levels(C, mask) if affected.size < C.n_nodes else C.levels
     # Unaffected suppliers are fully available every day; removed ones never are.
     constant = np.where(removed, 0.0, np.where(mask, np.nan, 1.0))
-    starts = sorted({r.start_day for r in scenario.restrictions})
-    last_start = starts[-1] if starts else 0
+    restrictions = scenario.restrictions
+    changes = {r.start_day for r in restrictions}
+    changes |= {r.end_day for r in restrictions if r.end_day is not None}
+    last_change = max(changes, default=0)
     stocks = [C.slot_stock[level.slots] for level in levels]
+    ramps = [Ramp.start(level) if level.alt.size else None for level in levels]
     first = np.where(removed, 0.0, 1.0)  # each day starts from this; levels fill in the rest
     passes = None
     active_days = None
     for t in range(horizon + 1):
-        if passes is None or t in starts:
-            active = tuple(r for r in scenario.restrictions if r.start_day <= t)
+        if passes is None or t in changes:
+            active = _active(restrictions, t)
             if active != active_days:
                 keep, active_days = edge_keep(C, active), active
                 passes = [_prepare(level, keep, constant) for level in levels]
         a = first.copy()
-        gaps = _sweep(passes, a, removed, stocks)
+        for ramp in ramps:
+            if ramp is not None:
+                ramp.day = t
+        gaps, losts = _sweep(passes, a, removed, stocks, ramps)
         out[t] = a[affected]
-        # Tomorrow repeats today unless some input drew on a stock today.
-        drew = False
-        for i, (stock, gap) in enumerate(zip(stocks, gaps, strict=True)):
-            drew = drew or bool(((stock > 0) & (gap > 0)).any())
-            stocks[i] = np.where(stock >= gap, stock - gap, 0.0)
-        if t >= last_start and not drew:
+        # Tomorrow repeats today unless some input drew on a stock today, or
+        # some alternative is still ramping up.
+        drew = _draw(stocks, gaps)
+        growing = False
+        for ramp, lost in zip(ramps, losts, strict=True):
+            if ramp is not None:
+                growing = ramp.advance(lost) or growing
+        if t >= last_change and not drew and not growing:
             out[t + 1 :] = out[t]
             break
     return out
@@ -587,14 +828,27 @@ def via_chains(C: CompiledGraph, r: Run, nodes: np.ndarray) -> list[list[str]]:
     """The chain of node ids that explains each node's loss, from its origin to the node.
 
     From a node, follow its binding input (the largest ``dependence * gap``,
-    ties by commodity name) to the supplier whose lost flow
-    ``share * (1 - a * keep)`` is largest (ties by id). Stop at a removed
-    supplier, or at an unaffected supplier whose edge is cut; never revisit.
-    A removed node's chain is just itself.
+    ties by commodity name; at a node that alternatives make whole in the
+    long run, the largest ``dependence * lost``) to the supplier whose lost
+    flow ``share * (1 - a * keep)`` is largest (ties by id). Stop at a
+    removed supplier, or at an unaffected supplier whose edge is cut; never
+    revisit. A removed node's chain is just itself.
+
+    Examples
+    --------
+    >>> import graph
+    >>> from analysis.scenario import Restriction, Scenario
+    >>> C = compile_graph(graph.load())
+    >>> r = run(C, Scenario(restrictions=(Restriction("chn", ("gallium",)),)))
+    >>> via_chains(C, r, r.impacts[:1])[0][0]
+    'chn'
     """
     need = C.slot_dependence * r.gaps
     lost = C.share * (1.0 - r.steady[C.src] * r.keep)
+    lost_by_slot = np.bincount(C.edge_slot, weights=lost, minlength=len(C.slot_node))
+    need_lost = C.slot_dependence * lost_by_slot
     binding = _first_at_max(need, C.slot_node, C.n_nodes)
+    binding_lost = _first_at_max(need_lost, C.slot_node, C.n_nodes)
     worst_edge = _first_at_max(lost, C.edge_slot, len(C.slot_node))
     chains = []
     for node in nodes:
@@ -603,7 +857,10 @@ def via_chains(C: CompiledGraph, r: Run, nodes: np.ndarray) -> list[list[str]]:
         while not r.removed[node]:
             slot = binding[v]
             if slot < 0 or need[slot] <= 0:
-                break
+                # Nothing missing in the long run: what the alternatives make up for.
+                slot = binding_lost[v]
+                if slot < 0 or need_lost[slot] <= 0:
+                    break
             edge = worst_edge[slot]
             u = int(C.src[edge])
             if u in chain:
@@ -615,3 +872,24 @@ def via_chains(C: CompiledGraph, r: Run, nodes: np.ndarray) -> list[list[str]]:
             v = u
         chains.append([C.nodes[i] for i in reversed(chain)])
     return chains
+
+
+def control_table(C: CompiledGraph) -> dict[str, dict[str, float]]:
+    """For every node that some country controls, ``{country: fraction}``.
+
+    The rule of ``control_fraction``, for every country at once: the one
+    place it is written, for the analyses that read control without running
+    a scenario (concentration).
+
+    Examples
+    --------
+    >>> import graph
+    >>> control_table(compile_graph(graph.load()))["chn"]
+    {'chn': 1.0}
+    """
+    table: dict[str, dict[str, float]] = {}
+    for country in np.flatnonzero(C.is_country):
+        frac = control_fraction(C, int(country))
+        for node in np.flatnonzero(frac > 0):
+            table.setdefault(C.nodes[node], {})[C.nodes[country]] = float(frac[node])
+    return table

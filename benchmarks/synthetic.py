@@ -112,6 +112,32 @@ def layered_tables(n_edges: int, *, seed: int = 0) -> tuple[pd.DataFrame, pd.Dat
     return nodes, edges.reset_index(drop=True)
 
 
+def add_alternatives(G, *, fraction: float = 0.05, seed: int = 0) -> int:
+    """Give a ``fraction`` of the supplies edges of a loaded graph a spare and a ramp.
+
+    The second edition's variant of the network (DESIGN section 3b): each
+    chosen edge gets ``spare`` 0.05 to 0.3 and ``ramp_days`` 0 to 180, set on
+    the networkx graph directly, so that timing the engine does not time the
+    loader's row checks. Returns the number of edges changed.
+
+    Examples
+    --------
+    >>> import graph
+    >>> nodes, edges = layered_tables(2000)
+    >>> G = graph.from_dict({"nodes": nodes.to_dict("records"), "edges": edges.to_dict("records")})
+    >>> add_alternatives(G, fraction=0.1) > 0
+    True
+    """
+    rng = np.random.default_rng(seed)
+    changed = 0
+    for _, _, d in G.edges(data=True):
+        if d["kind"] == "supplies" and rng.random() < fraction:
+            d["spare"] = float(rng.integers(5, 31)) / 100
+            d["ramp_days"] = float(rng.integers(0, 181))
+            changed += 1
+    return changed
+
+
 def write_tables(n_edges: int, folder: str | Path, *, seed: int = 0) -> Path:
     """Write ``nodes.csv`` and ``edges.csv`` of a synthetic network into ``folder``."""
     folder = Path(folder)

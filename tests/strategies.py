@@ -47,8 +47,58 @@ def _split(draw: st.DrawFn, parts: int, total_high: int) -> list[float]:
 
 
 @st.composite
-def datasets(draw: st.DrawFn, *, cycles: bool = False, max_nodes: int = 25) -> dict[str, Any]:
-    """A random valid dataset; ``cycles=True`` adds edges that close cycles."""
+def _nodes(
+    draw: st.DrawFn,
+    countries: list[str],
+    producers: list[str],
+    layer_of: dict[str, int],
+    explicit_commodity: dict[str, str],
+    by_key: dict[tuple[str, str], list[str]],
+) -> list[dict[str, Any]]:
+    """The node entries: countries, then producers with location, stock, inputs and value."""
+    consumed: dict[str, list[str]] = {}
+    for v, c in by_key:
+        consumed.setdefault(v, []).append(c)
+    nodes: list[dict[str, Any]] = [{"id": c, "kind": "country"} for c in countries]
+    for node in producers:
+        kind = LAYERS[layer_of[node]]
+        entry: dict[str, Any] = {"id": node, "kind": kind}
+        if node in explicit_commodity:
+            entry["commodity"] = explicit_commodity[node]
+        if draw(st.booleans()):
+            entry["country"] = draw(st.sampled_from(countries))
+        if draw(st.integers(0, 3)) == 0:
+            entry["stockpile_days"] = draw(_days)
+        inputs = {}
+        for commodity in sorted(consumed.get(node, [])):
+            if draw(st.booleans()):
+                continue
+            spec = {}
+            if draw(st.booleans()):
+                spec["dependence"] = draw(_hundredths(0, 100))
+            if draw(st.booleans()):
+                spec["substitutable"] = draw(_hundredths(0, 100))
+            if draw(st.booleans()):
+                spec["stockpile_days"] = draw(_days)
+            inputs[commodity] = spec
+        if inputs:
+            entry["inputs"] = inputs
+        if kind == "industry" and draw(st.booleans()):
+            entry["value"] = draw(st.integers(0, 10_000)) * 1e6
+        nodes.append(entry)
+
+    return nodes
+
+
+@st.composite
+def datasets(
+    draw: st.DrawFn, *, cycles: bool = False, max_nodes: int = 25, alternatives: bool = False
+) -> dict[str, Any]:
+    """A random valid dataset; ``cycles=True`` adds edges that close cycles.
+
+    ``alternatives=True`` gives some supplies edges a ``spare`` and
+    ``ramp_days``, and adds alternatives with ``share: 0``.
+    """
     n_countries = draw(st.integers(1, 4))
     sizes = {
         "mineral": draw(st.integers(1, 4)),
@@ -103,6 +153,9 @@ def datasets(draw: st.DrawFn, *, cycles: bool = False, max_nodes: int = 25) -> d
         high = max(high, len(suppliers))
         for u, share in zip(suppliers, draw(_split(len(suppliers), high)), strict=True):
             edges.append({"from": u, "to": v, "share": share})
+    if alternatives:
+        edges.extend(draw(_alternatives(edges, links, producers, layer_of, countries,
+                                        commodity_of)))  # fmt: skip
 
     # Partial control by a country over nodes located elsewhere (or in it).
     for node in draw(st.lists(st.sampled_from(producers), max_size=3, unique=True)):
@@ -112,43 +165,56 @@ def datasets(draw: st.DrawFn, *, cycles: bool = False, max_nodes: int = 25) -> d
             edge["share"] = draw(_hundredths())
         edges.append(edge)
 
-    consumed: dict[str, list[str]] = {}
-    for v, c in by_key:
-        consumed.setdefault(v, []).append(c)
-    nodes: list[dict[str, Any]] = [{"id": c, "kind": "country"} for c in countries]
-    for node in producers:
-        kind = LAYERS[layer_of[node]]
-        entry: dict[str, Any] = {"id": node, "kind": kind}
-        if node in explicit_commodity:
-            entry["commodity"] = explicit_commodity[node]
-        if draw(st.booleans()):
-            entry["country"] = draw(st.sampled_from(countries))
-        if draw(st.integers(0, 3)) == 0:
-            entry["stockpile_days"] = draw(_days)
-        inputs = {}
-        for commodity in sorted(consumed.get(node, [])):
-            if draw(st.booleans()):
-                continue
-            spec = {}
-            if draw(st.booleans()):
-                spec["dependence"] = draw(_hundredths(0, 100))
-            if draw(st.booleans()):
-                spec["substitutable"] = draw(_hundredths(0, 100))
-            if draw(st.booleans()):
-                spec["stockpile_days"] = draw(_days)
-            inputs[commodity] = spec
-        if inputs:
-            entry["inputs"] = inputs
-        if kind == "industry" and draw(st.booleans()):
-            entry["value"] = draw(st.integers(0, 10_000)) * 1e6
-        nodes.append(entry)
-
+    nodes = draw(_nodes(countries, producers, layer_of, explicit_commodity, by_key))
     commodities = sorted(set(commodity_of.values()))
     groups = {}
     for i in range(draw(st.integers(0, 2))):
         groups[f"grp{i}"] = draw(st.lists(st.sampled_from(commodities), min_size=1,
                                           max_size=3, unique=True))  # fmt: skip
     return {"sources": [], "groups": groups, "nodes": nodes, "edges": edges}
+
+
+_spare = _hundredths(1, 50)
+_ramp_days = st.one_of(st.just(0.0), st.integers(1, 30).map(float), st.just(2.5))
+
+
+@st.composite
+def _alternatives(
+    draw: st.DrawFn,
+    edges: list[dict[str, Any]],
+    links: set[tuple[str, str, str]],
+    producers: list[str],
+    layer_of: dict[str, int],
+    countries: list[str],
+    commodity_of: dict[str, str],
+) -> list[dict[str, Any]]:
+    """Give some edges a spare (in place) and return new ``share: 0`` alternatives.
+
+    A new alternative runs from a country to a mine, or from an earlier
+    layer to a later one, where no edge of that commodity ran yet, so the
+    graph gains no cycle it did not have.
+    """
+    for e in edges:
+        if draw(st.integers(0, 2)) == 0:
+            e["spare"] = draw(_spare)
+            if draw(st.booleans()):
+                e["ramp_days"] = draw(_ramp_days)
+    candidates = []
+    for v in producers:
+        if layer_of[v] == 0:
+            candidates += [(c, v, commodity_of[v]) for c in countries]
+        else:
+            candidates += [(u, v, commodity_of[u]) for u in producers
+                           if layer_of[u] < layer_of[v]]  # fmt: skip
+    candidates = [c for c in candidates if c not in links]
+    new = []
+    if candidates:
+        for u, v, _ in draw(st.lists(st.sampled_from(candidates), max_size=3, unique=True)):
+            edge = {"from": u, "to": v, "share": 0, "spare": draw(_spare)}
+            if draw(st.booleans()):
+                edge["ramp_days"] = draw(_ramp_days)
+            new.append(edge)
+    return new
 
 
 def commodity_names(data: dict[str, Any]) -> list[str]:
@@ -159,8 +225,11 @@ def commodity_names(data: dict[str, Any]) -> list[str]:
 
 
 @st.composite
-def restrictions(draw: st.DrawFn, data: dict[str, Any]) -> dict[str, Any]:
-    """One restriction on a dataset: by a country, on commodities, groups or ``all``."""
+def restrictions(draw: st.DrawFn, data: dict[str, Any], *, windows: bool = False) -> dict[str, Any]:
+    """One restriction on a dataset: by a country, on commodities, groups or ``all``.
+
+    ``windows=True``: half of them end (``end_day``), 1 to 40 days after they start.
+    """
     countries = [n["id"] for n in data["nodes"] if n["kind"] == "country"]
     names = commodity_names(data) + sorted(data["groups"])
     commodities = draw(st.one_of(
@@ -169,30 +238,40 @@ def restrictions(draw: st.DrawFn, data: dict[str, Any]) -> dict[str, Any]:
     ))  # fmt: skip
     to = draw(st.one_of(st.none(), st.lists(st.sampled_from(countries), min_size=1,
                                             max_size=2, unique=True)))  # fmt: skip
+    start = draw(st.integers(0, 40))
     return {
         "by": draw(st.sampled_from(countries)),
         "commodities": commodities,
         "to": to,
         "severity": draw(_hundredths()),
-        "start_day": draw(st.integers(0, 40)),
+        "start_day": start,
+        "end_day": None if not windows or draw(st.booleans()) else start + draw(st.integers(1, 40)),
     }
 
 
 @st.composite
 def scenarios(draw: st.DrawFn, data: dict[str, Any], *, max_restrictions: int = 3,
-              max_removed: int = 2) -> dict[str, Any]:  # fmt: skip
+              max_removed: int = 2, windows: bool = False) -> dict[str, Any]:  # fmt: skip
     """0 to 3 restrictions and 0 to 2 removed nodes on a dataset."""
     ids = [n["id"] for n in data["nodes"]]
     return {
-        "restrictions": draw(st.lists(restrictions(data), max_size=max_restrictions)),
+        "restrictions": draw(
+            st.lists(restrictions(data, windows=windows), max_size=max_restrictions)
+        ),
         "removed": draw(st.lists(st.sampled_from(ids), max_size=max_removed, unique=True)),
     }
 
 
 @st.composite
-def cases(draw: st.DrawFn, *, cycles: bool | None = None) -> tuple[dict, dict]:
-    """A dataset (DAG or, with ``cycles=True``, cyclic; ``None``: either) and a scenario on it."""
+def cases(
+    draw: st.DrawFn, *, cycles: bool | None = None, second_edition: bool = False
+) -> tuple[dict, dict]:
+    """A dataset (DAG or, with ``cycles=True``, cyclic; ``None``: either) and a scenario on it.
+
+    ``second_edition=True`` adds alternatives to the dataset and windows to
+    the restrictions (DESIGN section 3b).
+    """
     if cycles is None:
         cycles = draw(st.booleans())
-    data = draw(datasets(cycles=cycles))
-    return data, draw(scenarios(data))
+    data = draw(datasets(cycles=cycles, alternatives=second_edition))
+    return data, draw(scenarios(data, windows=second_edition))

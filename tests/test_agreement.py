@@ -8,6 +8,7 @@ and on random ones (DAGs and graphs with cycles).
 
 from __future__ import annotations
 
+import itertools
 import math
 from typing import Any
 
@@ -459,3 +460,258 @@ def test_engine_agrees_on_random_dags(case):
 def test_engine_agrees_on_random_graphs_with_cycles(case):
     data, scenario = case
     assert_agree(graph.from_dict(data), scenario, 80)
+
+
+# ---------------------------------------------------------------------------
+# Second edition (DESIGN.md section 3b): windows, alternatives, timeline figures
+# ---------------------------------------------------------------------------
+
+ONE_CUT = [*_countries("c0", "c1"),
+           {"id": "r0", "kind": "refiner", "country": "c0", "commodity": "x"},
+           {"id": "r1", "kind": "refiner", "country": "c1", "commodity": "x"}]  # fmt: skip
+
+# Each case: dataset, scenario, horizon, and per node (steady shortfall, days
+# to impact, peak, days to peak, lost days, via) worked out by hand.
+SECOND_CASES: dict[str, tuple[dict, dict, int, dict]] = {
+    # DESIGN 3b: r0 (0.6) fully cut on day 0, r1 share 0.3 + spare 0.2 over
+    # 100 days. Steady: lost 0.6, extra 0.2, shortfall 0.4. Day t < 100:
+    # extra 0.2 * t / 100, shortfall 0.6 - 0.002 t; from day 100: 0.4.
+    # lost_days = sum_{t<100} (0.6 - 0.002 t) + 266 * 0.4 = 50.1 + 106.4.
+    # via: r0's lost flow 0.6 beats r1's 0; r0's edge is cut, r0 unaffected.
+    "design 3b": (
+        {"nodes": [*ONE_CUT, {"id": "i0", "kind": "industry"}],
+         "edges": [{"from": "r0", "to": "i0", "share": 0.6},
+                   {"from": "r1", "to": "i0", "share": 0.3, "spare": 0.2, "ramp_days": 100}]},
+        {"restrictions": [_r("c0", ["all"])], "removed": []},
+        365,
+        {"i0": (0.4, 0, 0.6, 0, 156.5, ["r0", "i0"])},
+    ),
+    # A share-0 alternative with ramp_days 0 adds its whole spare from day 0:
+    # shortfall 0.6 - 0.2 = 0.4 every day; lost_days 0.4 * 11 = 4.4.
+    "share-0 alternative": (
+        {"nodes": [*ONE_CUT, {"id": "i0", "kind": "industry"}],
+         "edges": [{"from": "r0", "to": "i0", "share": 0.6},
+                   {"from": "r1", "to": "i0", "share": 0, "spare": 0.2}]},
+        {"restrictions": [_r("c0", ["all"])], "removed": []},
+        10,
+        {"i0": (0.4, 0, 0.4, 0, 4.4, ["r0", "i0"])},
+    ),
+    # The alternative is in the restricting country: its offer is cut too
+    # (keep 0), so i0 loses the whole 0.6. 11 days: lost_days 6.6.
+    "alternative from the restricting country": (
+        {"nodes": [*ONE_CUT, {"id": "i0", "kind": "industry"}],
+         "edges": [{"from": "r0", "to": "i0", "share": 0.6},
+                   {"from": "r1", "to": "i0", "share": 0.3, "spare": 0.2}]},
+        {"restrictions": [_r("c0", ["all"]), _r("c1", ["all"])], "removed": []},
+        10,
+        {"i0": (0.9, 0, 0.9, 0, 9.9, ["r0", "i0"])},
+    ),
+    # r1's own mine loses half (c0 -> m1 share 0.5 cut): a(r1) = 0.5. i0:
+    # lost 0.4 + 0.5 * 0.5 = 0.65, extra 0.4 * 0.5 = 0.2, shortfall 0.45.
+    # m1 and r1 each lose 0.5 on every day of 0..5: lost_days 3.
+    "alternative whose supplier is hit": (
+        {"nodes": [*ONE_CUT, {"id": "m1", "kind": "mineral"},
+                   {"id": "i0", "kind": "industry"}],
+         "edges": [{"from": "c0", "to": "m1", "share": 0.5},
+                   {"from": "m1", "to": "r1", "share": 1.0},
+                   {"from": "r0", "to": "i0", "share": 0.4},
+                   {"from": "r1", "to": "i0", "share": 0.5, "spare": 0.4}]},
+        {"restrictions": [_r("c0", ["all"])], "removed": []},
+        5,
+        {"m1": (0.5, 0, 0.5, 0, 3.0, ["c0", "m1"]),
+         "r1": (0.5, 0, 0.5, 0, 3.0, ["c0", "m1", "r1"]),
+         "i0": (0.45, 0, 0.45, 0, 2.7, ["r0", "i0"])},
+    ),
+    # Hit only for a while: lost 0.4, spare 0.4 over 10 days. Steady 0; day
+    # t < 10: 0.4 - 0.04 t; lost_days = 4 - 0.04 * 45 = 2.2. via by the lost
+    # rule: r0. d0 takes all of i0: the same days, but in the steady state
+    # nothing of it is lost, so its chain is itself.
+    "hit only for a while": (
+        {"nodes": [*ONE_CUT, {"id": "i0", "kind": "component"},
+                   {"id": "d0", "kind": "industry"}],
+         "edges": [{"from": "r0", "to": "i0", "share": 0.4},
+                   {"from": "r1", "to": "i0", "share": 0.5, "spare": 0.4, "ramp_days": 10},
+                   {"from": "i0", "to": "d0", "share": 1.0}]},
+        {"restrictions": [_r("c0", ["all"])], "removed": []},
+        30,
+        {"i0": (0.0, 0, 0.4, 0, 2.2, ["r0", "i0"]),
+         "d0": (0.0, 0, 0.4, 0, 2.2, ["d0"])},
+    ),
+    # A window: 0.3 cut on days 10..39, no stock. lost_days 30 * 0.3 = 9;
+    # steady 0.3 (as if never lifted).
+    "window": (
+        {"nodes": [*ONE_CUT, {"id": "i0", "kind": "industry"}],
+         "edges": [{"from": "r0", "to": "i0", "share": 0.3}]},
+        {"restrictions": [_r("c0", ["all"], start_day=10, end_day=40)], "removed": []},
+        60,
+        {"i0": (0.3, 10, 0.3, 10, 9.0, ["r0", "i0"])},
+    ),
+    # Two windows, 5 days of stock never refilled: days 10..25 draw 16 * 0.3
+    # = 4.8; day 26 has 0.2 for 0.3 (short 0.1), days 27..39 short 0.3. The
+    # second window (days 50..59) finds no stock: short 0.3 for 10 days.
+    # lost_days = 0.1 + 13 * 0.3 + 10 * 0.3 = 7.0; peak 0.3 first on day 27.
+    "two windows with stock": (
+        {"nodes": [*ONE_CUT, {"id": "i0", "kind": "industry", "stockpile_days": 5}],
+         "edges": [{"from": "r0", "to": "i0", "share": 0.3}]},
+        {"restrictions": [_r("c0", ["all"], start_day=10, end_day=40),
+                          _r("c0", ["all"], start_day=50, end_day=60)], "removed": []},
+        70,
+        {"i0": (0.3, 26, 0.3, 27, 7.0, ["r0", "i0"])},
+    ),
+    # The ramp counts from the first lost day, while the stock still covers:
+    # lost 0.5, spare 0.3 over 20 days, 10 days of stock. Days 0..19 draw
+    # 0.5 - 0.015 t: 10 - 0.015 * 190 = 7.15 in all; then 0.2 a day: days
+    # 20..33 draw 2.8, day 34 has 0.05 for 0.2 (short 0.15), then 0.2.
+    # Over days 0..40: lost_days 0.15 + 6 * 0.2 = 1.35.
+    "ramp from the first lost day": (
+        {"nodes": [*ONE_CUT, {"id": "i0", "kind": "industry", "stockpile_days": 10}],
+         "edges": [{"from": "r0", "to": "i0", "share": 0.5},
+                   {"from": "r1", "to": "i0", "share": 0.2, "spare": 0.3, "ramp_days": 20}]},
+        {"restrictions": [_r("c0", ["all"])], "removed": []},
+        40,
+        {"i0": (0.2, 34, 0.2, 35, 1.35, ["r0", "i0"])},
+    ),
+    # A blip first, the big hit later: batteries (0.25 cut, dependence 0.01)
+    # short 0.0025 from day 0; magnets (0.9 cut, dependence 0.7, 20 days of
+    # stock): 22 * 0.9 = 19.8 covers days 0..21, day 22 has 0.2 for 0.9
+    # (0.7 * 0.7 = 0.49), then 0.7 * 0.9 = 0.63. Days to impact 0, peak 0.63
+    # on day 23; lost_days = 22 * 0.0025 + 0.49 + 8 * 0.63 = 5.585.
+    "blip then hit": (
+        {"nodes": [*_countries("c0"),
+                   {"id": "bat", "kind": "component", "country": "c0"},
+                   {"id": "mag", "kind": "component", "country": "c0"},
+                   {"id": "car", "kind": "industry",
+                    "inputs": {"bat": {"dependence": 0.01},
+                               "mag": {"dependence": 0.7, "stockpile_days": 20}}}],
+         "edges": [{"from": "bat", "to": "car", "share": 0.25},
+                   {"from": "mag", "to": "car", "share": 0.9}]},
+        {"restrictions": [_r("c0", ["all"])], "removed": []},
+        30,
+        {"car": (0.63, 0, 0.63, 23, 5.585, ["mag", "car"])},
+    ),
+}  # fmt: skip
+
+
+def _second(name: str) -> tuple[Any, dict, int, dict]:
+    data, scenario, horizon, expected = SECOND_CASES[name]
+    return data, scenario, horizon, expected
+
+
+@pytest.mark.parametrize("name", sorted(SECOND_CASES))
+def test_reference_second_edition_case(name):
+    data, scenario, horizon, expected = _second(name)
+    out = reference_run(graph_from_mapping(data), scenario["restrictions"],
+                        scenario["removed"], horizon)  # fmt: skip
+    assert set(out["impacts"]) == set(expected)
+    for node, (shortfall, days, peak, at_peak, lost, via) in expected.items():
+        assert 1 - out["steady"][node] == pytest.approx(shortfall, abs=1e-10), node
+        assert out["days_to_impact"][node] == days, node
+        assert out["peak_shortfall"][node] == pytest.approx(peak, abs=1e-10), node
+        assert out["days_to_peak"][node] == at_peak, node
+        assert out["lost_days"][node] == pytest.approx(lost, abs=1e-9), node
+        assert out["via"][node] == via, node
+
+
+def test_reference_design_3b_days():
+    data, scenario, horizon, _ = _second("design 3b")
+    out = reference_run(graph_from_mapping(data), scenario["restrictions"], [], horizon)
+    shortfall = [1 - a for a in out["timeline"]["i0"]]
+    # day 0: 0.6; day 50: 0.6 - 0.1 = 0.5; day 100 on: 0.4
+    assert shortfall[0] == pytest.approx(0.6, abs=1e-12)
+    assert shortfall[50] == pytest.approx(0.5, abs=1e-12)
+    assert shortfall[100:] == pytest.approx([0.4] * 266, abs=1e-12)
+
+
+def engine_full(G, scenario: dict, horizon: int) -> dict[str, Any]:
+    """Run the engine itself and put every figure in the reference's shape."""
+    from analysis.engine import compile_graph, run, via_chains
+
+    restrictions = tuple(
+        analysis.Restriction(r["by"], list(r["commodities"]), to=r.get("to"),
+                             severity=r.get("severity", 1.0), start_day=r.get("start_day", 0),
+                             end_day=r.get("end_day")).resolve(G)
+        for r in scenario["restrictions"]
+    )  # fmt: skip
+    C = compile_graph(G)
+    scen = analysis.Scenario(restrictions=restrictions, removed=tuple(scenario["removed"]),
+                             horizon=horizon)  # fmt: skip
+    r = run(C, scen)
+    nodes = list(C.nodes)
+    out: dict[str, Any] = {"steady": dict(zip(nodes, r.steady.tolist(), strict=True))}
+    out["timeline"] = {n: [1.0] * (horizon + 1) for n in nodes}
+    out["days_to_impact"] = dict.fromkeys(nodes)
+    out["peak_shortfall"] = dict.fromkeys(nodes, 0.0)
+    out["days_to_peak"] = dict.fromkeys(nodes)
+    out["lost_days"] = dict.fromkeys(nodes, 0.0)
+    out["value_lost"] = {n: None if G.nodes[n]["value"] is None else 0.0 for n in nodes}
+    for col, i in enumerate(r.affected):
+        n = nodes[i]
+        out["timeline"][n] = r.timeline[:, col].tolist()
+        first, at_peak = int(r.days_to_impact[col]), int(r.days_to_peak[col])
+        out["days_to_impact"][n] = None if first < 0 else first
+        out["days_to_peak"][n] = None if at_peak < 0 else at_peak
+        out["peak_shortfall"][n] = float(r.peak_shortfall[col])
+        out["lost_days"][n] = float(r.lost_days[col])
+        value = float(r.value_lost[col])
+        out["value_lost"][n] = None if math.isnan(value) else value
+    out["impacts"] = [nodes[i] for i in r.impacts]
+    out["via"] = dict(zip(out["impacts"], via_chains(C, r, r.impacts), strict=True))
+    return out
+
+
+def _in_order(ref: dict, a: str, b: str) -> bool:
+    """Whether impact ``a`` may come before ``b`` by the reference's numbers (ties within 1e-9)."""
+    for key in ("shortfall", "peak"):
+        x = 1 - ref["steady"][a] if key == "shortfall" else ref["peak_shortfall"][a]
+        y = 1 - ref["steady"][b] if key == "shortfall" else ref["peak_shortfall"][b]
+        if abs(x - y) > TOLERANCE:
+            return x > y
+    return True
+
+
+def assert_agree_full(G, scenario: dict, horizon: int) -> None:
+    """Every node and figure of DESIGN 3b, and the order of the impacts."""
+    ref = reference_run(G, scenario["restrictions"], scenario["removed"], horizon)
+    eng = engine_full(G, scenario, horizon)
+    for node in sorted(G.nodes):
+        for key in ("steady", "timeline", "peak_shortfall", "lost_days"):
+            assert eng[key][node] == pytest.approx(ref[key][node], abs=TOLERANCE), (key, node)
+        for key in ("days_to_impact", "days_to_peak"):
+            assert eng[key][node] == ref[key][node], (key, node)
+        value, expected = eng["value_lost"][node], ref["value_lost"][node]
+        if expected is None:
+            assert value is None, node
+        else:
+            scale = max(1.0, G.nodes[node]["value"])
+            assert value == pytest.approx(expected, abs=TOLERANCE * scale), node
+    assert set(eng["impacts"]) == set(ref["impacts"])
+    for a, b in itertools.pairwise(eng["impacts"]):
+        assert _in_order(ref, a, b), (a, b)
+    for node in ref["impacts"]:
+        assert eng["via"][node] == ref["via"][node], node
+
+
+@pytest.mark.parametrize("name", sorted(SECOND_CASES))
+def test_engine_agrees_on_second_edition_case(name):
+    data, scenario, horizon, _ = _second(name)
+    assert_agree_full(graph.from_dict(data), scenario, horizon)
+
+
+@pytest.mark.parametrize("name", sorted(HAND_CASES))
+def test_engine_figures_agree_on_hand_case(name):
+    data, scenario, horizon, _ = HAND_CASES[name]
+    assert_agree_full(graph.from_dict(data), scenario, horizon)
+
+
+@RANDOM
+@given(case=cases(cycles=False, second_edition=True))
+def test_engine_agrees_on_random_dags_with_windows_and_alternatives(case):
+    data, scenario = case
+    assert_agree_full(graph.from_dict(data), scenario, 80)
+
+
+@RANDOM
+@given(case=cases(cycles=True, second_edition=True))
+def test_engine_agrees_on_random_cyclic_graphs_with_windows_and_alternatives(case):
+    data, scenario = case
+    assert_agree_full(graph.from_dict(data), scenario, 80)

@@ -6,6 +6,7 @@ against the hand calculation.
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 from helpers import dataset
 
@@ -304,3 +305,229 @@ def test_day_beyond_horizon_extends_it():
     res = analysis.what_if(G, [Restriction("xx", ["ore"])], horizon=10, day=40)
     assert res.scenario.horizon == 40
     assert impact(res, "plant")["days_to_impact"] == 33
+
+
+# ---------------------------------------------------------------------------
+# Second edition (DESIGN.md section 3b): windows, alternatives, timeline figures
+# ---------------------------------------------------------------------------
+
+
+def engine_run(G, restrictions, *, horizon=365):
+    """The engine's raw run and its per-node figures, by node id."""
+    from analysis.engine import run
+
+    C = compile_graph(G)
+    scenario = analysis.Scenario(
+        restrictions=tuple(r.resolve(G) for r in restrictions), horizon=horizon
+    )
+    r = run(C, scenario)
+    col = {C.nodes[i]: k for k, i in enumerate(r.affected)}
+
+    def figures(node):
+        k = col[node]
+        return {
+            "shortfall": 1.0 - r.steady[C.index[node]],
+            "days": 1.0 - r.timeline[:, k],
+            "days_to_impact": int(r.days_to_impact[k]),
+            "peak": r.peak_shortfall[k],
+            "days_to_peak": int(r.days_to_peak[k]),
+            "lost_days": r.lost_days[k],
+            "value_lost": r.value_lost[k],
+        }
+
+    return C, r, figures
+
+
+ALTERNATIVE = """
+nodes:
+  - {id: chn, kind: country}
+  - {id: aus, kind: country}
+  - {id: jpn, kind: country}
+  - {id: cn-ree, kind: refiner, country: chn, commodity: ree}
+  - {id: au-ree, kind: refiner, country: aus, commodity: ree}
+  - {id: magnets, kind: industry, country: jpn, value: 3.65e9}
+edges:
+  - {from: cn-ree, to: magnets, share: 0.6}
+  - {from: au-ree, to: magnets, share: 0.3, spare: 0.2, ramp_days: 100}
+"""
+
+
+def test_design_3b_alternative_ramps_up():
+    G = build(ALTERNATIVE)
+    _, _, figures = engine_run(G, [Restriction("chn", ["ree"])])
+    f = figures("magnets")
+    # steady: lost 0.6, extra 0.2, A = 0.1 + 0.3 + 0.2 = 0.6, shortfall 0.4
+    assert f["shortfall"] == pytest.approx(0.4, abs=1e-12)
+    # day t: extra = 0.2 * t / 100, shortfall 0.6 - 0.002 t until day 100
+    assert f["days"][0] == pytest.approx(0.6, abs=1e-12)
+    assert f["days"][50] == pytest.approx(0.5, abs=1e-12)
+    assert f["days"][100:] == pytest.approx([0.4] * 266, abs=1e-12)
+    assert f["peak"] == pytest.approx(0.6, abs=1e-12)
+    assert f["days_to_peak"] == 0
+    # sum_{t=0..99} (0.6 - 0.002 t) + 266 * 0.4 = (60 - 9.9) + 106.4 = 156.5
+    assert f["lost_days"] == pytest.approx(156.5, abs=1e-9)
+    # value_lost = 3.65e9 * 156.5 / 365 = 1.565e9
+    assert f["value_lost"] == pytest.approx(1.565e9, rel=1e-12)
+
+
+def test_alternative_from_the_restricting_country_adds_nothing():
+    G = build(ALTERNATIVE.replace("country: aus", "country: chn"))
+    _, _, figures = engine_run(G, [Restriction("chn", ["ree"])])
+    # both edges are cut: lost 0.9, extra 0.2 * a * keep 0 = 0, shortfall 0.9 every day
+    f = figures("magnets")
+    assert f["shortfall"] == pytest.approx(0.9, abs=1e-12)
+    assert f["days"] == pytest.approx([0.9] * 366, abs=1e-12)
+
+
+WINDOW = """
+nodes:
+  - {id: xx, kind: country}
+  - {id: ore, kind: mineral, country: xx}
+  - {id: plant, kind: industry, value: 7.3e9}
+edges:
+  - {from: ore, to: plant, share: 0.3}
+"""
+
+
+def test_window_without_stock():
+    G = build(WINDOW)
+    _, _, figures = engine_run(G, [Restriction("xx", ["ore"], start_day=10, end_day=40)])
+    f = figures("plant")
+    # the cut acts on days 10..39: 30 days short by 0.3
+    assert f["days"][9] == 0.0 and f["days"][40] == 0.0
+    assert f["days"][10:40] == pytest.approx([0.3] * 30, abs=1e-12)
+    assert f["lost_days"] == pytest.approx(30 * 0.3, abs=1e-12)
+    # the steady state counts the restriction as if it stayed in force
+    assert f["shortfall"] == pytest.approx(0.3, abs=1e-12)
+    assert (f["days_to_impact"], f["peak"], f["days_to_peak"]) == (10, pytest.approx(0.3), 10)
+    # value_lost = 7.3e9 * 9 / 365 = 1.8e8
+    assert f["value_lost"] == pytest.approx(1.8e8, rel=1e-12)
+
+
+def test_window_with_stock_that_is_never_refilled():
+    G = build(WINDOW.replace("kind: industry,", "kind: industry, stockpile_days: 5,"))
+    windows = [
+        Restriction("xx", ["ore"], start_day=10, end_day=40),
+        Restriction("xx", ["ore"], start_day=50, end_day=60),
+    ]
+    _, _, figures = engine_run(G, windows, horizon=70)
+    f = figures("plant")
+    # days 10..25 draw 16 * 0.3 = 4.8; day 26 has 0.2 for a gap of 0.3
+    assert f["days"][25] == 0.0
+    assert f["days"][26] == pytest.approx(0.1, abs=1e-12)
+    assert f["days"][27:40] == pytest.approx([0.3] * 13, abs=1e-12)
+    # after day 40 nothing is cut and the stock stays empty: days 50..59 short 0.3
+    assert f["days"][40:50] == pytest.approx([0.0] * 10, abs=1e-12)
+    assert f["days"][50:60] == pytest.approx([0.3] * 10, abs=1e-12)
+    # lost_days = 0.1 + 13 * 0.3 + 10 * 0.3 = 7.0; the peak 0.3 comes first on day 27
+    assert f["lost_days"] == pytest.approx(7.0, abs=1e-12)
+    assert (f["days_to_impact"], f["days_to_peak"]) == (26, 27)
+
+
+def test_ramp_counts_from_the_first_lost_day_while_stock_covers():
+    G = build(
+        ALTERNATIVE.replace("value: 3.65e9", "stockpile_days: 10")
+        .replace("share: 0.6", "share: 0.5")
+        .replace("share: 0.3, spare: 0.2, ramp_days: 100", "share: 0.2, spare: 0.3, ramp_days: 20")
+    )
+    _, _, figures = engine_run(G, [Restriction("chn", ["ree"])], horizon=40)
+    f = figures("magnets")
+    # t0 = 0 (0.5 is lost from day 0, though the stock covers it): the daily
+    # gap is 0.5 - 0.3 * t / 20 on days 0..19, drawing 10 - 0.015 * 190 = 7.15;
+    # then 0.2: days 20..33 draw 2.8, day 34 has 0.05 left for 0.2.
+    assert f["days"][33] == 0.0
+    assert f["days"][34] == pytest.approx(0.15, abs=1e-12)
+    assert f["days"][35:] == pytest.approx([0.2] * 6, abs=1e-12)
+    assert f["days_to_impact"] == 34
+    # counted from the day the stock ran out (day 34) instead, the ramp would
+    # leave day 35 short by the whole 0.5
+    assert f["lost_days"] == pytest.approx(0.15 + 6 * 0.2, abs=1e-12)
+
+
+BLIP = """
+nodes:
+  - {id: chn, kind: country}
+  - {id: jpn, kind: country}
+  - {id: batteries, kind: component, country: chn}
+  - {id: magnets, kind: component, country: chn}
+  - id: automotive
+    kind: industry
+    country: jpn
+    inputs:
+      batteries: {dependence: 0.01}
+      magnets: {dependence: 0.7, stockpile_days: 20}
+edges:
+  - {from: batteries, to: automotive, share: 0.25}
+  - {from: magnets, to: automotive, share: 0.9}
+"""
+
+
+def test_days_to_peak_sees_the_big_hit_behind_a_blip():
+    G = build(BLIP)
+    _, _, figures = engine_run(G, [Restriction("chn", ["all"])], horizon=30)
+    f = figures("automotive")
+    # batteries: 0.01 * 0.25 = 0.0025 short from day 0, so days to impact is 0
+    assert f["days_to_impact"] == 0
+    assert f["days"][0] == pytest.approx(0.0025, abs=1e-12)
+    # magnets: 22 * 0.9 = 19.8 of 20 days cover days 0..21; day 22 has 0.2 for
+    # 0.9: 0.7 * 0.7 = 0.49; from day 23, 0.7 * 0.9 = 0.63
+    assert f["days"][22] == pytest.approx(0.49, abs=1e-12)
+    assert f["peak"] == pytest.approx(0.63, abs=1e-12)
+    assert f["days_to_peak"] == 23
+    # lost_days = 22 * 0.0025 + 0.49 + 8 * 0.63 = 5.585
+    assert f["lost_days"] == pytest.approx(5.585, abs=1e-12)
+
+
+TEMPORARY = """
+nodes:
+  - {id: c0, kind: country}
+  - {id: c1, kind: country}
+  - {id: r0, kind: refiner, country: c0, commodity: x}
+  - {id: r1, kind: refiner, country: c1, commodity: x}
+  - {id: big, kind: industry}
+  - {id: brief, kind: industry}
+edges:
+  - {from: r0, to: big, share: 0.5}
+  - {from: r0, to: brief, share: 0.4}
+  - {from: r1, to: brief, share: 0.5, spare: 0.4, ramp_days: 10}
+"""
+
+
+def test_a_node_hit_only_for_a_while_is_an_impact_with_its_via():
+    from analysis.engine import via_chains
+
+    G = build(TEMPORARY)
+    C, r, figures = engine_run(G, [Restriction("c0", ["all"])], horizon=30)
+    # brief: lost 0.4, spare 0.4 fully ramped: steady shortfall 0; day t < 10
+    # short 0.4 - 0.04 t; lost_days = 4 - 0.04 * 45 = 2.2
+    f = figures("brief")
+    assert f["shortfall"] == 0.0
+    assert (f["peak"], f["days_to_peak"]) == (pytest.approx(0.4), 0)
+    assert f["lost_days"] == pytest.approx(2.2, abs=1e-12)
+    # impacts: big (steady 0.5) first, then brief (steady 0, peak 0.4)
+    assert [C.nodes[i] for i in r.impacts] == ["big", "brief"]
+    # brief's via by the lost flow: r0 (0.4) against r1 (0)
+    assert via_chains(C, r, r.impacts) == [["r0", "big"], ["r0", "brief"]]
+
+
+def test_end_day_must_come_after_start_day():
+    with pytest.raises(ValueError, match="end_day must be after start_day"):
+        Restriction("xx", ["ore"], start_day=10, end_day=10)
+
+
+def test_compiled_graph_carries_kinds_and_values():
+    C = compile_graph(build(WINDOW))
+    assert [C.kind_of(i) for i in range(C.n_nodes)] == ["mineral", "industry", "country"]
+    assert C.node_value[C.index["plant"]] == 7.3e9
+    assert np.isnan(C.node_value[C.index["ore"]])
+
+
+def test_control_table_is_the_control_rule_for_every_country():
+    from analysis.engine import control_table
+
+    table = control_table(compile_graph(build(PARTIAL)))
+    # mine-z is in zz (all of it) and half controlled by xx; mine-b is in xx
+    assert table["mine-z"] == {"xx": 0.5, "zz": 1.0}
+    assert table["mine-b"] == {"xx": 1.0}
+    assert table["ind-y"] == {"yy": 1.0}
+    assert table["ww"] == {"ww": 1.0}

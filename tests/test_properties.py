@@ -284,3 +284,61 @@ def test_shuffling_the_lists_changes_nothing(case, extra):
         assert after["timeline"][node] == approx(before["timeline"][node]), node
         assert after["days_to_impact"][node] == before["days_to_impact"][node], node
         assert after["via"].get(node) == before["via"].get(node), node
+
+
+# ---------------------------------------------------------------------------
+# Second edition: alternatives only help, a window only helps
+# ---------------------------------------------------------------------------
+# In the long run always. Day by day only where alternatives ramp at once
+# (ramp_days 0): otherwise more supply upstream can put off an input's first
+# lost day t0, and with it the ramp of that input's own alternatives, which
+# can leave it shorter on a later day.
+
+
+def _full(data: dict, scenario: dict) -> dict[str, Any]:
+    from test_agreement import engine_full
+
+    return engine_full(graph.from_dict(data), scenario, HORIZON)
+
+
+def _instant_ramps(data: dict) -> dict:
+    edges = [{**e, "ramp_days": 0.0} if e.get("spare") else e for e in data["edges"]]
+    return {**data, "edges": edges}
+
+
+@PROPERTY
+@given(case=cases(second_edition=True), extra=st.data())
+def test_more_spare_never_lowers_availability(case, extra):
+    data, scenario = case
+    supplies = [i for i, e in enumerate(data["edges"]) if e.get("kind") != "controls"]
+    if not supplies:
+        return
+    i = extra.draw(st.sampled_from(supplies))
+    edges = [dict(e) for e in data["edges"]]
+    edges[i]["spare"] = min(
+        1.0, edges[i].get("spare", 0.0) + extra.draw(st.sampled_from([0.1, 0.5]))
+    )
+    more = {**data, "edges": edges}
+    before, after = _full(data, scenario), _full(more, scenario)
+    for node in before["steady"]:
+        assert after["steady"][node] >= before["steady"][node] - TOLERANCE, node
+    assert_no_higher(_full(_instant_ramps(data), scenario), _full(_instant_ramps(more), scenario))
+
+
+@PROPERTY
+@given(case=cases(second_edition=True), extra=st.data())
+def test_ending_a_restriction_never_lowers_availability_nor_changes_the_long_run(case, extra):
+    data, scenario = case
+    if not scenario["restrictions"]:
+        return
+    i = extra.draw(st.integers(0, len(scenario["restrictions"]) - 1))
+    restrictions = [dict(r) for r in scenario["restrictions"]]
+    start, end = restrictions[i]["start_day"], restrictions[i]["end_day"]
+    latest = end if end is not None else HORIZON + 2
+    if latest - start < 2:
+        return
+    restrictions[i]["end_day"] = extra.draw(st.integers(start + 1, latest - 1))
+    shorter = {**scenario, "restrictions": restrictions}
+    assert _full(data, shorter)["steady"] == _full(data, scenario)["steady"]
+    instant = _instant_ramps(data)
+    assert_no_higher(_full(instant, scenario), _full(instant, shorter))

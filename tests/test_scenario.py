@@ -116,12 +116,127 @@ def test_scenario_file_errors_name_file_line_and_column(tmp_path):
         f"{path}:3:49: error: severity must be in (0, 1], got 2",
         f"{path}:4:5: error: a restriction needs 'by' and 'commodities'",
         f"{path}:4:15: error: unknown key 'comodities'; allowed: by, commodities, to, "
-        "severity, start_day",
+        "severity, start_day, end_day, start, end",
         f"{path}:5:1: error: unknown key 'colour' in a scenario; allowed: id, name, "
-        "description, sources, restrictions, remove",
+        "description, sources, day0, restrictions, remove, set",
     ]
 
 
 def test_unknown_scenario_name_suggests_a_bundled_one():
     with pytest.raises(ScenarioError, match="did you mean '2025-graphite'"):
         load_scenario("2025-grafite")
+
+
+def _load(tmp_path, text: str):
+    path = tmp_path / "s.yaml"
+    path.write_text(text, encoding="utf-8")
+    return path, load_scenario(path)
+
+
+def test_dates_become_day_numbers_from_day0(tmp_path):
+    _, s = _load(
+        tmp_path,
+        "day0: 2023-08-01\n"
+        "restrictions:\n"
+        "  - {by: chn, commodities: gallium, start: 2023-12-01, end: 2024-01-31}\n",
+    )
+    # August 31 + September 30 + October 31 + November 30 = 122 days to December 1;
+    # December 31 + January 30 = 61 more to January 31: end_day 183
+    r = s.restrictions[0]
+    assert (r.start_day, r.end_day) == (122, 183)
+    echoed = s.to_dict()
+    assert echoed["day0"] == "2023-08-01"
+    assert echoed["restrictions"][0]["start"] == "2023-12-01"
+    assert echoed["restrictions"][0]["end"] == "2024-01-31"
+    assert echoed["restrictions"][0]["end_day"] == 183
+    assert s.date(122) == "2023-12-01" and s.date(None) is None
+
+
+def test_day_numbers_and_no_day0_leave_the_json_as_it_was():
+    r = Restriction("chn", ["gallium"])
+    assert sorted(r.to_dict()) == ["by", "commodities", "severity", "start_day", "to"]
+    assert sorted(Scenario(restrictions=(r,)).to_dict()) == [
+        "day",
+        "horizon",
+        "removed",
+        "restrictions",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("line", "message"),
+    [
+        ("{by: chn, commodities: gallium, start_day: 3, start: 2023-08-05}",
+         "give start_day or start, not both"),
+        ("{by: chn, commodities: gallium, start: 2023-07-31}",
+         "start 2023-07-31 is before day0 2023-08-01"),
+        ("{by: chn, commodities: gallium, end: soon}", "end must be an ISO date"),
+        ("{by: chn, commodities: gallium, start_day: 5, end_day: 5}",
+         "end_day must be after start_day (5), got 5"),
+        ("{by: chn, commodities: gallium, start: 2023-08-10, end: 2023-08-10}",
+         "end_day must be after start_day (9), got 9"),
+    ],
+)  # fmt: skip
+def test_bad_bounds_are_located_errors(tmp_path, line, message):
+    path = tmp_path / "s.yaml"
+    path.write_text(f"day0: 2023-08-01\nrestrictions:\n  - {line}\n", encoding="utf-8")
+    with pytest.raises(DataError) as info:
+        load_scenario(path)
+    (problem,) = info.value.problems
+    assert (problem.path, problem.line) == (str(path), 3)
+    assert message in problem.message
+
+
+def test_a_date_without_day0_is_an_error(tmp_path):
+    path = tmp_path / "s.yaml"
+    path.write_text("restrictions:\n  - {by: chn, commodities: gallium, end: 2023-09-01}\n")
+    with pytest.raises(DataError, match=r"s.yaml:2:\d+: error: end is a date: give"):
+        load_scenario(path)
+
+
+def test_bad_day0_is_an_error(tmp_path):
+    path = tmp_path / "s.yaml"
+    path.write_text("day0: August\nrestrictions: []\n")
+    with pytest.raises(DataError, match=r"s.yaml:1:7: error: day0 must be an ISO date"):
+        load_scenario(path)
+
+
+def test_end_day_must_be_a_whole_number():
+    with pytest.raises(ScenarioError, match="end_day must be a whole number"):
+        Restriction("chn", ["gallium"], end_day=2.5)
+
+
+def test_set_entries_are_read_and_echoed(tmp_path):
+    _, s = _load(
+        tmp_path,
+        "set:\n"
+        "  - {node: jp-automotive, value: 4.5e11}\n"
+        "  - {node: jp-ndfeb-magnets, input: heavy-rare-earths, stockpile_days: 180}\n"
+        "  - {edge: [lynas, jp-ndfeb-magnets], spare: 0.2, ramp_days: 90}\n",
+    )
+    assert s.to_dict()["set"] == [
+        {"node": "jp-automotive", "value": 4.5e11},
+        {"node": "jp-ndfeb-magnets", "input": "heavy-rare-earths", "stockpile_days": 180},
+        {"edge": ["lynas", "jp-ndfeb-magnets"], "spare": 0.2, "ramp_days": 90},
+    ]
+
+
+def test_bad_set_entries_are_located_errors(tmp_path):
+    path = tmp_path / "s.yaml"
+    path.write_text(
+        "set:\n  - {node: jp-automotive, valeu: 1}\n  - {value: 1}\n  - 7\n", encoding="utf-8"
+    )
+    with pytest.raises(DataError) as info:
+        load_scenario(path)
+    lines = [(p.line, p.message) for p in info.value.problems]
+    assert [line for line, _ in lines] == [2, 3, 4]
+    assert "unknown field 'valeu' for a node (did you mean 'value'?)" in lines[0][1]
+    assert "a change names a node (node: ID) or an edge" in lines[1][1]
+    assert "each entry of set must be a mapping" in lines[2][1]
+
+
+def test_title_says_when_a_restriction_is_lifted():
+    r = Restriction("chn", ["gallium"], start_day=10, end_day=40)
+    assert (
+        Scenario(restrictions=(r,)).title() == "chn restricts gallium from day 10, lifted on day 40"
+    )
