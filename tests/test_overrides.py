@@ -102,7 +102,7 @@ def test_a_new_edge_is_an_alternative_with_share_0(G):
         ("au-ree->magnets:spare=1.5", "spare 1.5 is out of range"),
         ("au-ree->magnets:share=0.5", "add up to 1.1"),
         ("magnets:ree:dependence=2", "dependence 2 is out of range"),
-        ("au-ree->magnets:ramp_days=-1", "ramp_days -1 is out of range"),
+        ("au-ree->magnets:ramp_days=-1", "ramp_days -1 is negative: it must be >= 0"),
         ("magnet:value=1", "unknown node 'magnet' (did you mean 'magnets'?)"),
         ("magnets:gallium:dependence=0.5", "magnets has no input 'gallium'; its inputs: ree"),
         ("magnets:value=-5", "value -5"),
