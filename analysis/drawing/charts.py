@@ -34,8 +34,24 @@ if TYPE_CHECKING:
 # ---------------------------------------------------------------- timeline
 
 
-def _timeline_nodes(result: WhatIf, top: int) -> tuple[list[dict], str]:
-    """The ``top`` industries hit hardest (any kind of node when no industry is hit)."""
+def _timeline_nodes(
+    result: WhatIf, top: int, focus: str | None = None, depth: int = 2
+) -> tuple[list[dict], str]:
+    """The ``top`` industries hit hardest (any kind of node when no industry is hit).
+
+    With a ``focus``: the focus node first, then the nodes hit hardest within
+    ``depth`` steps of it, of any kind.
+    """
+    if focus is not None:
+        from analysis.drawing.selection import subgraph_around
+        from graph.lookup import resolve_node
+
+        focus_id = resolve_node(result.G, focus)
+        near = set(subgraph_around(result.G, focus_id, depth))
+        first = [r for r in result.records if r["node"] == focus_id]
+        rest = [r for r in result.records if r["node"] in near and r["node"] != focus_id]
+        name = result.G.nodes[focus_id].get("name") or focus_id
+        return (first + rest)[:top], f"nodes around {name}"
     chosen = [r for r in result.records if r["kind"] == "industry"][:top]
     if chosen:
         return chosen, "industries"
@@ -184,12 +200,21 @@ def _timeline_text(
         )
 
 
-def plot_timeline(result: WhatIf, *, top: int = 8, ax: Any = None) -> tuple[Any, Any]:
+def plot_timeline(
+    result: WhatIf,
+    *,
+    top: int = 8,
+    focus: str | None = None,
+    depth: int = 2,
+    ax: Any = None,
+) -> tuple[Any, Any]:
     """Shortfall over the days of the most affected industries, with days to impact marked.
 
     The ``top`` industries by steady-state shortfall are drawn (any kind of
-    node when no industry is hit). A marker on each line, with a dotted
-    stem down to the axis, shows its days to impact.
+    node when no industry is hit). With a ``focus`` node, its line comes
+    first, then those of the nodes hit hardest within ``depth`` steps
+    upstream and downstream of it (any kind). A marker on each line, with a
+    dotted stem down to the axis, shows its days to impact.
 
     Examples
     --------
@@ -198,7 +223,7 @@ def plot_timeline(result: WhatIf, *, top: int = 8, ax: Any = None) -> tuple[Any,
     >>> fig, ax = plot_timeline(res, top=3)
     """
     fs = 9
-    chosen, what = _timeline_nodes(result, top)
+    chosen, what = _timeline_nodes(result, top, focus, depth)
     size, margins = _timeline_size(result, chosen, fs)
     fig, ax = fig_ax(ax, size, margins=margins)
     days = result.timeline.index.to_numpy()
