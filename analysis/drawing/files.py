@@ -40,11 +40,12 @@ def _format_of(path: str | Path) -> str:
     return suffix
 
 
-def check_output(path: str | Path, *, timeline: bool = False) -> str:
+def check_output(path: str | Path, *, timeline: bool = False, chart: str | None = None) -> str:
     """Check that ``path`` can take a picture or graph file; return its format.
 
     Raises ``ChokegraphError`` for an unknown suffix, a missing folder, or a
-    timeline asked for in a graph format.
+    timeline (or another ``chart``, named so: ``"a heatmap"``) asked for in a
+    format that is not a picture.
 
     Examples
     --------
@@ -55,10 +56,9 @@ def check_output(path: str | Path, *, timeline: bool = False) -> str:
     folder = Path(path).parent
     if not folder.is_dir():
         raise ChokegraphError(f"cannot write {path}: {missing_folder(folder)}")
-    if timeline and fmt not in IMAGE_FORMATS:
-        raise ChokegraphError(
-            f"a timeline is a picture: write it as .png, .svg or .pdf, not .{fmt}"
-        )
+    chart = "a timeline" if timeline else chart
+    if chart and fmt not in IMAGE_FORMATS:
+        raise ChokegraphError(f"{chart} is a picture: write it as .png, .svg or .pdf, not .{fmt}")
     return fmt
 
 

@@ -17,7 +17,7 @@ Examples
 >>> import graph, analysis
 >>> from analysis.drawing import interactive
 >>> res = analysis.what_if(graph.load(), [analysis.Restriction("china", ["gallium"])])
->>> page = interactive.interactive(res.G, result=res, focus="gallium", depth=1)
+>>> page = interactive(res.G, result=res, focus="gallium", depth=1)
 >>> page.html.startswith("<!DOCTYPE html>")
 True
 """
