@@ -208,6 +208,14 @@ class ScenarioComparison(Report):
 
     def people_sections(self) -> list[Section]:
         """A line per scenario (its title and toll), then the table in percent."""
+        return [Section("\n".join(self._scenario_lines())), Section(None, self._percent_table())]
+
+    def markdown_sections(self) -> list[Section]:
+        """As ``people_sections``, the scenarios as a list (markdown joins plain lines)."""
+        lines = "\n".join(f"- {line}" for line in self._scenario_lines())
+        return [Section(lines), Section(None, self._percent_table())]
+
+    def _scenario_lines(self) -> list[str]:
         lines = []
         for s in self.scenarios():
             nodes = "node" if s["nodes_hit"] == 1 else "nodes"
@@ -216,11 +224,13 @@ class ScenarioComparison(Report):
                 f"{s['label']}: {s['title']} ({s['nodes_hit']} {nodes} hit, "
                 f"{s['industries_hit']} {industries})"
             )
+        return lines
+
+    def _percent_table(self) -> Table:
         shown = [
             {**r, **{label: f"{100 * r[label]:.1f}%" for label in self.labels}} for r in self.rows
         ]
-        table = Table(shown, ("name", "kind", *self.labels), title="steady-state shortfall")
-        return [Section("\n".join(lines)), Section(None, table)]
+        return Table(shown, ("name", "kind", *self.labels), title="steady-state shortfall")
 
     def to_frame(self):
         """The rows as a pandas DataFrame, indexed by node."""
