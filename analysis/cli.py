@@ -406,7 +406,14 @@ def _draw_to_file(path: str, G, **kwargs) -> None:
     metavar="NAME_OR_FILE",
     help="Draw these scenarios side by side (give two or more) instead.",
 )
-@checked_top_option
+@click.option(
+    "--top",
+    type=int,
+    default=None,
+    callback=_at_least_zero,
+    metavar="N",
+    help="With --chokepoints or --compare: draw only the first N nodes.",
+)
 @click.option(
     "--layout",
     "method",
@@ -447,6 +454,10 @@ def render_command(
     --compare draw a chart instead of the diagram.
 
     Example: chokegraph render china gallium --to japan --focus gallium -o gallium.png
+
+    Example: chokegraph render --scenario 2026-dual-use-japan -o dual-use.html
+
+    Example: chokegraph render --exposure japan -o heat.png
     """
     from analysis.drawing import IMAGE_FORMATS, check_output
     from analysis.whatif import run_scenario

@@ -78,7 +78,7 @@ class InteractiveDiagram:
 
     def save(self, path: str | Path) -> Path:
         """Write the page to ``path`` (an ``.html`` file), atomically."""
-        if Path(path).suffix.lower() not in (".html", ".htm"):
+        if Path(path).suffix.lower() != ".html":
             raise ChokegraphError(f"{str(path)!r}: an interactive diagram is saved as .html")
         return write_atomic(path, self.html)
 
@@ -324,16 +324,15 @@ def _prepare(G: nx.MultiDiGraph, result: WhatIf | None, opts: DiagramOptions) ->
         )
     marks = S.scenario_marks(result) if result is not None else None
     shortfall = dict(marks.shortfall) if marks is not None else None
+    focus_id = resolve_node(G, opts.focus) if opts.focus is not None else None
     return {
         "H": H,
         "lay": diagram_layout(H, method=opts.method, label_width=opts.label_width),
         "marks": marks,
         "result": result,
         "colours": S.node_colours(H, shortfall=shortfall),
-        "focus_id": resolve_node(G, opts.focus) if opts.focus is not None else None,
-        "titles": S.diagram_titles(G, H, result, None, opts.depth)
-        if opts.focus is None
-        else S.diagram_titles(G, H, result, resolve_node(G, opts.focus), opts.depth),
+        "focus_id": focus_id,
+        "titles": S.diagram_titles(G, H, result, focus_id, opts.depth),
         "legend": S.legend_entries(H, marks),
     }
 

@@ -118,17 +118,15 @@ def explaining_nodes(G: nx.MultiDiGraph, focus: str, result: Any) -> set[str]:
     >>> sorted(explaining_nodes(G, "x", res))
     ['chn', 'm', 'r', 'x']
     """
-    from analysis.drawing.style import scenario_marks  # style builds on this module
-
-    marks = scenario_marks(result)
-    hit = set(marks.shortfall)
-    if focus not in hit:
-        return set()
     by_id = {r["node"]: r for r in result.records}
+    if focus not in by_id:
+        return set()
+    C, raw = result.compiled, result.raw
+    cuts = {(C.nodes[C.src[e]], C.nodes[C.dst[e]]) for e in range(len(C.src)) if raw.keep[e] < 1.0}
     keep = set(by_id[focus]["via"]) | {focus}
     # The hit nodes from which focus can be reached through hit nodes only.
-    upstream = nx.ancestors(G.subgraph(hit), focus) | {focus}
-    starts = {(u, v) for u, v, _ in marks.keep} | {(r, r) for r in marks.removed}
+    upstream = nx.ancestors(G.subgraph(by_id), focus) | {focus}
+    starts = cuts | {(r, r) for r in result.scenario.removed}
     for u, v in starts:
         if v in upstream and u in G:
             keep.add(u)
