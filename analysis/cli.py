@@ -362,7 +362,11 @@ def _draw_to_file(path: str, G, **kwargs) -> None:
 @cli.command("render")
 @scenario_options()
 @click.option(
-    "--focus", metavar="NODE", default=None, help="Draw only what lies around NODE (see --depth)."
+    "--focus",
+    metavar="NODE",
+    default=None,
+    help="Draw only what lies around NODE (see --depth); with a scenario, also the paths "
+    "from its cut edges to NODE; with --timeline, only NODE and the nodes around it.",
 )
 @click.option(
     "--depth",
@@ -384,6 +388,33 @@ def _draw_to_file(path: str, G, **kwargs) -> None:
     help="Draw the scenario's shortfall over the days instead of the graph.",
 )
 @click.option(
+    "--exposure",
+    "exposure_of",
+    metavar="COUNTRY_OR_NODE",
+    default=None,
+    help="Draw the exposure heatmap of COUNTRY_OR_NODE (as 'chokegraph exposure') instead.",
+)
+@click.option(
+    "--chokepoints",
+    is_flag=True,
+    help="Draw the chokepoint ranking (as 'chokegraph chokepoints') instead.",
+)
+@click.option(
+    "--compare",
+    "compared",
+    multiple=True,
+    metavar="NAME_OR_FILE",
+    help="Draw these scenarios side by side (give two or more) instead.",
+)
+@click.option(
+    "--top",
+    type=int,
+    default=None,
+    callback=_at_least_zero,
+    metavar="N",
+    help="With --chokepoints or --compare: draw only the first N nodes.",
+)
+@click.option(
     "--layout",
     "method",
     type=click.Choice(["barycenter", "dot"]),
@@ -397,7 +428,8 @@ def _draw_to_file(path: str, G, **kwargs) -> None:
     "--output",
     required=True,
     metavar="FILE",
-    help="Where to write: .png .svg .pdf (a picture) or .dot .graphml .gexf (the graph).",
+    help="Where to write: .png .svg .pdf (a picture), .html (the interactive diagram) "
+    "or .dot .graphml .gexf (the graph).",
 )
 @data_option
 def render_command(
@@ -406,20 +438,48 @@ def render_command(
     depth: int,
     kinds: tuple[str, ...],
     timeline: bool,
+    exposure_of: str | None,
+    chokepoints: bool,
+    compared: tuple[str, ...],
+    top: int | None,
     method: str,
     output: str,
     data: str | None,
 ) -> None:
-    """Draw the dependency diagram, or export the graph; with a scenario, coloured by it.
+    """Draw the dependency diagram, a chart, or export the graph; with a scenario, coloured by it.
 
     The scenario options are those of what-if; without any, the plain graph
-    is drawn. The suffix of FILE picks the format.
+    is drawn. The suffix of FILE picks the format; .html is an interactive
+    diagram in one offline page. --timeline, --exposure, --chokepoints and
+    --compare draw a chart instead of the diagram.
 
     Example: chokegraph render china gallium --to japan --focus gallium -o gallium.png
+
+    Example: chokegraph render --scenario 2026-dual-use-japan -o dual-use.html
+
+    Example: chokegraph render --exposure japan -o heat.png
     """
     from analysis.drawing import IMAGE_FORMATS, check_output
     from analysis.whatif import run_scenario
 
+    charts = {
+        "--exposure": exposure_of is not None,
+        "--chokepoints": chokepoints,
+        "--compare": bool(compared),
+    }
+    chosen = [name for name, on in charts.items() if on]
+    if top is not None and not (chokepoints or compared):
+        raise click.UsageError("--top goes with --chokepoints or --compare")
+    if chosen:
+        others = chosen[1:] + (["--timeline"] if timeline else [])
+        if others:
+            raise click.UsageError(f"give one of {chosen[0]} and {others[0]}, not both")
+        if scenario.build() is not None or focus is not None or kinds:
+            raise click.UsageError(
+                f"{chosen[0]} draws a chart of its own: it takes no scenario, --focus or --kind"
+            )
+        _render_chart(chosen[0], output, data, top, exposure_of, compared)
+        return
     suffix = check_output(output, timeline=timeline)
     built = scenario.build()
     if built is None and timeline:
@@ -429,7 +489,7 @@ def render_command(
     G = load_data(data)
     result = None if built is None else run_scenario(G, built)
     if suffix in IMAGE_FORMATS and not timeline:
-        _hint_if_large(G, focus=focus, depth=depth, kinds=kinds or None)
+        _hint_if_large(G, focus=focus, depth=depth, kinds=kinds or None, result=result)
     _draw_to_file(
         output,
         G,
@@ -440,6 +500,47 @@ def render_command(
         timeline=timeline,
         method=method,
     )
+
+
+def _render_chart(
+    chart: str,
+    output: str,
+    data: str | None,
+    top: int | None,
+    exposure_of: str | None,
+    compared: tuple[str, ...],
+) -> None:
+    """``render --exposure``, ``--chokepoints`` or ``--compare``: one chart to ``output``."""
+    import matplotlib
+
+    from analysis.drawing import check_output, save_or_show
+
+    what = {"--exposure": "a heatmap", "--chokepoints": "a ranking", "--compare": "a comparison"}
+    check_output(output, chart=what[chart])
+    if chart == "--compare" and len(compared) < 2:
+        raise click.UsageError("--compare needs two or more scenarios: --compare A --compare B")
+    matplotlib.use("Agg")  # a command line draws to files, never to a window
+    G = load_data(data)
+    if chart == "--exposure":
+        from analysis.exposure import exposure
+
+        fig, _ = exposure(G, exposure_of).plot()
+    elif chart == "--chokepoints":
+        from analysis.chokepoints import chokepoints
+        from analysis.drawing import plot_chokepoints
+
+        fig, _ = plot_chokepoints(chokepoints(G, progress=True), top=15 if top is None else top)
+    else:
+        fig, _ = _compared(G, compared).plot(top=12 if top is None else top)
+    click.echo(f"wrote {save_or_show(fig, output)}", err=True)
+
+
+def _compared(G, names: tuple[str, ...]):
+    """``compare_scenarios`` of the scenarios ``names`` (bundled ids or files) on ``G``."""
+    from analysis.compare import compare_scenarios
+    from analysis.scenario import load_scenario
+
+    return compare_scenarios(G, [load_scenario(n) for n in names], labels=list(names))
 
 
 def _hint_if_large(G, **selection: Any) -> None:
@@ -557,8 +658,8 @@ def import_trade_command(
 
 
 @cli.command("compare")
-@click.argument("dataset", type=click.Path(path_type=str))
-@click.argument("other", type=click.Path(path_type=str))
+@click.argument("dataset", required=False, type=click.Path(path_type=str))
+@click.argument("other", required=False, type=click.Path(path_type=str))
 @click.option(
     "--tolerance",
     type=float,
@@ -566,15 +667,56 @@ def import_trade_command(
     show_default=True,
     help="Differences above this fraction (0.01 = 1 pp) count as differing.",
 )
+@click.option(
+    "--scenario",
+    "scenarios",
+    multiple=True,
+    metavar="NAME_OR_FILE",
+    help="Compare scenarios instead of datasets: give two or more, each a bundled id or a file.",
+)
+@checked_top_option
+@click.option(
+    "--render",
+    "draw_path",
+    metavar="FILE",
+    default=None,
+    help="With --scenario: also draw the comparison as grouped bars to FILE (.png .svg .pdf).",
+)
 @format_option
-def compare_command(dataset: str, other: str, tolerance: float, fmt: Format) -> None:
-    """Compare the supplies shares of DATASET and OTHER, edge by edge.
+@data_option
+def compare_command(
+    dataset: str | None,
+    other: str | None,
+    tolerance: float,
+    scenarios: tuple[str, ...],
+    top: int | None,
+    draw_path: str | None,
+    fmt: Format,
+    data: str | None,
+) -> None:
+    """Compare the supplies shares of DATASET and OTHER, or scenarios side by side.
 
-    Lists every supplier -> consumer edge (same commodity) both give a share
-    for, largest difference (in percentage points) first.
+    With two datasets: every supplier -> consumer edge (same commodity) both
+    give a share for, largest difference (in percentage points) first.
+    With --scenario A --scenario B...: the shortfall of every node some
+    scenario hits, one column per scenario, on the dataset of --data.
 
     Example: chokegraph compare seeds/ usgs.yaml
+
+    Example: chokegraph compare --scenario 2023-gallium-germanium --scenario 2025-graphite
     """
+    if scenarios:
+        if dataset is not None:
+            raise click.UsageError(
+                "give either DATASET OTHER or --scenario (with --data for the dataset), not both"
+            )
+        _compare_scenarios(scenarios, top, draw_path, fmt, data)
+        return
+    if other is None:
+        raise click.UsageError("give two datasets, DATASET OTHER, or two or more --scenario")
+    for name, given in (("--data", data), ("--top", top), ("--render", draw_path)):
+        if given is not None:
+            raise click.UsageError(f"{name} goes with --scenario, not with DATASET OTHER")
     import graph
     from analysis.compare import compare_shares
 
@@ -583,6 +725,32 @@ def compare_command(dataset: str, other: str, tolerance: float, fmt: Format) -> 
     # The count line is for people: after the table, or on stderr when the
     # output is JSON or CSV meant for a program.
     click.echo(result.count_line(), err=fmt in (Format.JSON, Format.CSV))
+
+
+def _compare_scenarios(
+    scenarios: tuple[str, ...],
+    top: int | None,
+    draw_path: str | None,
+    fmt: Format,
+    data: str | None,
+) -> None:
+    """``compare --scenario A --scenario B ...``: the table, and the chart with --render."""
+    if len(scenarios) < 2:
+        raise click.UsageError("compare two or more scenarios: --scenario A --scenario B")
+    if draw_path is not None:
+        from analysis.drawing import check_output
+
+        check_output(draw_path, chart="a comparison")  # fail before the work, not after it
+    result = _compared(load_data(data), scenarios)
+    print_result(result.head(top), fmt)
+    if draw_path is not None:
+        import matplotlib
+
+        from analysis.drawing import save_or_show
+
+        matplotlib.use("Agg")
+        fig, _ = result.plot(top=12 if top is None else top)
+        click.echo(f"wrote {save_or_show(fig, draw_path)}", err=True)
 
 
 @cli.command("validate")

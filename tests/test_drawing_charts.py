@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import matplotlib
 import pytest
-from helpers import dataset
+from helpers import dataset, run_cli
 
 import analysis
 import graph
-from analysis.drawing import charts
+from analysis.drawing import charts, selection
 from analysis.drawing import style as S
 
 # Tests draw to files only, never to a window (pyplot is imported after this).
@@ -89,3 +89,64 @@ def test_chokepoint_bars(G):
     widths = [b.get_width() for b in bars]
     assert widths == sorted(widths, reverse=True)
     assert widths[0] == pytest.approx(result.table["score"].iloc[0])
+
+
+def test_heatmap_keeps_small_exposures_quiet(G):
+    _, ax = analysis.exposure(G, "japan").plot()
+    image = ax.images[0]
+    # 0 is white, and so is an unexposed cell (masked); 1 is the darkest red.
+    assert matplotlib.colors.to_hex(image.cmap(image.norm(0.0))) == "#ffffff"
+    assert matplotlib.colors.to_hex(image.cmap.get_bad()) == "#ffffff"
+    assert matplotlib.colors.to_hex(image.cmap(image.norm(1.0))) == "#800026"
+    # 5% lies 0.45 of the way from white to #ffffcc: blue 255 - 0.45 * 51 = 232.
+    assert S.heat_colour(0.05) == "#ffffe8"
+    assert S.heat_colour(0.0) == "#ffffff"
+
+
+def test_timeline_with_focus_draws_the_focus_and_its_neighbours(G):
+    res = analysis.what_if(G, [analysis.Restriction("china", ["gallium"])])
+    _, ax = charts.plot_timeline(res, focus="jp-electronics", depth=1)
+    labels = [t.get_text() for t in ax.get_legend().get_texts()]
+    near = set(selection.subgraph_around(G, "jp-electronics", 1))
+    hit = [r["node"] for r in res.records if r["node"] in near]
+    assert len(labels) == len(hit) >= 2
+    assert labels[0].startswith("Electronics (jpn)")  # the focus first
+    assert "around Electronics (Japan)" in ax.get_legend().get_title().get_text()
+
+
+def test_cli_render_charts(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    for args, name in [
+        (["--exposure", "japan"], "heat.png"),
+        (["--chokepoints", "--top", "5"], "ranking.svg"),
+        (["--compare", "2023-gallium-germanium", "--compare", "2025-graphite"], "both.pdf"),
+        (["china", "gallium", "--focus", "jp-electronics", "--timeline"], "tl.png"),
+    ]:
+        code, _, err = run_cli(["render", *args, "-o", name])
+        assert code == 0, err
+        assert err.strip().splitlines()[-1] == f"wrote {name}"
+        assert (tmp_path / name).stat().st_size > 1000
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["--exposure", "japan", "--chokepoints"], "give one of --exposure and --chokepoints"),
+        (["--chokepoints", "--timeline"], "give one of --chokepoints and --timeline"),
+        (["china", "gallium", "--exposure", "japan"], "takes no scenario, --focus or --kind"),
+        (["--compare", "2025-graphite"], "--compare needs two or more scenarios"),
+        (["--exposure", "japan", "-o", "heat.html"], "a heatmap is a picture"),
+        (["--chokepoints", "-o", "r.graphml"], "a ranking is a picture"),
+        (["--top", "3"], "--top goes with --chokepoints or --compare"),
+        (["--chokepoints", "--top", "-1"], "must be 0 or more"),
+        (["--exposure", "atlantis"], "atlantis"),
+    ],
+)
+def test_cli_render_chart_bad_input(args, message, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    if "-o" not in args:
+        args = [*args, "-o", "out.png"]
+    code, _, err = run_cli(["render", *args])
+    assert code == 2, err
+    assert message in err
+    assert list(tmp_path.iterdir()) == []

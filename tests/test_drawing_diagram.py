@@ -63,7 +63,7 @@ def cut_patches(ax):
 def test_boxes_never_overlap_and_stay_on_the_canvas(G, dual_use, focus, depth):
     fig, ax = diagram.plot_scenario(dual_use, focus=focus, depth=depth)
     boxes = node_boxes(fig, ax)
-    assert len(boxes) == len(select_subgraph(G, focus=focus, depth=depth))
+    assert len(boxes) == len(select_subgraph(G, focus=focus, depth=depth, result=dual_use))
     for (a, box_a), (b, box_b) in itertools.combinations(boxes.items(), 2):
         assert not box_a.overlaps(box_b), (a, b)
     width, height = fig.bbox.width, fig.bbox.height

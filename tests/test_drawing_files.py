@@ -60,7 +60,9 @@ def test_same_data_same_file(G, dual_use, tmp_path):
 
 def test_save_errors(G, tmp_path):
     fig, _ = diagram.plot_graph(G, focus="gallium", depth=1)
-    with pytest.raises(ChokegraphError, match=r"\.png, \.svg, \.pdf, \.dot, \.graphml, \.gexf"):
+    with pytest.raises(
+        ChokegraphError, match=r"\.png, \.svg, \.pdf, \.html, \.dot, \.graphml, \.gexf"
+    ):
         files.save(fig, tmp_path / "d.bmp")
     with pytest.raises(ChokegraphError, match="does not exist"):
         files.save(fig, tmp_path / "missing" / "d.png")
@@ -112,7 +114,7 @@ def test_cli_hint_for_big_pictures(tmp_path, write_file):
 @pytest.mark.parametrize(
     "args, message",
     [
-        (["-o", "out.bmp"], "end it in one of .png, .svg, .pdf, .dot, .graphml, .gexf"),
+        (["-o", "out.bmp"], "end it in one of .png, .svg, .pdf, .html, .dot, .graphml, .gexf"),
         (["-o", "missing/out.png"], "does not exist"),
         (["--timeline", "-o", "out.png"], "--timeline needs a scenario"),
         (["china", "gallium", "--timeline", "-o", "out.gexf"], "a timeline is a picture"),

@@ -12,10 +12,14 @@ The modules follow the steps of a picture, each using only those above it:
 ``ordering`` and ``layout``
     Geometry: the order within each column (barycentre sweeps, or the
     optional Graphviz ``dot`` program), then positions and edge routes.
-``figures``, ``diagram`` and ``charts``
+``figures``, ``diagram``, ``charts`` and ``comparison``
     matplotlib, imported lazily: the dependency diagram, the timeline, the
-    exposure heatmap and the chokepoint bars. Every plot takes ``ax=`` and
-    returns ``(fig, ax)``.
+    exposure heatmap, the chokepoint bars and scenarios side by side. Every
+    plot takes ``ax=`` and returns ``(fig, ax)``.
+``interactive`` (and ``interactive.js``)
+    The dependency diagram as one offline HTML page (SVG and plain
+    JavaScript: hover, zoom, pan, search), with the same layout and colours;
+    it shows inline in Jupyter.
 ``files`` and ``graphfiles``
     Writing a figure or the graph (``.dot``, GraphML, GEXF) atomically, the
     suffix picking the format.
@@ -29,23 +33,27 @@ Examples
 >>> res = analysis.what_if(graph.load(), [analysis.Restriction("china", ["gallium"])])
 >>> fig, ax = drawing.plot_scenario(res, drawing.DiagramOptions(focus="gallium", depth=1))
 >>> fig, ax = drawing.plot_timeline(res)
+>>> page = drawing.interactive(res.G, result=res, focus="gallium")
 """
 
 from __future__ import annotations
 
 from analysis.drawing.charts import plot_chokepoints, plot_exposure, plot_timeline
+from analysis.drawing.comparison import plot_scenario_comparison
 from analysis.drawing.diagram import draw, plot_graph, plot_scenario
 from analysis.drawing.files import (
     FORMATS,
     GRAPH_FORMATS,
     IMAGE_FORMATS,
+    PAGE_FORMATS,
     check_output,
     draw_file,
     save,
     save_or_show,
 )
+from analysis.drawing.interactive import InteractiveDiagram, interactive
 from analysis.drawing.options import DiagramOptions
-from analysis.drawing.selection import select_subgraph
+from analysis.drawing.selection import explaining_nodes, select_subgraph
 
 LEGIBLE_NODES = 90  # above this many nodes, suggest --focus: a page cannot hold more
 
@@ -54,14 +62,19 @@ __all__ = [
     "GRAPH_FORMATS",
     "IMAGE_FORMATS",
     "LEGIBLE_NODES",
+    "PAGE_FORMATS",
     "DiagramOptions",
+    "InteractiveDiagram",
     "check_output",
     "draw",
     "draw_file",
+    "explaining_nodes",
+    "interactive",
     "plot_chokepoints",
     "plot_exposure",
     "plot_graph",
     "plot_scenario",
+    "plot_scenario_comparison",
     "plot_timeline",
     "save",
     "save_or_show",

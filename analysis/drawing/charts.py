@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 import networkx as nx
 
 from analysis.drawing import style as S
-from analysis.drawing.figures import fig_ax, shortfall_cmap
+from analysis.drawing.figures import fig_ax, heat_cmap
 from analysis.output import format_usd
 
 if TYPE_CHECKING:
@@ -34,20 +34,49 @@ if TYPE_CHECKING:
 # ---------------------------------------------------------------- timeline
 
 
-def _timeline_nodes(result: WhatIf, top: int) -> tuple[list[dict], str]:
-    """The ``top`` industries hit hardest (any kind of node when no industry is hit)."""
+def _timeline_nodes(
+    result: WhatIf, top: int, focus: str | None = None, depth: int = 2
+) -> tuple[list[dict], str]:
+    """The ``top`` industries hit hardest (any kind of node when no industry is hit).
+
+    With a ``focus``: the focus node first, then the nodes hit hardest within
+    ``depth`` steps of it, of any kind.
+    """
+    if focus is not None:
+        from analysis.drawing.selection import subgraph_around
+        from graph.lookup import resolve_node
+
+        focus_id = resolve_node(result.G, focus)
+        near = set(subgraph_around(result.G, focus_id, depth))
+        first = [r for r in result.records if r["node"] == focus_id]
+        rest = [r for r in result.records if r["node"] in near and r["node"] != focus_id]
+        name = result.G.nodes[focus_id].get("name") or focus_id
+        return (first + rest)[:top], f"nodes around {name}"
     chosen = [r for r in result.records if r["kind"] == "industry"][:top]
     if chosen:
         return chosen, "industries"
     return list(result.records[:top]), "nodes"
 
 
-def _timeline_size(result: WhatIf, chosen: list[dict], fs: float) -> tuple[tuple, dict]:
+def _timeline_note(what: str, n: int, shown: tuple[int, int, int], fs: float) -> str:
+    """The line (or lines) under a timeline's title: what is drawn, and where it stops."""
+    right, last, horizon = shown
+    return S.wrap_to_width(
+        f"Shortfall of the {n} most affected {what} over time (marker: days to impact)"
+        + (f"; no change from day {last} to the horizon, day {horizon}" if right < horizon else ""),
+        9.2,
+        fs,
+    )
+
+
+def _timeline_size(
+    result: WhatIf, chosen: list[dict], fs: float, note_lines: int = 1
+) -> tuple[tuple, dict]:
     """Figure size and margins: the legend goes under the plot, in two columns (names are long)."""
     rows = math.ceil(len(chosen) / 2)
     legend_in = 0.75 + rows * fs * 1.7 / 72
     plot_in = 4.2
-    title_lines = S.wrap_to_width(result.title(), 8.6, fs + 3).count("\n") + 1
+    title_lines = S.wrap_to_width(result.title(), 8.6, fs + 3).count("\n") + note_lines
     top_in = 0.4 + title_lines * (fs + 3) * 1.25 / 72
     fig_h = top_in + plot_in + legend_in
     margins = {"left": 0.08, "right": 0.97, "top": 1 - top_in / fig_h, "bottom": legend_in / fig_h}
@@ -141,12 +170,12 @@ def _timeline_axes(ax: Any, chosen: list[dict], right: int, fs: float) -> None:
 
 
 def _timeline_text(
-    ax: Any, result: WhatIf, chosen: list[dict], what: str, shown: tuple, fs: float
+    ax: Any, result: WhatIf, chosen: list[dict], what: str, note: str, fs: float
 ) -> None:
-    """Title, the line under it, and the legend (or a note that nothing is hit)."""
-    right, last, horizon = shown
+    """Title, the note under it, and the legend (or a note that nothing is hit)."""
+    # One blank title line (a larger font) per line of the note under it.
     ax.set_title(
-        f"{S.wrap_to_width(result.title(), 8.6, fs + 3)}\n",
+        f"{S.wrap_to_width(result.title(), 8.6, fs + 3)}" + "\n" * (note.count("\n") + 1),
         fontsize=fs + 3,
         weight="bold",
         loc="left",
@@ -154,8 +183,7 @@ def _timeline_text(
     ax.text(
         0,
         1.01,
-        f"Shortfall of the {len(chosen)} most affected {what} over time (marker: days to impact)"
-        + (f"; no change from day {last} to the horizon, day {horizon}" if right < horizon else ""),
+        note,
         transform=ax.transAxes,
         fontsize=fs,
         color=S.NOTE_COLOUR,
@@ -184,12 +212,21 @@ def _timeline_text(
         )
 
 
-def plot_timeline(result: WhatIf, *, top: int = 8, ax: Any = None) -> tuple[Any, Any]:
+def plot_timeline(
+    result: WhatIf,
+    *,
+    top: int = 8,
+    focus: str | None = None,
+    depth: int = 2,
+    ax: Any = None,
+) -> tuple[Any, Any]:
     """Shortfall over the days of the most affected industries, with days to impact marked.
 
     The ``top`` industries by steady-state shortfall are drawn (any kind of
-    node when no industry is hit). A marker on each line, with a dotted
-    stem down to the axis, shows its days to impact.
+    node when no industry is hit). With a ``focus`` node, its line comes
+    first, then those of the nodes hit hardest within ``depth`` steps
+    upstream and downstream of it (any kind). A marker on each line, with a
+    dotted stem down to the axis, shows its days to impact.
 
     Examples
     --------
@@ -198,15 +235,16 @@ def plot_timeline(result: WhatIf, *, top: int = 8, ax: Any = None) -> tuple[Any,
     >>> fig, ax = plot_timeline(res, top=3)
     """
     fs = 9
-    chosen, what = _timeline_nodes(result, top)
-    size, margins = _timeline_size(result, chosen, fs)
-    fig, ax = fig_ax(ax, size, margins=margins)
+    chosen, what = _timeline_nodes(result, top, focus, depth)
     days = result.timeline.index.to_numpy()
+    shown = _days_shown(result, chosen, days)
+    note = _timeline_note(what, len(chosen), shown, fs)
+    size, margins = _timeline_size(result, chosen, fs, note.count("\n") + 1)
+    fig, ax = fig_ax(ax, size, margins=margins)
     _draw_timeline_lines(ax, result, chosen, days)
     _mark_restriction_starts(ax, result, fs)
-    shown = _days_shown(result, chosen, days)
     _timeline_axes(ax, chosen, shown[0], fs)
-    _timeline_text(ax, result, chosen, what, shown, fs)
+    _timeline_text(ax, result, chosen, what, note, fs)
     return fig, ax
 
 
@@ -239,15 +277,15 @@ def _draw_cells(ax: Any, values: Any, fs: float) -> Any:
     """The coloured cells and their percentages; returns the image (for the colour bar)."""
     import numpy as np
 
-    cmap = shortfall_cmap()
-    cmap = cmap.with_extremes(bad=S.UNAFFECTED)
+    # White at 0 and for unexposed cells: only large exposures catch the eye.
+    cmap = heat_cmap().with_extremes(bad="white")
     shown = np.ma.masked_less_equal(values, S.AFFECTED)
     image = ax.imshow(shown, cmap=cmap, vmin=0, vmax=1, aspect="auto", interpolation="nearest")
     for i in range(values.shape[0]):
         for j in range(values.shape[1]):
             v = values[i, j]
             if v > S.AFFECTED:
-                fill = S.shortfall_colour(v)
+                fill = S.heat_colour(v)
                 ax.text(
                     j,
                     i,
@@ -270,7 +308,7 @@ def _heatmap_axes(ax: Any, rows: list[str], cols: list[str], fs: float) -> None:
     ax.set_yticks(range(len(rows)), rows, fontsize=fs)
     ax.set_xticks(np.arange(-0.5, len(cols)), minor=True)
     ax.set_yticks(np.arange(-0.5, len(rows)), minor=True)
-    ax.grid(which="minor", color="white", lw=1.2)
+    ax.grid(which="minor", color="#ececec", lw=1.0)
     ax.tick_params(which="minor", length=0)
     ax.tick_params(which="major", length=0)
     for spine in ax.spines.values():

@@ -101,7 +101,7 @@ def _diagram_limits(lay: DiagramLayout, scale: _Scale) -> tuple[tuple, tuple]:
 
 def _prepare(G: nx.MultiDiGraph, result: WhatIf | None, opts: DiagramOptions) -> _Diagram:
     """Select, lay out and style the diagram of ``G`` (and ``result``) that ``opts`` ask for."""
-    H = select_subgraph(G, opts)
+    H = select_subgraph(G, opts, result=result)
     if len(H) > MAX_DRAWN_NODES:
         raise ChokegraphError(
             f"{len(H)} nodes are too many to draw; draw a part with focus=NODE and depth=K "

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from analysis.drawing.style import SHORTFALL_STOPS
+from analysis.drawing.style import HEAT_STOPS, SHORTFALL_STOPS
 
 
 def pyplot() -> Any:
@@ -24,6 +24,13 @@ def shortfall_cmap() -> Any:
     from matplotlib.colors import LinearSegmentedColormap
 
     return LinearSegmentedColormap.from_list("shortfall", SHORTFALL_STOPS)
+
+
+def heat_cmap() -> Any:
+    """The colour map of the exposure heatmap (white at 0), from ``style.HEAT_STOPS``."""
+    from matplotlib.colors import LinearSegmentedColormap
+
+    return LinearSegmentedColormap.from_list("exposure", HEAT_STOPS)
 
 
 def fig_ax(

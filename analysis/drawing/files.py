@@ -1,6 +1,7 @@
 """Pictures and graph files on disk: the suffix of the name picks the format.
 
-``.png``, ``.svg`` and ``.pdf`` are figures (matplotlib); ``.dot``,
+``.png``, ``.svg`` and ``.pdf`` are figures (matplotlib); ``.html`` is the
+interactive diagram, one self-contained page (``interactive``); ``.dot``,
 ``.graphml`` and ``.gexf`` are the graph itself (``graphfiles``). Every file
 is written atomically: rendered to bytes first, then put in place in one step.
 """
@@ -24,7 +25,8 @@ if TYPE_CHECKING:
     from analysis.whatif import WhatIf
 
 IMAGE_FORMATS = ("png", "svg", "pdf")
-FORMATS = IMAGE_FORMATS + GRAPH_FORMATS
+PAGE_FORMATS = ("html",)  # the interactive diagram (``interactive``)
+FORMATS = IMAGE_FORMATS + PAGE_FORMATS + GRAPH_FORMATS
 DPI = 150
 
 
@@ -38,11 +40,12 @@ def _format_of(path: str | Path) -> str:
     return suffix
 
 
-def check_output(path: str | Path, *, timeline: bool = False) -> str:
+def check_output(path: str | Path, *, timeline: bool = False, chart: str | None = None) -> str:
     """Check that ``path`` can take a picture or graph file; return its format.
 
     Raises ``ChokegraphError`` for an unknown suffix, a missing folder, or a
-    timeline asked for in a graph format.
+    timeline (or another ``chart``, named so: ``"a heatmap"``) asked for in a
+    format that is not a picture.
 
     Examples
     --------
@@ -53,10 +56,9 @@ def check_output(path: str | Path, *, timeline: bool = False) -> str:
     folder = Path(path).parent
     if not folder.is_dir():
         raise ChokegraphError(f"cannot write {path}: {missing_folder(folder)}")
-    if timeline and fmt not in IMAGE_FORMATS:
-        raise ChokegraphError(
-            f"a timeline is a picture: write it as .png, .svg or .pdf, not .{fmt}"
-        )
+    chart = "a timeline" if timeline else chart
+    if chart and fmt not in IMAGE_FORMATS:
+        raise ChokegraphError(f"{chart} is a picture: write it as .png, .svg or .pdf, not .{fmt}")
     return fmt
 
 
@@ -128,10 +130,11 @@ def draw_file(
     """Draw or export ``G`` (and a scenario) to ``path``; the suffix picks the format.
 
     ``.png``, ``.svg`` and ``.pdf`` draw the diagram (or, with ``timeline``,
-    the timeline of ``result``); ``.dot``, ``.graphml`` and ``.gexf`` write
-    the part of the graph the options select, with the scenario's numbers as
-    node and edge attributes. ``options`` (or its fields as keywords) are those
-    of ``plot_graph``.
+    the timeline of ``result``, restricted to the focus and its neighbours
+    when ``options.focus`` is set); ``.html`` writes the interactive diagram;
+    ``.dot``, ``.graphml`` and ``.gexf`` write the part of the graph the
+    options select, with the scenario's numbers as node and edge attributes.
+    ``options`` (or its fields as keywords) are those of ``plot_graph``.
 
     Examples
     --------
@@ -147,12 +150,16 @@ def draw_file(
             "a timeline needs a scenario: COUNTRY COMMODITY..., --scenario NAME or --remove NODE"
         )
     if fmt in GRAPH_FORMATS:
-        return write_graph(select_subgraph(G, opts), path, result=result)
+        return write_graph(select_subgraph(G, opts, result=result), path, result=result)
+    if fmt in PAGE_FORMATS:
+        from analysis.drawing.interactive import interactive
+
+        return interactive(G, opts, result=result).save(path)
     from analysis.drawing.charts import plot_timeline
     from analysis.drawing.diagram import plot_graph
 
     if timeline:
-        fig, _ = plot_timeline(result)
+        fig, _ = plot_timeline(result, focus=opts.focus, depth=opts.depth)
     else:
         fig, _ = plot_graph(G, opts, result=result)
     written = save_or_show(fig, path)

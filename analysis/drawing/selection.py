@@ -98,10 +98,54 @@ def nodes_of_kinds(G: nx.MultiDiGraph, kinds: Iterable[str]) -> nx.MultiDiGraph:
     return _part(G, [n for n, k in G.nodes(data="kind") if k in wanted])
 
 
+def explaining_nodes(G: nx.MultiDiGraph, focus: str, result: Any) -> set[str]:
+    """The nodes that explain how a scenario reaches ``focus``: from each cut edge to it.
+
+    For every supplies edge the scenario cuts (and every removed node) from
+    which ``focus`` can be reached through nodes the scenario hits, the
+    supplier, and every hit node on a path from it to ``focus``; and the
+    ``via`` chain of ``focus``. Empty when ``focus`` is not hit.
+
+    Examples
+    --------
+    >>> import graph, analysis
+    >>> G = graph.from_dict({"nodes": [{"id": "chn", "kind": "country"},
+    ...     {"id": "m", "kind": "mineral"}, {"id": "r", "kind": "refiner"},
+    ...     {"id": "x", "kind": "industry"}],
+    ...   "edges": [{"from": "chn", "to": "m", "share": 1}, {"from": "m", "to": "r", "share": 1},
+    ...             {"from": "r", "to": "x", "share": 1}]})
+    >>> res = analysis.what_if(G, [analysis.Restriction("chn", ["m"])])
+    >>> sorted(explaining_nodes(G, "x", res))
+    ['chn', 'm', 'r', 'x']
+    """
+    by_id = {r["node"]: r for r in result.records}
+    if focus not in by_id:
+        return set()
+    C, raw = result.compiled, result.raw
+    cuts = {(C.nodes[C.src[e]], C.nodes[C.dst[e]]) for e in range(len(C.src)) if raw.keep[e] < 1.0}
+    keep = set(by_id[focus]["via"]) | {focus}
+    # The hit nodes from which focus can be reached through hit nodes only.
+    upstream = nx.ancestors(G.subgraph(by_id), focus) | {focus}
+    starts = cuts | {(r, r) for r in result.scenario.removed}
+    for u, v in starts:
+        if v in upstream and u in G:
+            keep.add(u)
+            keep |= nx.descendants(G.subgraph(upstream), v) | {v}
+    return keep & set(G)
+
+
 def select_subgraph(
-    G: nx.MultiDiGraph, options: DiagramOptions | None = None, **changes: Any
+    G: nx.MultiDiGraph,
+    options: DiagramOptions | None = None,
+    *,
+    result: Any = None,
+    **changes: Any,
 ) -> nx.MultiDiGraph:
     """The part of ``G`` a diagram shows: around ``options.focus`` and of ``options.kinds``.
+
+    With a scenario ``result`` and a focus, the part also holds the paths
+    from each cut edge to the node in focus (``explaining_nodes``), however
+    many steps away, so that the picture shows why the node is hit.
 
     Parameters
     ----------
@@ -110,6 +154,8 @@ def select_subgraph(
     options : DiagramOptions, optional
         What to show; its fields may also be given as keywords
         (``focus=``, ``depth=``, ``kinds=``).
+    result : WhatIf, optional
+        The scenario drawn, whose cut edges a focus view must include.
 
     Examples
     --------
@@ -120,7 +166,13 @@ def select_subgraph(
     True
     """
     opts = DiagramOptions.of(options, **changes)
-    H = subgraph_around(G, opts.focus, opts.depth) if opts.focus is not None else G
+    H = G
+    if opts.focus is not None:
+        H = subgraph_around(G, opts.focus, opts.depth)
+        if result is not None:
+            extra = explaining_nodes(G, resolve_node(G, opts.focus), result)
+            if extra - set(H):
+                H = _part(G, set(H) | extra)
     if opts.kinds:
         H = nodes_of_kinds(H, opts.kinds)
     return H

@@ -47,6 +47,21 @@ SHORTFALL_STOPS = (
     "#482475",
     "#440154",
 )
+# The exposure heatmap: white at 0, then ColorBrewer's YlOrRd (sequential), so
+# that near-zero cells stay quiet and only the large exposures stand out. The
+# heatmap draws no cut flows, so its red cannot be mistaken for one.
+HEAT_STOPS = (
+    "#ffffff",
+    "#ffffcc",
+    "#ffeda0",
+    "#fed976",
+    "#feb24c",
+    "#fd8d3c",
+    "#fc4e2a",
+    "#e31a1c",
+    "#bd0026",
+    "#800026",
+)
 # Light tints of the Okabe-Ito palette, one per kind, for a graph without a scenario.
 KIND_COLOURS = {
     "country": "#cfe3f3",
@@ -194,6 +209,26 @@ def _rgb_to_hex(rgb: Iterable[float]) -> str:
     return "#" + "".join(f"{round(max(0.0, min(1.0, c)) * 255):02x}" for c in rgb)
 
 
+def _interpolate(stops: tuple[str, ...], x: float) -> str:
+    """The colour at ``x`` (0 to 1) of the even colour scale through ``stops``."""
+    s = max(0.0, min(1.0, float(x))) * (len(stops) - 1)
+    i = min(int(s), len(stops) - 2)
+    t = s - i
+    a, b = _hex_to_rgb(stops[i]), _hex_to_rgb(stops[i + 1])
+    return _rgb_to_hex(x + t * (y - x) for x, y in zip(a, b, strict=True))
+
+
+def heat_colour(shortfall: float) -> str:
+    """The fill of an exposure heatmap cell: white at 0, dark red at 1.
+
+    Examples
+    --------
+    >>> heat_colour(0.0), heat_colour(1.0)
+    ('#ffffff', '#800026')
+    """
+    return _interpolate(HEAT_STOPS, shortfall)
+
+
 def shortfall_colour(shortfall: float | None) -> str:
     """The fill colour for a node with this steady shortfall (light grey when unaffected).
 
@@ -204,11 +239,7 @@ def shortfall_colour(shortfall: float | None) -> str:
     """
     if shortfall is None or shortfall <= AFFECTED:
         return UNAFFECTED
-    s = min(1.0, float(shortfall)) * (len(SHORTFALL_STOPS) - 1)
-    i = min(int(s), len(SHORTFALL_STOPS) - 2)
-    t = s - i
-    a, b = _hex_to_rgb(SHORTFALL_STOPS[i]), _hex_to_rgb(SHORTFALL_STOPS[i + 1])
-    return _rgb_to_hex(x + t * (y - x) for x, y in zip(a, b, strict=True))
+    return _interpolate(SHORTFALL_STOPS, shortfall)
 
 
 def text_colour(fill: str) -> str:
