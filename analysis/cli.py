@@ -12,8 +12,10 @@ imported inside the commands, so that start-up stays fast.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import importlib
+import io
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass, fields, replace
@@ -731,12 +733,42 @@ def concentration_command(commodity: str | None, fmt: Format, data: str | None) 
 _NO_ARGS_IS_HELP = getattr(click.exceptions, "NoArgsIsHelpError", ())
 
 
+def _tolerant_streams() -> None:
+    """Let stdout and stderr print any name, whatever the terminal's encoding.
+
+    A terminal that is not UTF-8 (``LANG=C``, ``PYTHONIOENCODING=latin-1``)
+    shows a character it cannot encode as ``?`` instead of failing.
+    """
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            with contextlib.suppress(ValueError, OSError):  # a closed or detached stream
+                reconfigure(errors="replace")
+
+
+def _quiet_broken_pipe() -> None:
+    """The reader of stdout has gone (``| head -1``): stop quietly, exit code 0.
+
+    What is still buffered goes nowhere, so that Python's own flush at exit
+    does not complain about the pipe again.
+    """
+    import os
+
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (AttributeError, ValueError, OSError, io.UnsupportedOperation):
+        pass  # not a real file (a test's StringIO): nothing is left to flush
+
+
 def main(argv: list[str] | None = None) -> None:
     """Run the command line and exit with its code (0 ok, 2 bad input, 1 internal)."""
     args = sys.argv[1:] if argv is None else argv
     debug = "--debug" in args
+    _tolerant_streams()
     try:
         cli.main(args=args, prog_name="chokegraph", standalone_mode=False)
+        sys.stdout.flush()  # a closed pipe shows here, inside the handlers below
     except click.exceptions.Abort:
         click.echo("error: aborted", err=True)
         sys.exit(2)
@@ -753,7 +785,10 @@ def main(argv: list[str] | None = None) -> None:
         for line in str(exc).splitlines():
             click.echo(line if ": error: " in line else f"error: {line}", err=True)
         sys.exit(2)
-    except (BrokenPipeError, KeyboardInterrupt):
+    except BrokenPipeError:
+        _quiet_broken_pipe()
+        sys.exit(0)
+    except KeyboardInterrupt:
         sys.exit(1)
     except Exception as exc:
         if debug:

@@ -26,7 +26,7 @@ from typing import Any
 
 import networkx as nx
 
-from analysis.output import Report, Section, Table
+from analysis.output import Report, Section, Table, plural
 from graph.lookup import expand_commodities, resolve_commodity
 
 INPUT_FIELDS = (
@@ -103,9 +103,10 @@ class Concentration(Report):
     def title(self) -> str:
         """A one-line description for table headers."""
         what = f" of {self.commodity}" if self.commodity else ""
+        minerals = len({r["mineral"] for r in self.mineral_records})
         return (
-            f"Concentration{what}: {len(self.input_records)} inputs, "
-            f"{len({r['mineral'] for r in self.mineral_records})} minerals"
+            f"Concentration{what}: {plural(len(self.input_records), 'input')}, "
+            f"{plural(minerals, 'mineral')}"
         )
 
     def data_table(self) -> Table:

@@ -17,7 +17,7 @@ import networkx as nx
 import numpy as np
 
 from analysis.engine import AFFECTED, CompiledGraph, compile_graph, edge_keep, propagate
-from analysis.output import TABLE_WIDTH, Report, Section, Table
+from analysis.output import Report, Section, Table, plural, table_width
 from analysis.scenario import Restriction
 from graph.lookup import resolve_node
 
@@ -98,10 +98,10 @@ class Exposure(Report):
         if not self.industries:
             return f"{name} has no industries in the dataset"
         n = len(self.industries)
-        exposed = len({r["country"] for r in self.records})
+        exposed = plural(len({r["country"] for r in self.records}), "country", "countries")
         return (
             f"Exposure of {name}: shortfall of {n} {'industry' if n == 1 else 'industries'} "
-            f"under each other country's full export ban ({exposed} countries reach "
+            f"under each other country's full export ban ({exposed} reach "
             f"{'it' if n == 1 else 'them'})"
         )
 
@@ -162,12 +162,13 @@ class Exposure(Report):
 
 
 def _fitting(industries: list[str], countries: list[str], cells: dict) -> list[str]:
-    """The leading countries whose columns fit in a table of ``TABLE_WIDTH`` characters."""
+    """The leading countries whose columns fit in a table of ``table_width()`` characters."""
     width = max(len("node"), *(len(n) for n in industries))
+    limit = table_width()
     shown = []
     for c in countries:
         width += 3 + max(len(c), *(len(cells.get((n, c), "")) for n in industries))  # " | "
-        if width > TABLE_WIDTH:
+        if width > limit:
             break
         shown.append(c)
     return shown

@@ -11,13 +11,14 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Iterable, Mapping
+from dataclasses import replace
 from functools import cached_property
 from typing import Any
 
 import networkx as nx
 
 from analysis.engine import AFFECTED, CompiledGraph, Run, compile_graph, run, via_chains
-from analysis.output import Report, Section, Table, format_usd
+from analysis.output import Report, Section, Table, format_usd, plural
 from analysis.scenario import DEFAULT_HORIZON, Restriction, Scenario
 from graph.memory import no_cyclic_gc
 
@@ -139,11 +140,29 @@ class WhatIf(Report):
         return self.scenario.title(self.G)
 
     def headline(self) -> str:
-        """One line of summary, as printed above the table."""
+        """One line of summary, as printed above the table.
+
+        A named scenario also states its assumptions (who restricts what, how
+        hard, from when); an empty result says why (``analysis.explain``).
+
+        Examples
+        --------
+        >>> import graph, analysis
+        >>> analysis.remove(graph.load(), ["jp-defence"]).headline()
+        'removed: Defence (Japan): 1 node hit, 1 industry'
+        """
+        from analysis.explain import why_nothing
+
         s = self.summary
-        text = f"{self.title()}: {s['nodes_hit']} nodes hit, {s['industries_hit']} industries"
+        title = self.title()
+        if self.scenario.name:
+            title += f" ({replace(self.scenario, name=None).title(self.G)})"
+        hit = plural(s["nodes_hit"], "node")
+        text = f"{title}: {hit} hit, {plural(s['industries_hit'], 'industry', 'industries')}"
         if s["value_at_risk"] is not None:
             text += f", value at risk {format_usd(s['value_at_risk'])}"
+        if not s["nodes_hit"]:
+            text += f". {why_nothing(self.G, self.scenario)}"
         return text
 
     def plot(self, kind: str = "graph", **kwargs):

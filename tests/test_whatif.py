@@ -126,7 +126,7 @@ def test_head_keeps_the_summary(ban):
 
 def test_people_sections(cut):
     (section,) = cut.people_sections()
-    assert section.text == "China restricts gallium to Japan: 1 nodes hit, 1 industries, " + (
+    assert section.text == "China restricts gallium to Japan: 1 node hit, 1 industry, " + (
         "value at risk $12.8B"
     )
     table = section.table
@@ -157,15 +157,20 @@ def test_people_sections_with_a_day_and_without_impacts(G, ban):
     assert table.columns[5] == "on_day" and table.headers[5] == "on day 105"
     nothing = analysis.what_if(G, [analysis.Restriction("kaz", ["gallium"])])
     assert nothing.records == []
+    # An empty answer says why: Kazakhstan supplies no gallium in the example
+    # dataset, whose one gallium supplier is China, with 98% of its refining.
     assert nothing.people_sections() == [
-        Section("Kazakhstan restricts gallium: 0 nodes hit, 0 industries")
+        Section(
+            "Kazakhstan restricts gallium: 0 nodes hit, 0 industries. Kazakhstan supplies "
+            "no gallium in this dataset; its largest suppliers are China (98%)"
+        )
     ]
     assert nothing.data_table() == Table([], ["node", "shortfall"])
 
 
 def test_markdown_lists_every_field_under_the_headline(cut):
     assert cut.to_text(Format.MARKDOWN) == (
-        "**China restricts gallium to Japan: 1 nodes hit, 1 industries, value at risk $12.8B**\n"
+        "**China restricts gallium to Japan: 1 node hit, 1 industry, value at risk $12.8B**\n"
         "\n"
         "| node | name | kind | country | shortfall | days_to_impact | shortfall_on_day "
         "| value_at_risk | via |\n"
