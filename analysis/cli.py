@@ -149,11 +149,16 @@ def days_options(f: Callable) -> Callable:
     return day_option(horizon_option(f))
 
 
-_TOP = {"type": int, "default": None, "help": "Show only the first N rows."}
-#: ``--top N`` of what-if and remove, which slice their impacts with it.
-top_option = click.option("--top", **_TOP)
-#: ``--top N`` of chokepoints, where a negative count is an error.
-checked_top_option = click.option("--top", callback=_at_least_zero, **_TOP)
+#: ``--top N`` of every listing command: the first N rows (a negative count is an error).
+top_option = click.option(
+    "--top",
+    type=int,
+    default=None,
+    metavar="N",
+    callback=_at_least_zero,
+    help="Show only the first N rows.",
+)
+checked_top_option = top_option  # the name of earlier releases
 
 
 @dataclass(frozen=True)
@@ -589,18 +594,49 @@ def compare_command(dataset: str, other: str, tolerance: float, fmt: Format) -> 
 
 @cli.command("validate")
 @click.argument("path", required=False, type=click.Path(path_type=str))
-def validate_command(path: str | None) -> None:
+@format_option
+def validate_command(path: str | None, fmt: Format) -> None:
     """Check a dataset (default: the bundled one) and summarise it.
 
     PATH is a YAML file, a folder of YAML files, or a folder of tables
     (nodes.csv, edges.csv, ...). Every problem is reported, each as
-    FILE:LINE:COL: error: MESSAGE on stderr, with exit code 2.
+    FILE:LINE:COL: error: MESSAGE on stderr, with exit code 2; with
+    --format json, stdout also gets {"ok": false, "errors": [...]}.
 
-    Example: chokegraph validate seeds/
+    Example: chokegraph validate seeds/ --format json
     """
-    from graph.describe import summary
+    from analysis.listing import failed_validation, validation
+    from analysis.output import to_json
 
-    echo(f"ok: {summary(load_data(path))}")
+    try:
+        G = load_data(path)
+    except ChokegraphError as exc:
+        if fmt is Format.JSON:
+            echo(to_json(failed_validation(error_lines(exc))) + "\n")
+        raise
+    print_result(validation(G), fmt)
+
+
+@cli.command("list")
+@click.argument(
+    "what", type=click.Choice(["commodities", "groups", "countries", "scenarios", "sources"])
+)
+@top_option
+@format_option
+@data_option
+def list_command(what: str, top: int | None, fmt: Format, data: str | None) -> None:
+    """List the commodities, groups, countries, bundled scenarios or sources of the dataset.
+
+    The names are those the other commands take: a commodity or a group after
+    what-if's COUNTRY, a scenario after --scenario. Sources come with their
+    title, author, publication and URL.
+
+    Example: chokegraph list groups
+    """
+    from analysis.listing import listing
+
+    G = None if what == "scenarios" else load_data(data)
+    print_result(listing(G, what).head(top), fmt)
 
 
 @cli.command("convert")
@@ -699,9 +735,10 @@ def chokepoints_command(top: int | None, kind: str | None, fmt: Format, data: st
 
 @cli.command("exposure")
 @click.argument("target", metavar="COUNTRY_OR_NODE")
+@top_option
 @format_option
 @data_option
-def exposure_command(target: str, fmt: Format, data: str | None) -> None:
+def exposure_command(target: str, top: int | None, fmt: Format, data: str | None) -> None:
     """How much each industry of a country (or one node) rests on each other country.
 
     Each cell is the industry's shortfall under that country's full export ban.
@@ -710,14 +747,17 @@ def exposure_command(target: str, fmt: Format, data: str | None) -> None:
     """
     from analysis.exposure import exposure
 
-    print_result(exposure(load_data(data), target), fmt)
+    print_result(exposure(load_data(data), target).head(top), fmt)
 
 
 @cli.command("concentration")
 @click.argument("commodity", required=False)
+@top_option
 @format_option
 @data_option
-def concentration_command(commodity: str | None, fmt: Format, data: str | None) -> None:
+def concentration_command(
+    commodity: str | None, top: int | None, fmt: Format, data: str | None
+) -> None:
     """Supplier concentration (HHI) of every input, and country shares of every mineral.
 
     COMMODITY (optional) is a commodity or a group such as rare-earths.
@@ -726,11 +766,16 @@ def concentration_command(commodity: str | None, fmt: Format, data: str | None) 
     """
     from analysis.concentration import concentration
 
-    print_result(concentration(load_data(data), commodity), fmt)
+    print_result(concentration(load_data(data), commodity).head(top), fmt)
 
 
 #: Click 8.2+ raises this for a group called without a command; older versions print the help.
 _NO_ARGS_IS_HELP = getattr(click.exceptions, "NoArgsIsHelpError", ())
+
+
+def error_lines(exc: ChokegraphError) -> list[str]:
+    """The lines of an error as printed: ``FILE:LINE:COL: error: ...`` or ``error: ...``."""
+    return [line if ": error: " in line else f"error: {line}" for line in str(exc).splitlines()]
 
 
 def _tolerant_streams() -> None:
@@ -782,8 +827,8 @@ def main(argv: list[str] | None = None) -> None:
         click.echo(f"error: {message}{hint}", err=True)
         sys.exit(2)
     except ChokegraphError as exc:
-        for line in str(exc).splitlines():
-            click.echo(line if ": error: " in line else f"error: {line}", err=True)
+        for line in error_lines(exc):
+            click.echo(line, err=True)
         sys.exit(2)
     except BrokenPipeError:
         _quiet_broken_pipe()

@@ -78,6 +78,22 @@ class Concentration(Report):
         self.input_records = input_records
         self.mineral_records = mineral_records
 
+    def head(self, n: int | None) -> Concentration:
+        """The same result listing the first ``n`` rows of each table (``--top N``).
+
+        Examples
+        --------
+        >>> import graph, analysis
+        >>> res = analysis.concentration(graph.load()).head(3)
+        >>> len(res.input_records), len(res.mineral_records)
+        (3, 3)
+        """
+        if n is None:
+            return self
+        return Concentration(
+            self.G, self.commodity, self.input_records[:n], self.mineral_records[:n]
+        )
+
     @cached_property
     def inputs(self):
         """One row per consumer and input commodity, most concentrated first (a DataFrame)."""
