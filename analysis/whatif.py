@@ -33,6 +33,19 @@ IMPACT_FIELDS = (
     "value_at_risk",
     "via",
 )
+#: The columns of ``WhatIf.impacts``: the key ones first, so that a narrow
+#: REPL, which elides the middle columns, still shows the shortfall.
+FRAME_COLUMNS = (
+    "node",
+    "name",
+    "shortfall",
+    "days_to_impact",
+    "value_at_risk",
+    "shortfall_on_day",
+    "kind",
+    "country",
+    "via",
+)
 #: The columns of the table for people, and their headings (``shortfall_on_day``
 #: goes before ``value`` when a day is asked about).
 PEOPLE_COLUMNS = ("name", "kind", "country", "shortfall", "days", "value", "via")
@@ -113,10 +126,23 @@ class WhatIf(Report):
 
     @cached_property
     def impacts(self):
-        """Every affected node, most affected first (a pandas DataFrame)."""
-        import pandas as pd
+        """Every affected node, most affected first (a pandas DataFrame).
 
-        return pd.DataFrame(self.records, columns=list(IMPACT_FIELDS))
+        The key columns come first (``FRAME_COLUMNS``); ``days_to_impact`` is
+        ``Int64`` and ``value_at_risk``, ``shortfall_on_day`` are ``Float64``,
+        with ``<NA>`` where there is no figure. The frame prints its numbers
+        rounded to 4 decimals; its values are exact.
+
+        Examples
+        --------
+        >>> import graph, analysis
+        >>> res = analysis.remove(graph.load(), ["chn"])
+        >>> list(res.impacts.columns[:3]), str(res.impacts["days_to_impact"].dtype)
+        (['node', 'name', 'shortfall'], 'Int64')
+        """
+        from analysis.frames import impacts_frame
+
+        return impacts_frame(self.records, FRAME_COLUMNS)
 
     @cached_property
     def availability(self):
@@ -166,12 +192,23 @@ class WhatIf(Report):
         return text
 
     def plot(self, kind: str = "graph", **kwargs):
-        """Draw the scenario: ``"graph"`` (dependency diagram) or ``"timeline"``."""
+        """Draw the scenario: ``"graph"`` (dependency diagram) or ``"timeline"``.
+
+        Examples
+        --------
+        >>> import graph, analysis
+        >>> analysis.remove(graph.load(), ["chn"]).plot("nonsense")
+        Traceback (most recent call last):
+        ...
+        ValueError: kind must be 'graph' or 'timeline', got 'nonsense'
+        """
         from analysis import drawing
 
         if kind == "timeline":
             return drawing.plot_timeline(self, **kwargs)
-        return drawing.plot_scenario(self, **kwargs)
+        if kind == "graph":
+            return drawing.plot_scenario(self, **kwargs)
+        raise ValueError(f"kind must be 'graph' or 'timeline', got {kind!r}")
 
     def head(self, n: int | None) -> WhatIf:
         """The same result listing only its first ``n`` impacts (the summary still counts all).

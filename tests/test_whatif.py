@@ -82,7 +82,15 @@ def test_to_json_is_the_design_example(cut):
 def test_impacts_frame_columns_and_order(ban):
     frame = ban.impacts
     assert isinstance(frame, pd.DataFrame)
-    assert list(frame.columns) == list(IMPACT_FIELDS)
+    # The JSON's fields, the key ones first (a narrow REPL shows the shortfall).
+    assert list(frame.columns[:5]) == [
+        "node",
+        "name",
+        "shortfall",
+        "days_to_impact",
+        "value_at_risk",
+    ]
+    assert sorted(frame.columns) == sorted(IMPACT_FIELDS)
     # The world's gallium (0.98 of it from China), then the industry (see
     # below): largest shortfall first. China itself is not hit by its own ban.
     assert list(frame["node"]) == ["gallium", "jp-compound-semis"]
@@ -192,3 +200,30 @@ def test_remove_a_country_removes_what_it_supplies(G):
     res = analysis.remove(G, "chn")
     assert res.records[0]["node"] == "chn"
     assert res.scenario.removed == ("chn",)
+
+
+def test_impacts_have_nullable_numbers(ban):
+    frame = ban.impacts
+    assert str(frame["days_to_impact"].dtype) == "Int64"
+    assert str(frame["value_at_risk"].dtype) == "Float64"
+    # The world's gallium has no value in the example: <NA>, not None or NaN.
+    by_node = frame.set_index("node")
+    assert by_node.loc["gallium", "value_at_risk"] is pd.NA
+    assert by_node.loc["jp-compound-semis", "days_to_impact"] == 44
+
+
+def test_impacts_print_rounded_and_keep_exact_values(ban, monkeypatch):
+    monkeypatch.setenv("COLUMNS", "60")
+    text = repr(ban.impacts)
+    # 0.8 * 0.93898 = 0.751184, printed to 4 decimals; the key columns come first.
+    assert text.splitlines()[0].split()[:3] == ["node", "name", "shortfall"]
+    assert "0.7512" in text and "0.751184" not in text
+    assert "not shown:" in text and text.rstrip().endswith("via]")
+    assert ban.impacts["shortfall"].tolist() == pytest.approx([0.98, 0.751184])
+    # A table made from it is a plain DataFrame, which pandas prints as usual.
+    assert type(ban.impacts[["node"]]) is pd.DataFrame
+
+
+def test_plot_kind_must_be_known(ban):
+    with pytest.raises(ValueError, match="'graph' or 'timeline', got 'nonsense'"):
+        ban.plot("nonsense")
