@@ -81,7 +81,26 @@ def data_option(f: Callable) -> Callable:
 
 
 def format_option(f: Callable) -> Callable:
-    """``--format table|json|csv|markdown``, handed to the command as a ``Format``."""
+    """``--format table|json|csv|markdown|xlsx`` and ``-o FILE``.
+
+    The command gets ``fmt`` (a ``Format``); ``-o`` is kept on the click
+    context for ``print_result``, which writes the result there instead of
+    stdout (atomically). xlsx, a workbook, needs ``-o``.
+    """
+
+    def keep_output(ctx: click.Context, param: click.Parameter, value: str | None) -> None:
+        ctx.meta["chokegraph.output"] = value
+
+    f = click.option(
+        "-o",
+        "--output",
+        "output",
+        metavar="FILE",
+        default=None,
+        expose_value=False,
+        callback=keep_output,
+        help="Write the result to FILE instead of stdout (needed for xlsx).",
+    )(f)
     return click.option(
         "--format",
         "fmt",
@@ -89,7 +108,7 @@ def format_option(f: Callable) -> Callable:
         default=Format.TABLE.value,
         show_default=True,
         callback=lambda ctx, param, value: Format(value.lower()),
-        help="Output format.",
+        help="Output format (xlsx: a workbook, one sheet per table; needs -o FILE).",
     )(f)
 
 
@@ -106,8 +125,21 @@ def echo(text: str) -> None:
 
 
 def print_result(result: Report, fmt: Format) -> None:
-    """Write a result to stdout in the chosen format."""
-    echo(fmt.formatter(result))
+    """Write a result in the chosen format: to stdout, or to the file of ``-o``."""
+    ctx = click.get_current_context(silent=True)
+    output = None if ctx is None else ctx.meta.get("chokegraph.output")
+    if output is None:
+        echo(fmt.formatter(result))
+        return
+    from graph.files import write_atomic
+
+    if fmt.binary:
+        from analysis.spreadsheet import write_xlsx
+
+        written = write_xlsx(result, output)
+    else:
+        written = write_atomic(output, fmt.formatter(result))
+    click.echo(f"wrote {written}", err=True)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})

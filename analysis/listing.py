@@ -207,6 +207,10 @@ class Validation(Report):
         """``ok: SUMMARY``, one line."""
         return [Section(f"ok: {self.line}")]
 
+    def markdown_sections(self) -> list[Section]:
+        """The line, then the counts as a table."""
+        return [Section(f"ok: {self.line}"), Section("Counts", self.data_table())]
+
 
 def validation(G: nx.MultiDiGraph) -> Validation:
     """The summary of a loaded dataset, as ``chokegraph validate`` prints it.

@@ -91,13 +91,19 @@ class Format(str, Enum):
     >>> Format("json").formatter is format_json
     True
     >>> [f.value for f in Format]
-    ['table', 'json', 'csv', 'markdown']
+    ['table', 'json', 'csv', 'markdown', 'xlsx']
     """
 
     TABLE = "table"
     JSON = "json"
     CSV = "csv"
     MARKDOWN = "markdown"
+    XLSX = "xlsx"
+
+    @property
+    def binary(self) -> bool:
+        """Whether the format is bytes, written only to a file (``analysis.spreadsheet``)."""
+        return self is Format.XLSX
 
     @property
     def formatter(self) -> Callable[[Report], str]:
@@ -107,6 +113,8 @@ class Format(str, Enum):
 
 #: The format names, in the order the command line lists them.
 FORMATS = tuple(f.value for f in Format)
+#: The formats that are text, printed to stdout.
+TEXT_FORMATS = tuple(f.value for f in Format if not f.binary)
 
 
 def round_floats(obj: Any, digits: int = 12) -> Any:
@@ -478,11 +486,22 @@ def format_csv(report: Report) -> str:
     return to_csv(table.records, table.columns)
 
 
+def format_xlsx(report: Report) -> str:
+    """A workbook is not text: write it with ``analysis.spreadsheet.write_xlsx``."""
+    from graph.errors import ChokegraphError
+
+    raise ChokegraphError(
+        "xlsx is a workbook, not text: write it to a file with -o FILE.xlsx "
+        "(in Python: analysis.spreadsheet.write_xlsx)"
+    )
+
+
 _FORMATTERS: dict[Format, Callable[[Report], str]] = {
     Format.TABLE: format_table,
     Format.JSON: format_json,
     Format.CSV: format_csv,
     Format.MARKDOWN: format_markdown,
+    Format.XLSX: format_xlsx,
 }
 
 
