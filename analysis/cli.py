@@ -379,7 +379,7 @@ def remove_command(
 
     Removing a country removes only what it supplies directly.
 
-    Example: chokegraph remove chn-ree-refining
+    Example: chokegraph remove chn-lree-refining
     """
     from analysis.whatif import run_scenario
 

@@ -227,3 +227,22 @@ def test_impacts_print_rounded_and_keep_exact_values(ban, monkeypatch):
 def test_plot_kind_must_be_known(ban):
     with pytest.raises(ValueError, match="'graph' or 'timeline', got 'nonsense'"):
         ban.plot("nonsense")
+
+
+def test_a_named_scenario_states_its_assumptions_in_the_headline():
+    G = graph.load()
+    res = analysis.run_scenario(G, analysis.load_scenario("2025-graphite"))
+    # seeds/scenarios/2025-graphite.yaml: China, spherical graphite, severity 0.42.
+    assert res.headline().startswith(
+        "China's export licences for battery-grade spherical graphite "
+        "(China restricts spherical-graphite (severity 0.42)): "
+    )
+
+
+def test_headline_counts_in_the_singular_for_one(G):
+    res = analysis.remove(G, ["jp-compound-semis"])
+    # Removing the one industry of the example hits it alone, in full: its
+    # value 4.0e10 times shortfall 1 is at risk.
+    assert res.headline() == (
+        "removed: jp-compound-semis: 1 node hit, 1 industry, value at risk $40.0B"
+    )
