@@ -41,10 +41,17 @@ class Listing(Report):
         The keys of each row, in order.
     """
 
-    def __init__(self, what: str, records: list[dict[str, Any]], columns: tuple[str, ...]):
+    def __init__(
+        self,
+        what: str,
+        records: list[dict[str, Any]],
+        columns: tuple[str, ...],
+        total: int | None = None,
+    ):
         self.what = what
         self.records = records
         self.columns = columns
+        self.total = len(records) if total is None else total
 
     def to_json(self) -> dict[str, Any]:
         """``{WHAT: [...]}``, one object per row."""
@@ -55,12 +62,20 @@ class Listing(Report):
         return Table(self.records, self.columns)
 
     def people_sections(self) -> list[Section]:
-        """A count, then the table."""
-        return [Section(plural(len(self.records), self.what[:-1], self.what), self.data_table())]
+        """A count, then the table (a scenario's long description only in the other formats)."""
+        count = plural(
+            self.total, self.what[:-1] if self.what != "commodities" else "commodity", self.what
+        )
+        if len(self.records) < self.total:
+            count = f"{len(self.records)} of {count}"
+        columns = [c for c in self.columns if c != "description"]
+        return [Section(count, Table(self.records, columns))]
 
     def head(self, n: int | None) -> Listing:
         """The first ``n`` rows (``--top N``)."""
-        return self if n is None else Listing(self.what, self.records[:n], self.columns)
+        if n is None:
+            return self
+        return Listing(self.what, self.records[:n], self.columns, total=self.total)
 
 
 def _commodities(G: nx.MultiDiGraph) -> Listing:

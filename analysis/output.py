@@ -327,26 +327,30 @@ def _column_widths(headers: Sequence[str], cells: list[list[str]]) -> list[int]:
     steps, cheapest first: the headings of short columns (a share, a day
     count: 12 characters or fewer, whose cells stay whole) wrap onto two
     lines; long text (a name, a via chain) wraps down to 24 characters;
-    headings wrap between every word and long text down to 12; short headings
-    break inside a word; long text goes down to 8.
+    headings wrap between every word and long text down to 16, both keeping
+    their words whole; short headings break inside a word; long text goes
+    down to 12 keeping its words, then to 8, breaking them.
     """
 
     def words(text: str) -> int:
         return max((len(w) for w in text.split()), default=0)
 
     natural: list[int] = []
-    floors: tuple[list[int], ...] = ([], [], [], [], [])
+    floors: tuple[list[int], ...] = ([], [], [], [], [], [])
     for j, header in enumerate(headers):
         longest = max((len(row[j]) for row in cells), default=0)
         natural.append(max(longest, len(header)))
         short = longest <= 12
         whole = max(longest, words(header))
         two_lines = max(longest, _two_line_width(header))
+        # A long column keeps its words (an id) whole as long as it can.
+        word = max(words(header), min(max((words(row[j]) for row in cells), default=0), 30))
         floors[0].append(two_lines if short else natural[-1])  # headings on two lines
-        floors[1].append(two_lines if short else max(24, words(header)))  # long text wraps
-        floors[2].append(whole if short else max(12, words(header)))  # more of both
-        floors[3].append(max(longest, min(words(header), 6)) if short else 12)
-        floors[4].append(floors[3][-1] if short else 8)  # ids break inside
+        floors[1].append(two_lines if short else max(24, word))  # long text wraps
+        floors[2].append(whole if short else max(16, word))  # more of both
+        floors[3].append(max(longest, min(words(header), 6)) if short else max(16, word))
+        floors[4].append(floors[3][-1] if short else max(12, word))
+        floors[5].append(floors[3][-1] if short else 8)  # words break inside
     widths = list(natural)
     room = table_width() - 3 * (len(widths) - 1)  # " | " between columns
     for floor in floors:
