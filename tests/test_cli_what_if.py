@@ -9,7 +9,7 @@ from helpers import run_cli
 from test_engine import DESIGN_EXAMPLE, ONE_INPUT
 
 from analysis.cli import main
-from analysis.output import FORMATS
+from analysis.output import TEXT_FORMATS as FORMATS  # xlsx: tests/test_cli_output.py
 
 
 @pytest.fixture
