@@ -359,7 +359,11 @@ class Chokepoints(Report):
             if self.weighted
             else "industry-equivalents lost (sum of industry shortfalls)"
         )
-        counts = f"{self.tried[0]} candidates, {self.tried[1]} countries"
+        from analysis.output import plural
+
+        counts = (
+            f"{plural(self.tried[0], 'candidate')}, {plural(self.tried[1], 'country', 'countries')}"
+        )
         if (len(self.records), len(self.country_records)) != self.tried:
             counts += f" (top {max(len(self.records), len(self.country_records))} shown)"
         return f"{counts}; score = {what}"

@@ -12,8 +12,10 @@ imported inside the commands, so that start-up stays fast.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import importlib
+import io
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass, fields, replace
@@ -79,7 +81,26 @@ def data_option(f: Callable) -> Callable:
 
 
 def format_option(f: Callable) -> Callable:
-    """``--format table|json|csv|markdown``, handed to the command as a ``Format``."""
+    """``--format table|json|csv|markdown|xlsx`` and ``-o FILE``.
+
+    The command gets ``fmt`` (a ``Format``); ``-o`` is kept on the click
+    context for ``print_result``, which writes the result there instead of
+    stdout (atomically). xlsx, a workbook, needs ``-o``.
+    """
+
+    def keep_output(ctx: click.Context, param: click.Parameter, value: str | None) -> None:
+        ctx.meta["chokegraph.output"] = value
+
+    f = click.option(
+        "-o",
+        "--output",
+        "output",
+        metavar="FILE",
+        default=None,
+        expose_value=False,
+        callback=keep_output,
+        help="Write the result to FILE instead of stdout (needed for xlsx).",
+    )(f)
     return click.option(
         "--format",
         "fmt",
@@ -87,7 +108,7 @@ def format_option(f: Callable) -> Callable:
         default=Format.TABLE.value,
         show_default=True,
         callback=lambda ctx, param, value: Format(value.lower()),
-        help="Output format.",
+        help="Output format (xlsx: a workbook, one sheet per table; needs -o FILE).",
     )(f)
 
 
@@ -104,8 +125,21 @@ def echo(text: str) -> None:
 
 
 def print_result(result: Report, fmt: Format) -> None:
-    """Write a result to stdout in the chosen format."""
-    echo(fmt.formatter(result))
+    """Write a result in the chosen format: to stdout, or to the file of ``-o``."""
+    ctx = click.get_current_context(silent=True)
+    output = None if ctx is None else ctx.meta.get("chokegraph.output")
+    if output is None:
+        echo(fmt.formatter(result))
+        return
+    from graph.files import write_atomic
+
+    if fmt.binary:
+        from analysis.spreadsheet import write_xlsx
+
+        written = write_xlsx(result, output)
+    else:
+        written = write_atomic(output, fmt.formatter(result))
+    click.echo(f"wrote {written}", err=True)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -147,11 +181,16 @@ def days_options(f: Callable) -> Callable:
     return day_option(horizon_option(f))
 
 
-_TOP = {"type": int, "default": None, "help": "Show only the first N rows."}
-#: ``--top N`` of what-if and remove, which slice their impacts with it.
-top_option = click.option("--top", **_TOP)
-#: ``--top N`` of chokepoints, where a negative count is an error.
-checked_top_option = click.option("--top", callback=_at_least_zero, **_TOP)
+#: ``--top N`` of every listing command: the first N rows (a negative count is an error).
+top_option = click.option(
+    "--top",
+    type=int,
+    default=None,
+    metavar="N",
+    callback=_at_least_zero,
+    help="Show only the first N rows.",
+)
+checked_top_option = top_option  # the name of earlier releases
 
 
 @dataclass(frozen=True)
@@ -340,7 +379,7 @@ def remove_command(
 
     Removing a country removes only what it supplies directly.
 
-    Example: chokegraph remove chn-ree-refining
+    Example: chokegraph remove chn-lree-refining
     """
     from analysis.whatif import run_scenario
 
@@ -755,18 +794,49 @@ def _compare_scenarios(
 
 @cli.command("validate")
 @click.argument("path", required=False, type=click.Path(path_type=str))
-def validate_command(path: str | None) -> None:
+@format_option
+def validate_command(path: str | None, fmt: Format) -> None:
     """Check a dataset (default: the bundled one) and summarise it.
 
     PATH is a YAML file, a folder of YAML files, or a folder of tables
     (nodes.csv, edges.csv, ...). Every problem is reported, each as
-    FILE:LINE:COL: error: MESSAGE on stderr, with exit code 2.
+    FILE:LINE:COL: error: MESSAGE on stderr, with exit code 2; with
+    --format json, stdout also gets {"ok": false, "errors": [...]}.
 
-    Example: chokegraph validate seeds/
+    Example: chokegraph validate seeds/ --format json
     """
-    from graph.describe import summary
+    from analysis.listing import failed_validation, validation
+    from analysis.output import to_json
 
-    echo(f"ok: {summary(load_data(path))}")
+    try:
+        G = load_data(path)
+    except ChokegraphError as exc:
+        if fmt is Format.JSON:
+            echo(to_json(failed_validation(error_lines(exc))) + "\n")
+        raise
+    print_result(validation(G), fmt)
+
+
+@cli.command("list")
+@click.argument(
+    "what", type=click.Choice(["commodities", "groups", "countries", "scenarios", "sources"])
+)
+@top_option
+@format_option
+@data_option
+def list_command(what: str, top: int | None, fmt: Format, data: str | None) -> None:
+    """List the commodities, groups, countries, bundled scenarios or sources of the dataset.
+
+    The names are those the other commands take: a commodity or a group after
+    what-if's COUNTRY, a scenario after --scenario. Sources come with their
+    title, author, publication and URL.
+
+    Example: chokegraph list groups
+    """
+    from analysis.listing import listing
+
+    G = None if what == "scenarios" else load_data(data)
+    print_result(listing(G, what).head(top), fmt)
 
 
 @cli.command("convert")
@@ -865,9 +935,10 @@ def chokepoints_command(top: int | None, kind: str | None, fmt: Format, data: st
 
 @cli.command("exposure")
 @click.argument("target", metavar="COUNTRY_OR_NODE")
+@top_option
 @format_option
 @data_option
-def exposure_command(target: str, fmt: Format, data: str | None) -> None:
+def exposure_command(target: str, top: int | None, fmt: Format, data: str | None) -> None:
     """How much each industry of a country (or one node) rests on each other country.
 
     Each cell is the industry's shortfall under that country's full export ban.
@@ -876,14 +947,17 @@ def exposure_command(target: str, fmt: Format, data: str | None) -> None:
     """
     from analysis.exposure import exposure
 
-    print_result(exposure(load_data(data), target), fmt)
+    print_result(exposure(load_data(data), target).head(top), fmt)
 
 
 @cli.command("concentration")
 @click.argument("commodity", required=False)
+@top_option
 @format_option
 @data_option
-def concentration_command(commodity: str | None, fmt: Format, data: str | None) -> None:
+def concentration_command(
+    commodity: str | None, top: int | None, fmt: Format, data: str | None
+) -> None:
     """Supplier concentration (HHI) of every input, and country shares of every mineral.
 
     COMMODITY (optional) is a commodity or a group such as rare-earths.
@@ -892,19 +966,54 @@ def concentration_command(commodity: str | None, fmt: Format, data: str | None) 
     """
     from analysis.concentration import concentration
 
-    print_result(concentration(load_data(data), commodity), fmt)
+    print_result(concentration(load_data(data), commodity).head(top), fmt)
 
 
 #: Click 8.2+ raises this for a group called without a command; older versions print the help.
 _NO_ARGS_IS_HELP = getattr(click.exceptions, "NoArgsIsHelpError", ())
 
 
+def error_lines(exc: ChokegraphError) -> list[str]:
+    """The lines of an error as printed: ``FILE:LINE:COL: error: ...`` or ``error: ...``."""
+    return [line if ": error: " in line else f"error: {line}" for line in str(exc).splitlines()]
+
+
+def _tolerant_streams() -> None:
+    """Let stdout and stderr print any name, whatever the terminal's encoding.
+
+    A terminal that is not UTF-8 (``LANG=C``, ``PYTHONIOENCODING=latin-1``)
+    shows a character it cannot encode as ``?`` instead of failing.
+    """
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            with contextlib.suppress(ValueError, OSError):  # a closed or detached stream
+                reconfigure(errors="replace")
+
+
+def _quiet_broken_pipe() -> None:
+    """The reader of stdout has gone (``| head -1``): stop quietly, exit code 0.
+
+    What is still buffered goes nowhere, so that Python's own flush at exit
+    does not complain about the pipe again.
+    """
+    import os
+
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (AttributeError, ValueError, OSError, io.UnsupportedOperation):
+        pass  # not a real file (a test's StringIO): nothing is left to flush
+
+
 def main(argv: list[str] | None = None) -> None:
     """Run the command line and exit with its code (0 ok, 2 bad input, 1 internal)."""
     args = sys.argv[1:] if argv is None else argv
     debug = "--debug" in args
+    _tolerant_streams()
     try:
         cli.main(args=args, prog_name="chokegraph", standalone_mode=False)
+        sys.stdout.flush()  # a closed pipe shows here, inside the handlers below
     except click.exceptions.Abort:
         click.echo("error: aborted", err=True)
         sys.exit(2)
@@ -918,10 +1027,13 @@ def main(argv: list[str] | None = None) -> None:
         click.echo(f"error: {message}{hint}", err=True)
         sys.exit(2)
     except ChokegraphError as exc:
-        for line in str(exc).splitlines():
-            click.echo(line if ": error: " in line else f"error: {line}", err=True)
+        for line in error_lines(exc):
+            click.echo(line, err=True)
         sys.exit(2)
-    except (BrokenPipeError, KeyboardInterrupt):
+    except BrokenPipeError:
+        _quiet_broken_pipe()
+        sys.exit(0)
+    except KeyboardInterrupt:
         sys.exit(1)
     except Exception as exc:
         if debug:

@@ -26,7 +26,7 @@ from typing import Any
 
 import networkx as nx
 
-from analysis.output import Report, Section, Table
+from analysis.output import Report, Section, Table, plural
 from graph.lookup import expand_commodities, resolve_commodity
 
 INPUT_FIELDS = (
@@ -78,6 +78,22 @@ class Concentration(Report):
         self.input_records = input_records
         self.mineral_records = mineral_records
 
+    def head(self, n: int | None) -> Concentration:
+        """The same result listing the first ``n`` rows of each table (``--top N``).
+
+        Examples
+        --------
+        >>> import graph, analysis
+        >>> res = analysis.concentration(graph.load()).head(3)
+        >>> len(res.input_records), len(res.mineral_records)
+        (3, 3)
+        """
+        if n is None:
+            return self
+        return Concentration(
+            self.G, self.commodity, self.input_records[:n], self.mineral_records[:n]
+        )
+
     @cached_property
     def inputs(self):
         """One row per consumer and input commodity, most concentrated first (a DataFrame)."""
@@ -103,9 +119,10 @@ class Concentration(Report):
     def title(self) -> str:
         """A one-line description for table headers."""
         what = f" of {self.commodity}" if self.commodity else ""
+        minerals = len({r["mineral"] for r in self.mineral_records})
         return (
-            f"Concentration{what}: {len(self.input_records)} inputs, "
-            f"{len({r['mineral'] for r in self.mineral_records})} minerals"
+            f"Concentration{what}: {plural(len(self.input_records), 'input')}, "
+            f"{plural(minerals, 'mineral')}"
         )
 
     def data_table(self) -> Table:

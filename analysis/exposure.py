@@ -17,7 +17,7 @@ import networkx as nx
 import numpy as np
 
 from analysis.engine import AFFECTED, CompiledGraph, compile_graph, edge_keep, propagate
-from analysis.output import TABLE_WIDTH, Report, Section, Table
+from analysis.output import Report, Section, Table, plural, table_width
 from analysis.scenario import Restriction
 from graph.lookup import resolve_node
 
@@ -69,6 +69,32 @@ class Exposure(Report):
         self.countries = countries
         self.records = records
 
+    def head(self, n: int | None) -> Exposure:
+        """The same result with only its ``n`` most exposed pairs (``--top N``).
+
+        The industries are those of the pairs kept, in their order; the title
+        says that the list is cut.
+
+        Examples
+        --------
+        >>> import graph, analysis
+        >>> res = analysis.exposure(graph.load(), "japan").head(2)
+        >>> len(res.records), res.title().endswith("(top 2 pairs shown)")
+        (2, True)
+        """
+        if n is None or n >= len(self.records):
+            return self
+        records = self.records[:n]
+        kept = {r["node"] for r in records}
+        shown = Exposure(
+            self.G, self.target, [i for i in self.industries if i in kept], self.countries, records
+        )
+        shown.cut_from = len(self.records)
+        return shown
+
+    #: How many pairs there were before ``head`` cut the list (None: not cut).
+    cut_from: int | None = None
+
     def to_json(self) -> dict[str, Any]:
         """The JSON object of ``chokegraph exposure X --format json`` (DESIGN section 5)."""
         return {"target": self.target, "exposure": [dict(r) for r in self.records]}
@@ -98,11 +124,13 @@ class Exposure(Report):
         if not self.industries:
             return f"{name} has no industries in the dataset"
         n = len(self.industries)
-        exposed = len({r["country"] for r in self.records})
+        count = len({r["country"] for r in self.records})
+        exposed = plural(count, "country", "countries") + (" reaches" if count == 1 else " reach")
+        cut = f" (top {len(self.records)} pairs shown)" if self.cut_from is not None else ""
         return (
             f"Exposure of {name}: shortfall of {n} {'industry' if n == 1 else 'industries'} "
-            f"under each other country's full export ban ({exposed} countries reach "
-            f"{'it' if n == 1 else 'them'})"
+            f"under each other country's full export ban ({exposed} "
+            f"{'it' if n == 1 else 'them'}){cut}"
         )
 
     def data_table(self) -> Table:
@@ -162,12 +190,13 @@ class Exposure(Report):
 
 
 def _fitting(industries: list[str], countries: list[str], cells: dict) -> list[str]:
-    """The leading countries whose columns fit in a table of ``TABLE_WIDTH`` characters."""
+    """The leading countries whose columns fit in a table of ``table_width()`` characters."""
     width = max(len("node"), *(len(n) for n in industries))
+    limit = table_width()
     shown = []
     for c in countries:
         width += 3 + max(len(c), *(len(cells.get((n, c), "")) for n in industries))  # " | "
-        if width > TABLE_WIDTH:
+        if width > limit:
             break
         shown.append(c)
     return shown

@@ -32,13 +32,55 @@ import csv
 import io
 import json
 import math
+import os
+import sys
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from enum import Enum
 from typing import Any
 
-#: The width of a table for people, in characters (the exposure matrix fits its columns to it).
-TABLE_WIDTH = 160
+#: The width of a table for people when stdout is not a terminal and ``COLUMNS`` is not set
+#: (a file, a pipe): that of a wide terminal, so that files read well in a pager or an editor.
+TABLE_WIDTH = 100
+
+
+def table_width() -> int:
+    """The width of a table for people, in characters.
+
+    ``COLUMNS`` when it is set to a positive number; else the terminal's width
+    when stdout is a terminal; else ``TABLE_WIDTH`` (a pipe or a file). The
+    exposure matrix fits its columns to it; rich wraps the other tables to it.
+
+    Examples
+    --------
+    >>> import os
+    >>> os.environ["COLUMNS"] = "80"
+    >>> table_width()
+    80
+    >>> del os.environ["COLUMNS"]
+    """
+    columns = os.environ.get("COLUMNS", "").strip()
+    if columns.isdigit() and int(columns) > 0:
+        return int(columns)
+    stream = sys.stdout
+    try:
+        if stream is not None and stream.isatty():
+            import shutil
+
+            return shutil.get_terminal_size((TABLE_WIDTH, 24)).columns
+    except (AttributeError, ValueError, OSError):  # a closed or unusual stream
+        pass
+    return TABLE_WIDTH
+
+
+def _unicode_ok() -> bool:
+    """Whether stdout can print box-drawing characters (else tables use ASCII)."""
+    encoding = getattr(sys.stdout, "encoding", None) or "utf-8"
+    try:
+        "─━│┃".encode(encoding)
+    except (UnicodeEncodeError, LookupError):
+        return False
+    return True
 
 
 class Format(str, Enum):
@@ -49,13 +91,19 @@ class Format(str, Enum):
     >>> Format("json").formatter is format_json
     True
     >>> [f.value for f in Format]
-    ['table', 'json', 'csv', 'markdown']
+    ['table', 'json', 'csv', 'markdown', 'xlsx']
     """
 
     TABLE = "table"
     JSON = "json"
     CSV = "csv"
     MARKDOWN = "markdown"
+    XLSX = "xlsx"
+
+    @property
+    def binary(self) -> bool:
+        """Whether the format is bytes, written only to a file (``analysis.spreadsheet``)."""
+        return self is Format.XLSX
 
     @property
     def formatter(self) -> Callable[[Report], str]:
@@ -65,6 +113,8 @@ class Format(str, Enum):
 
 #: The format names, in the order the command line lists them.
 FORMATS = tuple(f.value for f in Format)
+#: The formats that are text, printed to stdout.
+TEXT_FORMATS = tuple(f.value for f in Format if not f.binary)
 
 
 def round_floats(obj: Any, digits: int = 12) -> Any:
@@ -81,7 +131,7 @@ def round_floats(obj: Any, digits: int = 12) -> Any:
     """
     if isinstance(obj, float):
         if not math.isfinite(obj) or obj == 0:
-            return obj
+            return obj + 0.0  # -0.0 + 0.0 is 0.0: a zero has no sign in what we print
         return float(f"{obj:.{digits}g}")
     if isinstance(obj, dict):
         return {k: round_floats(v, digits) for k, v in obj.items()}
@@ -90,29 +140,109 @@ def round_floats(obj: Any, digits: int = 12) -> Any:
     return obj
 
 
+def finite_or_null(obj: Any) -> Any:
+    """Replace every infinite or NaN float of a JSON-like object by None.
+
+    JSON has no infinity and no NaN. A figure that overflows (two values of
+    1e308 summed) is printed as ``null``, as a figure that cannot be given,
+    rather than as invalid JSON or an error that hides every other figure.
+
+    Examples
+    --------
+    >>> finite_or_null({"a": [float("inf"), 1.5], "b": float("nan")})
+    {'a': [None, 1.5], 'b': None}
+    """
+    if isinstance(obj, float):
+        return obj if math.isfinite(obj) else None
+    if isinstance(obj, dict):
+        return {k: finite_or_null(v) for k, v in obj.items()}
+    if isinstance(obj, (list, tuple)):
+        return [finite_or_null(v) for v in obj]
+    return obj
+
+
 def to_json(obj: Any) -> str:
-    """Serialise a result object as stable, indented JSON (floats rounded)."""
-    return json.dumps(round_floats(obj), indent=2, ensure_ascii=False, allow_nan=False)
+    """Serialise a result object as stable, indented JSON.
+
+    Floats are rounded (``round_floats``), ``-0.0`` prints as ``0.0`` and an
+    infinite or NaN figure as ``null`` (``finite_or_null``).
+
+    Examples
+    --------
+    >>> print(to_json({"x": -0.0, "y": 1e308 + 1e308}))
+    {
+      "x": 0.0,
+      "y": null
+    }
+    """
+    return json.dumps(
+        finite_or_null(round_floats(obj)), indent=2, ensure_ascii=False, allow_nan=False
+    )
 
 
 def _cell(value: Any) -> str:
     if value is None:
         return ""
     if isinstance(value, float):
-        return f"{value:.6g}"
+        return f"{value + 0.0:.6g}"  # + 0.0: -0.0 prints as 0
     if isinstance(value, (list, tuple)):
         return " -> ".join(str(v) for v in value)
     return str(value)
 
 
+#: What a spreadsheet reads as the start of a formula (OWASP, "CSV injection").
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_safe(value: Any) -> str:
+    """A CSV cell that a spreadsheet shows as text, never runs as a formula.
+
+    Text (names, ids, the ``via`` chain) that starts with ``=``, ``+``, ``-``,
+    ``@``, a tab or a carriage return gets a leading single quote, as OWASP
+    recommends. Numbers are never changed: ``-0.5`` is a number, not a formula,
+    and a program reading the CSV must get it back as written.
+
+    Examples
+    --------
+    >>> csv_safe("=HYPERLINK(1)"), csv_safe(-0.5), csv_safe("-0.5"), csv_safe("Gallium")
+    ("'=HYPERLINK(1)", '-0.5', "'-0.5", 'Gallium')
+    """
+    text = _cell(value)
+    if isinstance(value, (str, list, tuple)) and text.startswith(_FORMULA_START):
+        return "'" + text
+    return text
+
+
 def to_csv(records: Sequence[dict], columns: Sequence[str]) -> str:
-    """Write records as CSV with the given columns (lists joined with ``->``)."""
+    """Write records as CSV with the given columns (lists joined with ``->``).
+
+    Text cells that a spreadsheet would run as a formula are neutralised (``csv_safe``).
+    """
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n")
-    writer.writerow(columns)
+    writer.writerow([csv_safe(c) for c in columns])
     for row in records:
-        writer.writerow([_cell(row.get(c)) for c in columns])
+        writer.writerow([csv_safe(row.get(c)) for c in columns])
     return buf.getvalue()
+
+
+def _shown_columns(
+    records: Sequence[Mapping[str, Any]], columns: Sequence[str], headers: Sequence[str]
+) -> tuple[list[str], list[str]]:
+    """The columns (and their headings) that have a value in at least one row.
+
+    A column empty on every row (value at risk on data without values) says
+    nothing to people in a terminal; markdown and the formats for programs keep
+    it, for a header that does not depend on the data.
+    """
+    if not records:
+        return list(columns), list(headers)
+    kept = [
+        (c, h)
+        for c, h in zip(columns, headers, strict=True)
+        if any(_cell(r.get(c)) for r in records)
+    ]
+    return [c for c, _ in kept], [h for _, h in kept]
 
 
 def to_markdown(records: Sequence[dict], columns: Sequence[str], title: str | None = None) -> str:
@@ -135,18 +265,102 @@ def to_table(
     title: str | None = None,
     headers: Sequence[str] | None = None,
 ) -> str:
-    """Render records as a plain-text table for people (rich, no colour codes)."""
+    """Render records as a plain-text table for people (rich, no colour codes).
+
+    The table is as wide as ``table_width()`` at most: long names and ``via``
+    chains wrap within their column. Cells are data, never rich markup
+    (``[link=...]`` prints as typed); no line ends in spaces; the box is ASCII
+    when stdout cannot print box-drawing characters. A column empty on every
+    row is left out.
+
+    Examples
+    --------
+    >>> print(to_table([{"a": "[b]x[/b]", "b": ""}], ["a", "b"]), end="")
+    a
+    ━━━━━━━━
+    [b]x[/b]
+    """
+    from rich import box
     from rich.console import Console
     from rich.table import Table as RichTable
+    from rich.text import Text
 
-    table = RichTable(title=title, title_justify="left", show_edge=False, pad_edge=False)
-    for header in headers or columns:
-        table.add_column(header, overflow="fold")
-    for row in records:
-        table.add_row(*(_cell(row.get(c)) for c in columns))
+    # Without headings of its own, a column's key is its heading, with spaces
+    # where it has underscores: "top supplier" wraps where "top_supplier" cannot.
+    headers = headers or [c.replace("_", " ") for c in columns]
+    columns, headers = _shown_columns(records, columns, headers)
+    table = RichTable(
+        title=None if title is None else Text(title),
+        title_justify="left",
+        show_edge=False,
+        pad_edge=False,
+        box=box.HEAVY_HEAD if _unicode_ok() else box.ASCII,
+    )
+    cells = [[_cell(row.get(c)) for c in columns] for row in records]
+    for header, width in zip(headers, _column_widths(headers, cells), strict=True):
+        table.add_column(Text(header), overflow="fold", width=width)
+    for row in cells:
+        table.add_row(*(Text(cell) for cell in row))
     buf = io.StringIO()
-    Console(file=buf, width=TABLE_WIDTH, no_color=True, highlight=False).print(table)
-    return buf.getvalue()
+    Console(
+        file=buf, width=table_width(), no_color=True, highlight=False, markup=False, emoji=False
+    ).print(table)
+    return "".join(line.rstrip() + "\n" for line in buf.getvalue().splitlines())
+
+
+def _two_line_width(header: str) -> int:
+    """The narrowest width at which ``header`` wraps onto two lines at most."""
+    import textwrap
+
+    for width in range(1, len(header) + 1):
+        lines = textwrap.wrap(header, width, break_long_words=False)
+        if len(lines) <= 2 and all(len(line) <= width for line in lines):
+            return width
+    return len(header)
+
+
+def _column_widths(headers: Sequence[str], cells: list[list[str]]) -> list[int]:
+    """The width of each column, so that the table fits ``table_width()`` if it can.
+
+    Each column starts as wide as its widest cell or heading; while the table
+    is too wide, the widest column that can give a character gives one, in
+    steps, cheapest first: the headings of short columns (a share, a day
+    count: 12 characters or fewer, whose cells stay whole) wrap onto two
+    lines; long text (a name, a via chain) wraps down to 24 characters;
+    headings wrap between every word and long text down to 16, both keeping
+    their words whole; short headings break inside a word; long text goes
+    down to 12 keeping its words, then to 8, breaking them.
+    """
+
+    def words(text: str) -> int:
+        return max((len(w) for w in text.split()), default=0)
+
+    natural: list[int] = []
+    floors: tuple[list[int], ...] = ([], [], [], [], [], [])
+    for j, header in enumerate(headers):
+        longest = max((len(row[j]) for row in cells), default=0)
+        natural.append(max(longest, len(header)))
+        short = longest <= 12
+        whole = max(longest, words(header))
+        two_lines = max(longest, _two_line_width(header))
+        # A long column keeps its words (an id) whole as long as it can.
+        word = max(words(header), min(max((words(row[j]) for row in cells), default=0), 30))
+        floors[0].append(two_lines if short else natural[-1])  # headings on two lines
+        floors[1].append(two_lines if short else max(24, word))  # long text wraps
+        floors[2].append(whole if short else max(16, word))  # more of both
+        floors[3].append(max(longest, min(words(header), 6)) if short else max(16, word))
+        floors[4].append(floors[3][-1] if short else max(12, word))
+        floors[5].append(floors[3][-1] if short else 8)  # words break inside
+    widths = list(natural)
+    room = table_width() - 3 * (len(widths) - 1)  # " | " between columns
+    for floor in floors:
+        while sum(widths) > room:
+            can = [j for j, w in enumerate(widths) if w > floor[j]]
+            if not can:
+                break  # as narrow as this floor goes
+            widest = max(can, key=lambda j: widths[j])
+            widths[widest] -= 1
+    return widths
 
 
 @dataclass(frozen=True)
@@ -276,12 +490,34 @@ def format_csv(report: Report) -> str:
     return to_csv(table.records, table.columns)
 
 
+def format_xlsx(report: Report) -> str:
+    """A workbook is not text: write it with ``analysis.spreadsheet.write_xlsx``."""
+    from graph.errors import ChokegraphError
+
+    raise ChokegraphError(
+        "xlsx is a workbook, not text: write it to a file with -o FILE.xlsx "
+        "(in Python: analysis.spreadsheet.write_xlsx)"
+    )
+
+
 _FORMATTERS: dict[Format, Callable[[Report], str]] = {
     Format.TABLE: format_table,
     Format.JSON: format_json,
     Format.CSV: format_csv,
     Format.MARKDOWN: format_markdown,
+    Format.XLSX: format_xlsx,
 }
+
+
+def plural(count: int, singular: str, many: str | None = None) -> str:
+    """``count`` and the noun, in the singular for exactly one.
+
+    Examples
+    --------
+    >>> plural(1, "node"), plural(0, "node"), plural(2, "industry", "industries")
+    ('1 node', '0 nodes', '2 industries')
+    """
+    return f"{count} {singular if count == 1 else (many or singular + 's')}"
 
 
 def format_usd(value: float) -> str:

@@ -11,13 +11,14 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Iterable, Mapping
+from dataclasses import replace
 from functools import cached_property
 from typing import Any
 
 import networkx as nx
 
 from analysis.engine import AFFECTED, CompiledGraph, Run, compile_graph, run, via_chains
-from analysis.output import Report, Section, Table, format_usd
+from analysis.output import Report, Section, Table, format_usd, plural
 from analysis.scenario import DEFAULT_HORIZON, Restriction, Scenario
 from graph.memory import no_cyclic_gc
 
@@ -30,6 +31,19 @@ IMPACT_FIELDS = (
     "days_to_impact",
     "shortfall_on_day",
     "value_at_risk",
+    "via",
+)
+#: The columns of ``WhatIf.impacts``: the key ones first, so that a narrow
+#: REPL, which elides the middle columns, still shows the shortfall.
+FRAME_COLUMNS = (
+    "node",
+    "name",
+    "shortfall",
+    "days_to_impact",
+    "value_at_risk",
+    "shortfall_on_day",
+    "kind",
+    "country",
     "via",
 )
 #: The columns of the table for people, and their headings (``shortfall_on_day``
@@ -112,10 +126,23 @@ class WhatIf(Report):
 
     @cached_property
     def impacts(self):
-        """Every affected node, most affected first (a pandas DataFrame)."""
-        import pandas as pd
+        """Every affected node, most affected first (a pandas DataFrame).
 
-        return pd.DataFrame(self.records, columns=list(IMPACT_FIELDS))
+        The key columns come first (``FRAME_COLUMNS``); ``days_to_impact`` is
+        ``Int64`` and ``value_at_risk``, ``shortfall_on_day`` are ``Float64``,
+        with ``<NA>`` where there is no figure. The frame prints its numbers
+        rounded to 4 decimals; its values are exact.
+
+        Examples
+        --------
+        >>> import graph, analysis
+        >>> res = analysis.remove(graph.load(), ["chn"])
+        >>> list(res.impacts.columns[:3]), str(res.impacts["days_to_impact"].dtype)
+        (['node', 'name', 'shortfall'], 'Int64')
+        """
+        from analysis.frames import impacts_frame
+
+        return impacts_frame(self.records, FRAME_COLUMNS)
 
     @cached_property
     def availability(self):
@@ -139,20 +166,49 @@ class WhatIf(Report):
         return self.scenario.title(self.G)
 
     def headline(self) -> str:
-        """One line of summary, as printed above the table."""
+        """One line of summary, as printed above the table.
+
+        A named scenario also states its assumptions (who restricts what, how
+        hard, from when); an empty result says why (``analysis.explain``).
+
+        Examples
+        --------
+        >>> import graph, analysis
+        >>> analysis.remove(graph.load(), ["jp-defence"]).headline()
+        'removed: Defence (Japan): 1 node hit, 1 industry'
+        """
+        from analysis.explain import why_nothing
+
         s = self.summary
-        text = f"{self.title()}: {s['nodes_hit']} nodes hit, {s['industries_hit']} industries"
+        title = self.title()
+        if self.scenario.name:
+            title += f" ({replace(self.scenario, name=None).title(self.G)})"
+        hit = plural(s["nodes_hit"], "node")
+        text = f"{title}: {hit} hit, {plural(s['industries_hit'], 'industry', 'industries')}"
         if s["value_at_risk"] is not None:
             text += f", value at risk {format_usd(s['value_at_risk'])}"
+        if not s["nodes_hit"]:
+            text += f". {why_nothing(self.G, self.scenario)}"
         return text
 
     def plot(self, kind: str = "graph", **kwargs):
-        """Draw the scenario: ``"graph"`` (dependency diagram) or ``"timeline"``."""
+        """Draw the scenario: ``"graph"`` (dependency diagram) or ``"timeline"``.
+
+        Examples
+        --------
+        >>> import graph, analysis
+        >>> analysis.remove(graph.load(), ["chn"]).plot("nonsense")
+        Traceback (most recent call last):
+        ...
+        ValueError: kind must be 'graph' or 'timeline', got 'nonsense'
+        """
         from analysis import drawing
 
         if kind == "timeline":
             return drawing.plot_timeline(self, **kwargs)
-        return drawing.plot_scenario(self, **kwargs)
+        if kind == "graph":
+            return drawing.plot_scenario(self, **kwargs)
+        raise ValueError(f"kind must be 'graph' or 'timeline', got {kind!r}")
 
     def head(self, n: int | None) -> WhatIf:
         """The same result listing only its first ``n`` impacts (the summary still counts all).

@@ -237,11 +237,35 @@ def _plain(obj: Any) -> Any:
     return obj
 
 
+#: The messages of the rules across files that a reference to a missing record
+#: gives (graph/validate.py): knock-on errors when a file could not be read.
+_KNOCK_ON = (" names no node", " is not in sources", "is not a commodity of the dataset")
+
+
+def _unread(ds: Dataset) -> bool:
+    """Whether a file of ``ds`` could not be read at all (not UTF-8, not YAML, not a table).
+
+    Such a file adds one problem and no rows.
+    """
+    read = {
+        getattr(locator, "path", None)
+        for columns in (ds.sources, ds.groups, ds.nodes, ds.edges)
+        for locator in columns.locators
+    }
+    return any(p.path not in read for p in ds.problems)
+
+
 def _finish(ds: Dataset) -> nx.MultiDiGraph:
     from graph.build import build
     from graph.validate import check
 
+    unread = _unread(ds)
     problems, resolved = check(ds)
+    if unread:
+        # The root cause first: with a file unread, every reference to one of
+        # its rows ("from 'x' names no node") is a knock-on error, left out
+        # until the file can be read; every other problem is still reported.
+        problems = [p for p in problems if not any(k in p.message for k in _KNOCK_ON)]
     if problems:
         raise DataError(problems)
     return build(ds, resolved)

@@ -15,14 +15,33 @@ if TYPE_CHECKING:
 def did_you_mean(name: Any, candidates: Iterable[str], *, n: int = 3) -> str:
     """Return `` (did you mean 'x'?)`` for the closest candidates, or ``""``.
 
+    The closest by spelling come first (difflib); then, for a name of three
+    letters or more, the candidates that start with it, then those that
+    contain it, shortest first: an imported dataset's long ids
+    (``antimony-mine-production-antimony-content``) are found by a word.
+
     Examples
     --------
     >>> did_you_mean("galium", ["gallium", "tin"])
     " (did you mean 'gallium'?)"
+    >>> did_you_mean("antimony", ["antimony-mine-production-antimony-content", "tin"])
+    " (did you mean 'antimony-mine-production-antimony-content'?)"
     """
     if not isinstance(name, str):
         return ""
-    close = difflib.get_close_matches(name, list(candidates), n=n, cutoff=0.6)
+    pool = list(dict.fromkeys(candidates))
+    close = difflib.get_close_matches(name, pool, n=n, cutoff=0.6)
+    if len(name) >= 3:
+        wanted = name.lower()
+        starts = sorted(
+            (c for c in pool if c.lower().startswith(wanted)), key=lambda c: (len(c), c)
+        )
+        within = sorted((c for c in pool if wanted in c.lower()), key=lambda c: (len(c), c))
+        for c in [*starts, *within]:
+            if len(close) >= n:
+                break
+            if c not in close and c != name:
+                close.append(c)
     return " (did you mean " + " or ".join(repr(c) for c in close) + "?)" if close else ""
 
 

@@ -17,6 +17,12 @@ FIXTURES = Path(__file__).parent / "fixtures"
 os.environ["XDG_CACHE_HOME"] = tempfile.mkdtemp(prefix="chokegraph-test-cache-")
 
 
+@pytest.fixture(autouse=True)
+def _no_columns(monkeypatch):
+    """Tables as a pipe gets them (``TABLE_WIDTH``), whatever the terminal that runs the tests."""
+    monkeypatch.delenv("COLUMNS", raising=False)
+
+
 @pytest.fixture
 def write_file(tmp_path: Path) -> Callable[[str, str | bytes], Path]:
     """Return ``write(name, content)``: write a file under ``tmp_path``, return its path.

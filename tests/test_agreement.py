@@ -12,6 +12,7 @@ import itertools
 import math
 from typing import Any
 
+import pandas as pd
 import pytest
 from hypothesis import HealthCheck, given, settings
 from reference import AFFECTED, graph_from_mapping, reference_run
@@ -372,7 +373,7 @@ def test_reference_hand_timelines():
 
 
 def _none_if_missing(value: Any) -> Any:
-    if value is None or (isinstance(value, float) and math.isnan(value)):
+    if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
         return None
     return value
 

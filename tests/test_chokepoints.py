@@ -20,7 +20,7 @@ import analysis
 import graph
 from analysis.chokepoints import ban_damage, removal_damage, scoring
 from analysis.engine import compile_graph
-from analysis.output import FORMATS
+from analysis.output import TEXT_FORMATS as FORMATS  # xlsx: tests/test_cli_output.py
 from graph.errors import UnknownNameError
 
 TWO_REFINERS = """

@@ -9,7 +9,7 @@ from helpers import run_cli
 from test_engine import DESIGN_EXAMPLE, ONE_INPUT
 
 from analysis.cli import main
-from analysis.output import FORMATS
+from analysis.output import TEXT_FORMATS as FORMATS  # xlsx: tests/test_cli_output.py
 
 
 @pytest.fixture
@@ -75,11 +75,12 @@ def test_day_option_fills_shortfall_on_day(tmp_path):
     assert json.loads(out)["scenario"]["day"] == 33
 
 
-def test_table_has_a_headline_and_the_via_chain(design):
+def test_table_has_a_headline_and_the_via_chain(design, monkeypatch):
+    monkeypatch.setenv("COLUMNS", "200")  # wide enough to keep the via chain on one line
     code, out, _ = run_cli(["what-if", "china", "gallium", "--to", "japan", "--data", design])
     assert code == 0
     first = out.splitlines()[0]
-    assert first.startswith("China restricts gallium to Japan: 1 nodes hit, 1 industries")
+    assert first.startswith("China restricts gallium to Japan: 1 node hit, 1 industry")
     assert "31.9%" in out
     assert "chn-gallium -> jp-compound-semis" in out
     assert "105" in out

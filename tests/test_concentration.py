@@ -13,7 +13,7 @@ from helpers import run_cli
 import analysis
 import graph
 from analysis.concentration import hhi
-from analysis.output import FORMATS
+from analysis.output import TEXT_FORMATS as FORMATS  # xlsx: tests/test_cli_output.py
 from graph.errors import UnknownNameError
 
 # World supply of a rare mineral: a Kazakh mine that China partly controls, an

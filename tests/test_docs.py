@@ -296,3 +296,77 @@ def test_readme_python_example_runs(code, tmp_path, monkeypatch):
         exec(compile(textwrap.dedent(code), "README.md", "exec"), {"__name__": "__readme__"})
     finally:
         plt.close("all")
+
+
+# --------------------------------------------------------------------------- run as shown
+
+
+def readme_console_blocks() -> list[str]:
+    return [text for info, text in fenced_blocks(README) if info == "console"]
+
+
+def test_readme_sample_output_is_what_the_command_prints(scratch):
+    blocks = readme_console_blocks()
+    assert blocks, "the README shows no sample output"
+    for text in blocks:
+        run_example(text)
+
+
+def readme_use_lines() -> list[str]:
+    """The command lines of the README's Use section, comments left out."""
+    blocks = re.findall(r"^```sh\n(.*?)^```", readme_section("Use"), flags=re.M | re.S)
+    return [
+        shlex.join(shlex.split(line, comments=True))
+        for block in blocks
+        for line in block.splitlines()
+        if line.strip().startswith("chokegraph")
+    ]
+
+
+@pytest.mark.parametrize("line", readme_use_lines())
+def test_readme_command_runs_as_shown(line, scratch):
+    if "xlsx" in line:
+        pytest.importorskip("openpyxl", reason="the xlsx extra is not installed")
+    code, out, err = run_cli(shlex.split(line)[1:])
+    assert code == 0, f"$ {line}\n{out}{err}"
+
+
+def help_examples() -> list[tuple[str, str]]:
+    """Every ``Example: chokegraph ...`` of a command's help, as (command, line)."""
+    found = []
+    for path, command in COMMANDS.items():
+        text = " ".join((command.help or "").split())
+        for m in re.finditer(r"Example: (chokegraph .*?)(?=$| Example: )", text):
+            found.append((path, m.group(1)))
+    return sorted(found)
+
+
+# Examples that read a file chokegraph does not ship: (its name, where the test finds it).
+NEEDS = {"MCS2025_World_Data.csv": USGS_CSV}
+# The BACI files are hundreds of megabytes, never kept here.
+NOT_HERE = ("BACI_HS92_Y2023_V202501.csv",)
+
+
+def test_every_command_with_an_example_is_found():
+    assert {"remove", "what-if", "validate", "list"} <= {path for path, _ in help_examples()}
+
+
+@pytest.mark.parametrize("path, line", help_examples(), ids=lambda x: x)
+def test_help_example_runs_as_shown(path, line, scratch):
+    args = shlex.split(line)[1:]
+    for name in NOT_HERE:
+        if name in args:
+            pytest.skip(f"needs {name}, a BACI file too large to keep (see docs/data.md)")
+    for name, source in NEEDS.items():
+        if name in args:
+            if not source.is_file():
+                pytest.skip(f"needs {name}, not found at {source}")
+            shutil.copy(source, scratch / name)
+    if "usgs.yaml" in args and "-o" not in args:  # made by the example of import usgs
+        if not USGS_CSV.is_file():
+            pytest.skip(f"needs usgs.yaml, imported from {USGS_CSV}, not found")
+        shutil.copy(USGS_CSV, scratch / USGS_CSV.name)
+        assert run_cli(["import", "usgs", USGS_CSV.name, "-o", "usgs.yaml"])[0] == 0
+    (scratch / "docs").mkdir(exist_ok=True)  # the examples run from the project's root
+    code, out, err = run_cli(args)
+    assert code == 0, f"chokegraph {path} --help shows\n  {line}\nwhich fails:\n{out}{err}"

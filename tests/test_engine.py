@@ -283,15 +283,15 @@ def test_impacts_are_sorted_by_shortfall_then_id():
 def test_result_tables():
     G = build(DESIGN_EXAMPLE)
     res = analysis.what_if(G, [Restriction("China", ["Gallium"], to=["Japan"])])
-    assert list(res.impacts.columns) == [
+    assert list(res.impacts.columns) == [  # the key columns first
         "node",
         "name",
-        "kind",
-        "country",
         "shortfall",
         "days_to_impact",
-        "shortfall_on_day",
         "value_at_risk",
+        "shortfall_on_day",
+        "kind",
+        "country",
         "via",
     ]
     assert res.timeline.shape == (366, 1)

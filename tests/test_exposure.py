@@ -11,7 +11,7 @@ from test_chokepoints import TWO_REFINERS
 
 import analysis
 import graph
-from analysis.output import FORMATS
+from analysis.output import TEXT_FORMATS as FORMATS  # xlsx: tests/test_cli_output.py
 from graph.errors import UnknownNameError
 
 # Japan buys refined gallium from a Belgian refinery only; the refinery buys

@@ -141,3 +141,36 @@ def test_groups_expand_to_their_members_and_commodities_stand_for_themselves(G):
 def test_all_is_every_commodity_of_the_dataset(G):
     assert G.graph["commodities"] == ["gallium", "germanium", "jp-semis"]
     assert expand_commodities(G, ["gallium", "all"]) == {"gallium", "germanium", "jp-semis"}
+
+
+def test_did_you_mean_finds_a_word_of_a_long_imported_id():
+    # An imported dataset names its nodes MINERAL-PRODUCTION-TYPE: "antimony" is far
+    # from the id by spelling (difflib ratio below 0.6), but the id starts with it.
+    ids = ["antimony-mine-production-antimony-content", "tin-mine-production-tin-content"]
+    assert did_you_mean("antimony", ids) == (
+        " (did you mean 'antimony-mine-production-antimony-content'?)"
+    )
+    # Contained, not at the start: found too, after the ones that start with it.
+    assert (
+        did_you_mean("production-tin", ids) == " (did you mean 'tin-mine-production-tin-content'?)"
+    )
+    # Shorter than three letters: no word search ("ti" is in both ids).
+    assert did_you_mean("ti", ids) == ""
+
+
+def test_unknown_node_of_an_imported_dataset_suggests_its_long_id():
+    G = graph.from_dict(
+        {
+            "nodes": [
+                {"id": "chn", "kind": "country"},
+                {"id": "antimony-mine-production-antimony-content", "kind": "mineral"},
+            ],
+            "edges": [
+                {"from": "chn", "to": "antimony-mine-production-antimony-content", "share": 0.5}
+            ],
+        }
+    )
+    with pytest.raises(UnknownNameError, match="did you mean 'antimony-mine-production-antimony"):
+        resolve_node(G, "antimony")
+    with pytest.raises(UnknownNameError, match="did you mean 'antimony-mine-production-antimony"):
+        resolve_commodity(G, "antimony")

@@ -54,3 +54,26 @@ def test_installed_package_loads_the_bundled_data_from_anywhere(wheel, tmp_path)
     assert Path(path) == site / "graph" / "seeds"
     assert int(count) > 50
     assert "2026-dual-use-japan" in scenarios
+
+
+def test_wheel_carries_the_chokegraph_module_and_the_drawing_package(wheel):
+    names = set(zipfile.ZipFile(wheel).namelist())
+    assert "chokegraph/__init__.py" in names
+    assert "analysis/drawing/__init__.py" in names
+
+
+def test_installed_chokegraph_module_runs_a_what_if(wheel, tmp_path):
+    # `import chokegraph` is the first line a user tries: it re-exports the API.
+    site = tmp_path / "site"
+    zipfile.ZipFile(wheel).extractall(site)
+    code = (
+        "import chokegraph; G = chokegraph.load(); "
+        "r = chokegraph.what_if(G, [chokegraph.Restriction('china', ['gallium'])]); "
+        "print(r.summary['nodes_hit'] > 0, callable(chokegraph.draw))"
+    )
+    env = {**os.environ, "PYTHONPATH": str(site)}
+    done = subprocess.run(
+        [sys.executable, "-c", code], cwd=tmp_path, env=env, capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["True", "True"]

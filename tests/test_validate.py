@@ -583,14 +583,15 @@ def test_every_problem_of_every_file_in_one_run_sorted(tmp_path, monkeypatch):
         graph.load("data")
     places = [f"{p.path}:{p.line}:{p.col}" for p in info.value.problems]
     # a.yaml line 8 "  - {id: X": X at column 10; b.yaml line 2 the share 2 at column
-    # 37, line 3 "nowhere" at column 21; c.yaml ends inside the flow list (line 2).
+    # 37; c.yaml ends inside the flow list (line 2). b.yaml's line 3 names the node
+    # "nowhere", which c.yaml might define: with c.yaml unread, that is a knock-on
+    # error, left out until c.yaml can be read (the root cause first).
     assert places == [
         "data/a.yaml:8:10",
         "data/b.yaml:2:37",
-        "data/b.yaml:3:21",
         "data/c.yaml:2:1",
     ]
-    assert len(str(info.value).splitlines()) == 4
+    assert len(str(info.value).splitlines()) == 3
 
 
 def test_from_dict_problems_name_the_memory_path():

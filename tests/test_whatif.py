@@ -82,7 +82,15 @@ def test_to_json_is_the_design_example(cut):
 def test_impacts_frame_columns_and_order(ban):
     frame = ban.impacts
     assert isinstance(frame, pd.DataFrame)
-    assert list(frame.columns) == list(IMPACT_FIELDS)
+    # The JSON's fields, the key ones first (a narrow REPL shows the shortfall).
+    assert list(frame.columns[:5]) == [
+        "node",
+        "name",
+        "shortfall",
+        "days_to_impact",
+        "value_at_risk",
+    ]
+    assert sorted(frame.columns) == sorted(IMPACT_FIELDS)
     # The world's gallium (0.98 of it from China), then the industry (see
     # below): largest shortfall first. China itself is not hit by its own ban.
     assert list(frame["node"]) == ["gallium", "jp-compound-semis"]
@@ -126,7 +134,7 @@ def test_head_keeps_the_summary(ban):
 
 def test_people_sections(cut):
     (section,) = cut.people_sections()
-    assert section.text == "China restricts gallium to Japan: 1 nodes hit, 1 industries, " + (
+    assert section.text == "China restricts gallium to Japan: 1 node hit, 1 industry, " + (
         "value at risk $12.8B"
     )
     table = section.table
@@ -157,15 +165,20 @@ def test_people_sections_with_a_day_and_without_impacts(G, ban):
     assert table.columns[5] == "on_day" and table.headers[5] == "on day 105"
     nothing = analysis.what_if(G, [analysis.Restriction("kaz", ["gallium"])])
     assert nothing.records == []
+    # An empty answer says why: Kazakhstan supplies no gallium in the example
+    # dataset, whose one gallium supplier is China, with 98% of its refining.
     assert nothing.people_sections() == [
-        Section("Kazakhstan restricts gallium: 0 nodes hit, 0 industries")
+        Section(
+            "Kazakhstan restricts gallium: 0 nodes hit, 0 industries. Kazakhstan supplies "
+            "no gallium in this dataset; its largest suppliers are China (98%)"
+        )
     ]
     assert nothing.data_table() == Table([], ["node", "shortfall"])
 
 
 def test_markdown_lists_every_field_under_the_headline(cut):
     assert cut.to_text(Format.MARKDOWN) == (
-        "**China restricts gallium to Japan: 1 nodes hit, 1 industries, value at risk $12.8B**\n"
+        "**China restricts gallium to Japan: 1 node hit, 1 industry, value at risk $12.8B**\n"
         "\n"
         "| node | name | kind | country | shortfall | days_to_impact | shortfall_on_day "
         "| value_at_risk | via |\n"
@@ -187,3 +200,49 @@ def test_remove_a_country_removes_what_it_supplies(G):
     res = analysis.remove(G, "chn")
     assert res.records[0]["node"] == "chn"
     assert res.scenario.removed == ("chn",)
+
+
+def test_impacts_have_nullable_numbers(ban):
+    frame = ban.impacts
+    assert str(frame["days_to_impact"].dtype) == "Int64"
+    assert str(frame["value_at_risk"].dtype) == "Float64"
+    # The world's gallium has no value in the example: <NA>, not None or NaN.
+    by_node = frame.set_index("node")
+    assert by_node.loc["gallium", "value_at_risk"] is pd.NA
+    assert by_node.loc["jp-compound-semis", "days_to_impact"] == 44
+
+
+def test_impacts_print_rounded_and_keep_exact_values(ban, monkeypatch):
+    monkeypatch.setenv("COLUMNS", "60")
+    text = repr(ban.impacts)
+    # 0.8 * 0.93898 = 0.751184, printed to 4 decimals; the key columns come first.
+    assert text.splitlines()[0].split()[:3] == ["node", "name", "shortfall"]
+    assert "0.7512" in text and "0.751184" not in text
+    assert "not shown:" in text and text.rstrip().endswith("via]")
+    assert ban.impacts["shortfall"].tolist() == pytest.approx([0.98, 0.751184])
+    # A table made from it is a plain DataFrame, which pandas prints as usual.
+    assert type(ban.impacts[["node"]]) is pd.DataFrame
+
+
+def test_plot_kind_must_be_known(ban):
+    with pytest.raises(ValueError, match="'graph' or 'timeline', got 'nonsense'"):
+        ban.plot("nonsense")
+
+
+def test_a_named_scenario_states_its_assumptions_in_the_headline():
+    G = graph.load()
+    res = analysis.run_scenario(G, analysis.load_scenario("2025-graphite"))
+    # seeds/scenarios/2025-graphite.yaml: China, spherical graphite, severity 0.42.
+    assert res.headline().startswith(
+        "China's export licences for battery-grade spherical graphite "
+        "(China restricts spherical-graphite (severity 0.42)): "
+    )
+
+
+def test_headline_counts_in_the_singular_for_one(G):
+    res = analysis.remove(G, ["jp-compound-semis"])
+    # Removing the one industry of the example hits it alone, in full: its
+    # value 4.0e10 times shortfall 1 is at risk.
+    assert res.headline() == (
+        "removed: jp-compound-semis: 1 node hit, 1 industry, value at risk $40.0B"
+    )
