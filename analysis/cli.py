@@ -627,6 +627,35 @@ def import_geopolrisk_command(
         _write_imported(imported, target)
 
 
+@import_group.command("mrio")
+@click.argument("path", required=False, type=click.Path(path_type=str))
+@click.option("--test-system", is_flag=True, help="Use pymrio's bundled test system.")
+@click.option(
+    "--dependence",
+    default="cost-share",
+    show_default=True,
+    metavar="cost-share|critical:T",
+    help="Each input's dependence: its cost share, or 1 above a cost share T (critical:0.05).",
+)
+@click.option("-o", "--out", default=None, help="Output: a .yaml file, or a folder for CSV tables.")
+def import_mrio_command(
+    path: str | None, test_system: bool, dependence: str, out: str | None
+) -> None:
+    """Import a multi-regional input-output system (pymrio) as a region-sector graph.
+
+    PATH is a folder holding a saved pymrio system (EXIOBASE, WIOD, EORA, OECD
+    ICIO, GLORIA as pymrio reads them); --test-system uses pymrio's own small
+    one. One industry node per region and sector (value: gross output), edge
+    shares = where each consumer buys each product, input dependence = its
+    cost share.
+
+    Example: chokegraph import mrio --test-system -o mrio/
+    """
+    from graph.importers.mrio import import_mrio
+
+    _write_imported(import_mrio(path, test_system=test_system, dependence=dependence), out)
+
+
 @cli.command("risk")
 @click.argument("importer")
 @click.argument("commodity")

@@ -129,3 +129,13 @@ def test_plot(data, tmp_path):
         ["risk", "jpn", "nickel", "--data", str(data), "--plot", str(tmp_path / "r.png")]
     )
     assert code == 0, err and (tmp_path / "r.png").stat().st_size > 1000
+
+
+def test_missing_geopolrisk_names_the_extra(monkeypatch):
+    import importlib.util
+
+    from graph.importers import geopolrisk
+
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name: None)
+    with pytest.raises(ChokegraphError, match=r"chokegraph\[geopolrisk\].*--no-deps"):
+        geopolrisk.find_databases()

@@ -14,7 +14,8 @@ The modules follow the steps of a picture, each using only those above it:
     optional Graphviz ``dot`` program), then positions and edge routes.
 ``figures``, ``diagram`` and ``charts``
     matplotlib, imported lazily: the dependency diagram, the timeline, the
-    exposure heatmap and the chokepoint bars. Every plot takes ``ax=`` and
+    exposure heatmap and the chokepoint bars (``riskchart``: an importer's
+    partners' contributions to its supply risk). Every plot takes ``ax=`` and
     returns ``(fig, ax)``.
 ``files`` and ``graphfiles``
     Writing a figure or the graph (``.dot``, GraphML, GEXF) atomically, the
