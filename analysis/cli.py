@@ -637,9 +637,16 @@ def import_geopolrisk_command(
     metavar="cost-share|critical:T",
     help="Each input's dependence: its cost share, or 1 above a cost share T (critical:0.05).",
 )
+@click.option(
+    "--min-coefficient",
+    type=float,
+    default=0.0,
+    show_default=True,
+    help="Keep only flows with a technical coefficient at least this (the rest: unmodelled).",
+)
 @click.option("-o", "--out", default=None, help="Output: a .yaml file, or a folder for CSV tables.")
 def import_mrio_command(
-    path: str | None, test_system: bool, dependence: str, out: str | None
+    path: str | None, test_system: bool, dependence: str, min_coefficient: float, out: str | None
 ) -> None:
     """Import a multi-regional input-output system (pymrio) as a region-sector graph.
 
@@ -653,7 +660,10 @@ def import_mrio_command(
     """
     from graph.importers.mrio import import_mrio
 
-    _write_imported(import_mrio(path, test_system=test_system, dependence=dependence), out)
+    imported = import_mrio(
+        path, test_system=test_system, dependence=dependence, min_coefficient=min_coefficient
+    )
+    _write_imported(imported, out)
 
 
 @cli.command("risk")

@@ -152,3 +152,25 @@ def test_missing_pymrio_names_the_extra(monkeypatch):
     monkeypatch.setitem(sys.modules, "pymrio", None)  # as if not installed
     with pytest.raises(ChokegraphError, match=r"chokegraph\[mrio\]"):
         import_mrio(test_system=True)
+
+
+def test_min_coefficient_leaves_small_flows_unmodelled(system):
+    _, Z, x, ids = system
+    A = Z / x
+    kept = import_mrio(test_system=True, min_coefficient=0.01)
+    edges = kept.data["edges"]
+    got = {(e["from"].removesuffix("-own"), e["to"]) for e in edges if not e["to"].endswith("-own")}
+    n = len(ids)
+    want = {(ids[i], ids[j]) for i in range(n) for j in range(n) if Z[i, j] > 0 and A[i, j] >= 0.01}
+    assert got == want
+    assert f"{int(((Z > 0) & (A < 0.01)).sum()):,}" in kept.summary()
+    # Shares are still of the whole use: a consumer's kept shares add up to less than 1.
+    food = [
+        e["share"] for e in kept.data["edges"] if e["to"] == "reg1-food" and "food" in e["from"]
+    ]
+    everything = [
+        e["share"]
+        for e in import_mrio(test_system=True).data["edges"]
+        if e["to"] == "reg1-food" and "food" in e["from"]
+    ]
+    assert sum(food) < sum(everything) == pytest.approx(1.0)

@@ -126,6 +126,7 @@ def import_mrio(
     *,
     test_system: bool = False,
     dependence: str = "cost-share",
+    min_coefficient: float = 0.0,
     system: Any = None,
 ) -> Imported:
     """A pymrio system as a chokegraph dataset (one industry node per region and sector).
@@ -138,6 +139,12 @@ def import_mrio(
         Use pymrio's bundled test system (6 regions x 8 sectors).
     dependence : str
         ``cost-share`` (default) or ``critical:THRESHOLD``.
+    min_coefficient : float
+        Keep only flows whose technical coefficient ``A[u, v]`` is at least
+        this (default 0: every flow). A dropped flow stays in the consumer's
+        use (its share is not given to the others): it becomes unmodelled
+        supply, which the model takes as unaffected. For EXIOBASE-sized
+        systems, whose ~10^8 flows no graph in memory holds.
     system : pymrio.IOSystem, optional
         A system already in memory (instead of ``path``).
 
@@ -154,6 +161,8 @@ def import_mrio(
     import numpy as np
 
     threshold = parse_dependence(dependence)
+    if not 0 <= min_coefficient < 1:
+        raise ChokegraphError(f"--min-coefficient {min_coefficient:g}: give a number in [0, 1)")
     io = system if system is not None else load_system(path, test_system=test_system)
     Z, x, index = system_tables(io)
     regions = [_slug(r) for r, _ in index]
@@ -161,57 +170,67 @@ def import_mrio(
     ids = [f"{r}-{s}" for r, s in zip(regions, sectors, strict=True)]
     if len(set(ids)) != len(ids):
         raise ChokegraphError("region-sector names collide once made ids; rename them first")
-    unit = _unit(io)
-    skipped: list[Skipped] = []
-    with np.errstate(divide="ignore", invalid="ignore"):
-        A = np.where(x > 0, Z / x, 0.0)  # column j divided by x_j
-    product_of = np.array(sectors)
-    products = sorted(set(sectors))
+    products, product_of = np.unique(np.array(sectors), return_inverse=True)
+    n = len(ids)
+    live = x > 0
+    safe_x = np.where(live, x, 1.0)
+    # use[c, v]: v's use of product c from all regions; cost[c, v] its cost share.
+    onehot = np.zeros((len(products), n))
+    onehot[product_of, np.arange(n)] = 1.0
+    Zp = np.where(Z > 0, Z, 0.0)
+    use = onehot @ Zp
+    cost = use / safe_x
+    dep = cost if threshold is None else np.where(cost > threshold, 1.0, cost)
+    keep = (Zp > 0) & live[None, :] & (Zp / safe_x[None, :] >= min_coefficient)
+    rows, cols = np.nonzero(keep.T)  # grouped by consumer
+    v_idx, u_idx = rows, cols
+    shares = Zp[u_idx, v_idx] / use[product_of[u_idx], v_idx]
+    edges = [
+        {"from": ids[u] if u != v else f"{ids[v]}-own", "to": ids[v], "share": float(s)}
+        for u, v, s in zip(u_idx.tolist(), v_idx.tolist(), shares.tolist(), strict=True)
+    ]
+    own = sorted(set(u_idx[u_idx == v_idx].tolist()))
+    edges += [{"from": ids[j], "to": f"{ids[j]}-own", "share": 1.0} for j in own]
     nodes: list[dict[str, Any]] = [
         {"id": r, "kind": "country", "name": str(name)}
         for r, name in dict(zip(regions, [r for r, _ in index], strict=True)).items()
     ]
-    edges: list[dict[str, Any]] = []
-    for j, v in enumerate(ids):
-        inputs: dict[str, dict[str, float]] = {}
-        if x[j] <= 0:
-            skipped.append(Skipped("Z", 0, "zero", f"{v}: gross output 0 (no inputs kept)"))
-        for c in products if x[j] > 0 else ():
-            rows = np.flatnonzero((product_of == c) & (Z[:, j] > 0))
-            if not len(rows):
-                continue
-            use = Z[rows, j].sum()
-            cost = float(A[rows, j].sum())
-            d = 1.0 if threshold is not None and cost > threshold else cost
-            inputs[c] = {"dependence": min(d, 1.0)}
-            for i in rows:
-                share = float(Z[i, j] / use)
-                supplier = ids[i] if i != j else f"{v}-own"
-                edges.append({"from": supplier, "to": v, "share": share})
-            if Z[j, j] > 0 and product_of[j] == c:
-                # The explicit self-supply input: v -> v-own -> v.
-                nodes.append(
-                    {"id": f"{v}-own", "kind": "component", "country": regions[j],
-                     "commodity": c, "name": f"{v}: own use of its output"}
-                )  # fmt: skip
-                edges.append({"from": v, "to": f"{v}-own", "share": 1.0})
+    nodes += [
+        {"id": f"{ids[j]}-own", "kind": "component", "country": regions[j],
+         "commodity": sectors[j], "name": f"{ids[j]}: own use of its output"}
+        for j in own
+    ]  # fmt: skip
+    skipped = [
+        Skipped("Z", 0, "zero", f"{ids[j]}: gross output 0 (no inputs kept)")
+        for j in np.flatnonzero(~live).tolist()
+    ]
+    for j in range(n):
         node = {
-            "id": v,
+            "id": ids[j],
             "kind": "industry",
             "name": f"{index[j][0]} {index[j][1]}",
             "country": regions[j],
             "commodity": sectors[j],
             "value": float(max(x[j], 0.0)),
         }
+        used = np.flatnonzero(use[:, j] > 0) if live[j] else []
+        inputs = {str(products[c]): {"dependence": min(float(dep[c, j]), 1.0)} for c in used}
         if inputs:
             node["inputs"] = inputs
         nodes.append(node)
     how = "cost shares" if threshold is None else f"critical above a cost share of {threshold:g}"
+    info = [f"value: gross output in {_unit(io)}", f"dependence: {how}"]
+    if min_coefficient > 0:
+        dropped = int(((Zp > 0) & live[None, :]).sum() - keep.sum())
+        info.append(
+            f"flows with a technical coefficient below {min_coefficient:g} left unmodelled: "
+            f"{dropped:,}"
+        )
     return Imported(
         data={"sources": [], "nodes": nodes, "edges": edges},
         skipped=skipped,
-        description=f"MRIO system {getattr(io, 'name', '') or ''} ({len(ids)} region-sectors)",
-        info=[f"value: gross output in {unit}", f"dependence: {how}"],
+        description=f"MRIO system {getattr(io, 'name', '') or ''} ({n} region-sectors)",
+        info=info,
         skipped_label="region-sectors left out",
     )
 
