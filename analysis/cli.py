@@ -690,9 +690,10 @@ def risk_command(importer: str, commodity: str, fmt: Format, data: str | None, p
     from analysis.risk import risk
 
     if plot is not None:
-        from analysis.drawing.files import check_output
+        from analysis.drawing.files import IMAGE_FORMATS, check_output
 
-        check_output(plot, timeline=True)  # a picture: checked before the work
+        if check_output(plot) not in IMAGE_FORMATS:  # checked before the work
+            raise ChokegraphError(f"--plot {plot}: the chart is a picture: .png, .svg or .pdf")
     result = risk(load_data(data), importer, commodity)
     print_result(result, fmt)
     if plot is not None:

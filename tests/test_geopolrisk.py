@@ -148,3 +148,16 @@ def test_bad_input():
 def test_databases_found_without_importing_the_package():
     assert (find_databases() / "baci.db").is_file()
     assert "geopolrisk" not in sys.modules
+
+
+def test_all_importers_give_each_importers_own_figures():
+    every = graph.from_dict(
+        import_geopolrisk(year=2023, materials_wanted=["Cobalt"], importers=["all"]).data
+    )
+    alone = graph.from_dict(
+        import_geopolrisk(year=2023, materials_wanted=["Cobalt"], importers=["Japan"]).data
+    )
+    assert analysis.risk(every, "jpn", "cobalt").to_json() == (
+        analysis.risk(alone, "jpn", "cobalt").to_json()
+    )
+    assert sum(1 for n in every if n.endswith("-imports-cobalt")) > 50

@@ -166,6 +166,7 @@ COMMAND_LINES = {
     "exposure": ["exposure", "jpn", "--data", EXAMPLE],
     "concentration": ["concentration", "--data", EXAMPLE],
     "compare": ["compare", EXAMPLE, EXAMPLE],
+    "risk": ["risk", "jpn", "nickel", "--data", str(Path(EXAMPLE).with_name("risk.yaml"))],
 }
 
 

@@ -128,7 +128,8 @@ def test_plot(data, tmp_path):
     code, _, err = run_cli(
         ["risk", "jpn", "nickel", "--data", str(data), "--plot", str(tmp_path / "r.png")]
     )
-    assert code == 0, err and (tmp_path / "r.png").stat().st_size > 1000
+    assert code == 0, err
+    assert (tmp_path / "r.png").stat().st_size > 1000
 
 
 def test_missing_geopolrisk_names_the_extra(monkeypatch):
@@ -139,3 +140,10 @@ def test_missing_geopolrisk_names_the_extra(monkeypatch):
     monkeypatch.setattr(importlib.util, "find_spec", lambda name: None)
     with pytest.raises(ChokegraphError, match=r"chokegraph\[geopolrisk\].*--no-deps"):
         geopolrisk.find_databases()
+
+
+def test_plot_needs_a_picture_file(data, tmp_path):
+    code, out, err = run_cli(
+        ["risk", "jpn", "nickel", "--data", str(data), "--plot", str(tmp_path / "r.dot")]
+    )
+    assert code == 2 and "--plot" in err and out == ""

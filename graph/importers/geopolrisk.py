@@ -213,6 +213,8 @@ class _Year:
     iso_names: dict[str, int]  # geopolrisk's Country_ISO: name -> numeric code
     skipped: list[Skipped] = field(default_factory=list)
     used: set[str] = field(default_factory=set)  # country codes that became nodes
+    # material id -> reporter code -> its (reporter, partner, value, quantity) rows
+    trade: dict[str, dict[str, list[tuple]]] = field(default_factory=dict)
 
 
 def _country_table(con: sqlite3.Connection) -> dict[str, _Country]:
@@ -368,6 +370,13 @@ def _trade(folder: Path, m: Material, y: _Year, reporters: list[str]) -> list[tu
     return [(j, i, v, q) for (j, i), (v, q) in sorted(summed.items())]
 
 
+def _by_reporter(rows: list[tuple]) -> dict[str, list[tuple]]:
+    out: dict[str, list[tuple]] = defaultdict(list)
+    for row in rows:
+        out[row[0]].append(row)
+    return out
+
+
 def _number(text: Any) -> float:
     if text is None:  # utils.replace_func: missing is 0
         return 0.0
@@ -386,7 +395,10 @@ def _import_node(
     # which geopolrisk-py counts in the total with a WGI of 0.
     domestic = sum(produced.get(c, 0.0) for c in members)
     value = quantity = 0.0
-    for _, partner, v, q in _trade(folder, m, y, members):
+    if m.id not in y.trade:
+        y.trade[m.id] = _by_reporter(_trade(folder, m, y, members))
+    rows = [row for c in members for row in y.trade[m.id].get(c, [])]
+    for _, partner, v, q in sorted(rows):
         value += v
         quantity += q
         if partner in members:
@@ -502,10 +514,13 @@ def import_geopolrisk(
     nodes: list[dict[str, Any]] = []
     edges: list[dict[str, Any]] = []
     regions: dict[str, str] = {}
+    reporters = sorted({c for name in names for c in _importer_codes(y, name)[2]})
     for m in dict.fromkeys(chosen):
         world, world_edges, produced = _world(folder, m, y)
         nodes.append(world)
         edges += world_edges
+        # One query for every importer's rows (one per importer would scan BACI each time).
+        y.trade[m.id] = _by_reporter(_trade(folder, m, y, reporters)) if reporters else {}
         for importer in names:
             node_country, name, members = _importer_codes(y, importer)
             node, into = _import_node(folder, m, y, importer, produced)
