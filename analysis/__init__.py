@@ -25,6 +25,7 @@ if TYPE_CHECKING:  # for type checkers and editors
     from analysis.exposure import Exposure, exposure
     from analysis.neighbours import Neighbours, neighbours
     from analysis.output import Format
+    from analysis.risk import Risk, risk
     from analysis.scenario import Restriction, Scenario, load_scenario
     from analysis.whatif import WhatIf, remove, run_scenario, what_if
 
@@ -35,6 +36,7 @@ __all__ = [
     "Format",
     "Neighbours",
     "Restriction",
+    "Risk",
     "Scenario",
     "WhatIf",
     "chokepoints",
@@ -45,6 +47,7 @@ __all__ = [
     "load_scenario",
     "neighbours",
     "remove",
+    "risk",
     "run_scenario",
     "what_if",
 ]
@@ -58,6 +61,7 @@ __getattr__, __dir__ = attach(
         "Format": "analysis.output",
         "Neighbours": "analysis.neighbours",
         "Restriction": "analysis.scenario",
+        "Risk": "analysis.risk",
         "Scenario": "analysis.scenario",
         "WhatIf": "analysis.whatif",
         "chokepoints": "analysis.chokepoints",
@@ -68,6 +72,7 @@ __getattr__, __dir__ = attach(
         "load_scenario": "analysis.scenario",
         "neighbours": "analysis.neighbours",
         "remove": "analysis.whatif",
+        "risk": "analysis.risk",
         "run_scenario": "analysis.whatif",
         "what_if": "analysis.whatif",
     },

