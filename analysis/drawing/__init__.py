@@ -14,9 +14,9 @@ The modules follow the steps of a picture, each using only those above it:
     optional Graphviz ``dot`` program), then positions and edge routes.
 ``figures``, ``diagram``, ``charts`` and ``comparison``
     matplotlib, imported lazily: the dependency diagram, the timeline, the
-    exposure heatmap, the chokepoint bars and scenarios side by side (``riskchart``: an importer's partners'
-    contributions to its supply risk). Every
-    plot takes ``ax=`` and returns ``(fig, ax)``.
+    exposure heatmap, the chokepoint bars and scenarios side by side
+    (``riskchart``: an importer's partners' contributions to its supply
+    risk). Every plot takes ``ax=`` and returns ``(fig, ax)``.
 ``interactive`` (and ``interactive.js``)
     The dependency diagram as one offline HTML page (SVG and plain
     JavaScript: hover, zoom, pan, search), with the same layout and colours;
