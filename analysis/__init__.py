@@ -1,5 +1,23 @@
 """chokegraph's analysis side: the graph in, answers out.
 
+Where each concern lives (data flows down the list; nothing here is imported
+by ``graph``):
+
+- ``scenario`` (restrictions, windows, dates) and ``overrides`` (``set:`` and
+  ``--set``): what to run. ``engine``: the graph compiled to arrays and the
+  model of ``docs/model.md`` run on them, vectorised; nothing else computes
+  availabilities.
+- One module per analysis, each a plain function returning a result object:
+  ``whatif``, ``chokepoints`` (with ``parallel`` for process pools),
+  ``exposure``, ``concentration``, ``neighbours``, ``risk``, ``compare``,
+  ``listing``; ``explain`` says why an answer is empty.
+- ``output``: one ``Format`` enum, one formatter each; results are
+  ``Report`` objects that hand over their JSON, CSV rows and sections for
+  people (``spreadsheet`` writes xlsx). ``drawing/``: every picture, kept
+  apart from computing (matplotlib only there, imported lazily).
+- ``cli``: options in, one library call, the result printed; no analysis of
+  its own.
+
 Examples
 --------
 >>> import graph, analysis

