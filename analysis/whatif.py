@@ -10,13 +10,14 @@ fast.
 from __future__ import annotations
 
 import copy
+import math
 from collections.abc import Iterable, Mapping
 from functools import cached_property
 from typing import Any
 
 import networkx as nx
 
-from analysis.engine import AFFECTED, CompiledGraph, Run, compile_graph, run, via_chains
+from analysis.engine import CompiledGraph, Run, compile_graph, run, via_chains
 from analysis.output import Report, Section, Table, format_usd
 from analysis.scenario import DEFAULT_HORIZON, Restriction, Scenario
 from graph.memory import no_cyclic_gc
@@ -30,12 +31,24 @@ IMPACT_FIELDS = (
     "days_to_impact",
     "shortfall_on_day",
     "value_at_risk",
+    "peak_shortfall",
+    "days_to_peak",
+    "lost_days",
+    "value_lost",
     "via",
 )
+#: Added to each impact when the scenario gives ``day0`` (DESIGN section 3b).
+DATE_FIELDS = ("date_to_impact", "date_to_peak")
 #: The columns of the table for people, and their headings (``shortfall_on_day``
 #: goes before ``value`` when a day is asked about).
 PEOPLE_COLUMNS = ("name", "kind", "country", "shortfall", "days", "value", "via")
 PEOPLE_HEADERS = ("name", "kind", "country", "shortfall", "days to impact", "value at risk", "via")
+
+
+def _total(values: Iterable[float | None]) -> float | None:
+    """The sum of the values that are given, None when none is."""
+    given = [v for v in values if v is not None]
+    return float(sum(given)) if given else None
 
 
 def _percent(fraction: float) -> str:
@@ -52,7 +65,7 @@ class WhatIf(Report):
     records : list of dict
         One dict per affected node, with the fields of the JSON output.
     summary : dict
-        ``nodes_hit``, ``industries_hit`` and ``value_at_risk``.
+        ``nodes_hit``, ``industries_hit``, ``value_at_risk`` and ``value_lost``.
     """
 
     def __init__(self, G: nx.MultiDiGraph, compiled: CompiledGraph, scenario: Scenario, raw: Run):
@@ -62,41 +75,47 @@ class WhatIf(Report):
         self.raw = raw
         self.records = self._records()
         industries = [r for r in self.records if r["kind"] == "industry"]
-        values = [r["value_at_risk"] for r in self.records if r["value_at_risk"] is not None]
         self.summary = {
             "nodes_hit": len(self.records),
             "industries_hit": len(industries),
-            "value_at_risk": float(sum(values)) if values else None,
+            "value_at_risk": _total(r["value_at_risk"] for r in self.records),
+            "value_lost": _total(r["value_lost"] for r in self.records),
         }
 
     def _records(self) -> list[dict[str, Any]]:
-        C, raw, day = self.compiled, self.raw, self.scenario.day
-        hit = [col for col, i in enumerate(raw.affected) if 1.0 - raw.steady[i] > AFFECTED]
-        chains = via_chains(C, raw, raw.affected[hit])
+        C, raw, scenario = self.compiled, self.raw, self.scenario
+        day = scenario.day
+        # The engine has sorted the impacts (DESIGN section 3b): keep its order.
+        chains = via_chains(C, raw, raw.impacts)
         records = []
-        for col, via in zip(hit, chains, strict=True):
-            i = raw.affected[col]
+        for col, via in zip(raw.impact_cols, chains, strict=True):
+            i = int(raw.affected[col])
             shortfall = 1.0 - float(raw.steady[i])
             node = C.nodes[i]
             attrs = self.G.nodes[node]
-            value = attrs.get("value")
+            value = float(C.node_value[i])
+            lost = float(raw.value_lost[col])
             first = int(raw.days_to_impact[col])
-            records.append(
-                {
-                    "node": node,
-                    "name": attrs.get("name") or node,
-                    "kind": attrs.get("kind"),
-                    "country": attrs.get("country"),
-                    "shortfall": shortfall,
-                    "days_to_impact": None if first < 0 else first,
-                    "shortfall_on_day": None
-                    if day is None
-                    else 1.0 - float(raw.timeline[day, col]),
-                    "value_at_risk": None if value is None else float(value) * shortfall,
-                    "via": via,
-                }
-            )
-        records.sort(key=lambda r: (-r["shortfall"], r["node"]))
+            at_peak = int(raw.days_to_peak[col])
+            record = {
+                "node": node,
+                "name": attrs.get("name") or node,
+                "kind": C.kind_of(i),
+                "country": attrs.get("country"),
+                "shortfall": shortfall,
+                "days_to_impact": None if first < 0 else first,
+                "shortfall_on_day": None if day is None else 1.0 - float(raw.timeline[day, col]),
+                "value_at_risk": None if math.isnan(value) else value * shortfall,
+                "peak_shortfall": float(raw.peak_shortfall[col]),
+                "days_to_peak": None if at_peak < 0 else at_peak,
+                "lost_days": float(raw.lost_days[col]),
+                "value_lost": None if math.isnan(lost) else lost,
+            }
+            if scenario.day0 is not None:
+                record["date_to_impact"] = scenario.date(record["days_to_impact"])
+                record["date_to_peak"] = scenario.date(record["days_to_peak"])
+            record["via"] = via
+            records.append(record)
         return records
 
     def to_json(self) -> dict[str, Any]:
@@ -115,7 +134,10 @@ class WhatIf(Report):
         """Every affected node, most affected first (a pandas DataFrame)."""
         import pandas as pd
 
-        return pd.DataFrame(self.records, columns=list(IMPACT_FIELDS))
+        columns = list(IMPACT_FIELDS)
+        if self.scenario.day0 is not None:
+            columns[-1:-1] = DATE_FIELDS
+        return pd.DataFrame(self.records, columns=columns)
 
     @cached_property
     def availability(self):
@@ -297,7 +319,15 @@ def remove(
 def run_scenario(
     G: nx.MultiDiGraph, scenario: Scenario, *, compiled: CompiledGraph | None = None
 ) -> WhatIf:
-    """Run a ``Scenario`` (names are resolved against ``G`` first)."""
+    """Run a ``Scenario`` (names are resolved against ``G`` first).
+
+    The scenario's overrides (``set:``) change a copy of ``G`` first, so
+    ``compiled`` (a compiled form of the unchanged ``G``) is not used then.
+    """
+    from analysis.overrides import apply_overrides  # its schema needs pydantic: only when used
+
+    if scenario.overrides:
+        G, compiled = apply_overrides(G, scenario.overrides), None
     resolved = scenario.resolve(G)
     C = compiled if compiled is not None else compile_graph(G)
     with no_cyclic_gc():  # right after a big load, its first full pass would land here

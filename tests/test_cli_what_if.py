@@ -49,10 +49,21 @@ def test_json_contract_on_the_design_example(design):
             "days_to_impact": 105,
             "shortfall_on_day": None,
             "value_at_risk": 1.2768e10,
+            # Short from day 105 (0.2352 that day), by the full 0.3192 on days
+            # 106..365: 0.2352 + 260 * 0.3192 = 83.2272 days lost.
+            "peak_shortfall": 0.3192,
+            "days_to_peak": 106,
+            "lost_days": 83.2272,
+            "value_lost": pytest.approx(4e10 * 83.2272 / 365, abs=0.05),
             "via": ["chn-gallium", "jp-compound-semis"],
         }
     ]
-    assert obj["summary"] == {"nodes_hit": 1, "industries_hit": 1, "value_at_risk": 1.2768e10}
+    assert obj["summary"] == {
+        "nodes_hit": 1,
+        "industries_hit": 1,
+        "value_at_risk": 1.2768e10,
+        "value_lost": pytest.approx(4e10 * 83.2272 / 365, abs=0.05),
+    }
 
 
 def test_json_is_byte_identical_across_runs(design):
@@ -106,6 +117,10 @@ def test_csv_columns(design):
         "days_to_impact",
         "shortfall_on_day",
         "value_at_risk",
+        "peak_shortfall",
+        "days_to_peak",
+        "lost_days",
+        "value_lost",
         "via",
     ]
     assert rows[0].startswith("chn-gallium,")

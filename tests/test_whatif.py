@@ -8,6 +8,9 @@ and gallium carries 0.8 of the industry's output, so its shortfall is
 1.2768e10``. The daily gap is ``0.42 * 0.95 = 0.399``; 42 days of stock cover
 days 0..104 in full (``105 * 0.399 = 41.895``), leaving 0.105 for day 105: the
 day of impact, with a shortfall that day of ``0.8 * (0.399 - 0.105) = 0.2352``.
+From day 106 to the horizon (day 365, 260 days) it is short by the full
+0.3192: its peak, first reached on day 106, and ``lost_days = 0.2352 + 260 *
+0.3192 = 83.2272``, so ``value_lost = 4e10 * 83.2272 / 365``.
 """
 
 from __future__ import annotations
@@ -69,12 +72,17 @@ def test_to_json_is_the_design_example(cut):
         "days_to_impact": 105,
         "shortfall_on_day": None,
         "value_at_risk": pytest.approx(1.2768e10, rel=1e-12),
+        "peak_shortfall": pytest.approx(0.3192, abs=1e-12),
+        "days_to_peak": 106,
+        "lost_days": pytest.approx(0.2352 + 260 * 0.3192, abs=1e-9),
+        "value_lost": pytest.approx(4e10 * 83.2272 / 365, rel=1e-12),
         "via": ["chn-gallium", "jp-compound-semis"],
     }
     assert obj["summary"] == {
         "nodes_hit": 1,
         "industries_hit": 1,
         "value_at_risk": pytest.approx(1.2768e10, rel=1e-12),
+        "value_lost": pytest.approx(4e10 * 83.2272 / 365, rel=1e-12),
     }
     assert set(obj) == {"scenario", "impacts", "summary", "provenance"}
 
@@ -103,7 +111,19 @@ def test_a_full_ban_worked_by_hand(ban):
     assert semis["via"] == ["chn", "gallium", "jp-compound-semis"]
     assert by_node["gallium"]["via"] == ["chn", "gallium"]
     assert by_node["gallium"]["value_at_risk"] is None
-    assert ban.summary == {"nodes_hit": 2, "industries_hit": 1, "value_at_risk": 4e10 * 0.751184}
+    # Day 44 has 42 - 44 * 0.93898 = 0.68488 of stock left: short 0.8 * (0.93898
+    # - 0.68488) = 0.20328 that day, then the full 0.751184 on days 45..365.
+    assert semis["lost_days"] == pytest.approx(0.20328 + 321 * 0.751184)
+    assert semis["days_to_peak"] == 45
+    # The world's gallium has no stock: short 0.98 on each of days 0..365; no value.
+    assert by_node["gallium"]["lost_days"] == pytest.approx(366 * 0.98)
+    assert by_node["gallium"]["value_lost"] is None
+    assert ban.summary == {
+        "nodes_hit": 2,
+        "industries_hit": 1,
+        "value_at_risk": pytest.approx(4e10 * 0.751184),
+        "value_lost": pytest.approx(4e10 * (0.20328 + 321 * 0.751184) / 365),
+    }
 
 
 def test_shortfall_on_day_of_impact(G):
@@ -168,10 +188,10 @@ def test_markdown_lists_every_field_under_the_headline(cut):
         "**China restricts gallium to Japan: 1 nodes hit, 1 industries, value at risk $12.8B**\n"
         "\n"
         "| node | name | kind | country | shortfall | days_to_impact | shortfall_on_day "
-        "| value_at_risk | via |\n"
-        "|---|---|---|---|---|---|---|---|---|\n"
+        "| value_at_risk | peak_shortfall | days_to_peak | lost_days | value_lost | via |\n"
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|\n"
         "| jp-compound-semis | jp-compound-semis | industry | jpn | 0.3192 | 105 |  "
-        "| 1.2768e+10 | chn-gallium -> jp-compound-semis |\n"
+        "| 1.2768e+10 | 0.3192 | 106 | 83.2272 | 9.12079e+09 | chn-gallium -> jp-compound-semis |\n"
     )
 
 
@@ -179,7 +199,7 @@ def test_csv_has_the_json_fields(cut):
     assert cut.to_text("csv").splitlines() == [
         ",".join(IMPACT_FIELDS),
         "jp-compound-semis,jp-compound-semis,industry,jpn,0.3192,105,,1.2768e+10,"
-        "chn-gallium -> jp-compound-semis",
+        "0.3192,106,83.2272,9.12079e+09,chn-gallium -> jp-compound-semis",
     ]
 
 
