@@ -40,9 +40,35 @@ IMPACT_FIELDS = (
 #: Added to each impact when the scenario gives ``day0`` (DESIGN section 3b).
 DATE_FIELDS = ("date_to_impact", "date_to_peak")
 #: The columns of the table for people, and their headings (``shortfall_on_day``
-#: goes before ``value`` when a day is asked about).
-PEOPLE_COLUMNS = ("name", "kind", "country", "shortfall", "days", "value", "via")
-PEOPLE_HEADERS = ("name", "kind", "country", "shortfall", "days to impact", "value at risk", "via")
+#: goes before ``value`` when a day is asked about; the value columns only
+#: when some row has a value).
+PEOPLE_COLUMNS = (
+    "name",
+    "kind",
+    "country",
+    "shortfall",
+    "peak",
+    "peak_day",
+    "days",
+    "lost_days",
+    "value",
+    "value_lost",
+    "via",
+)
+PEOPLE_HEADERS = (
+    "name",
+    "kind",
+    "country",
+    "long-run shortfall",
+    "peak",
+    "peak on day",
+    "first day hit",
+    "days lost",
+    "value at risk",
+    "value lost",
+    "via",
+)
+_VALUE_COLUMNS = ("value", "value_lost")
 
 
 def _total(values: Iterable[float | None]) -> float | None:
@@ -202,26 +228,45 @@ class WhatIf(Report):
     def people_sections(self) -> list[Section]:
         """The headline, and the impacts in percent, days and dollars (the table format)."""
         day = self.scenario.day
-        rows = [
-            {
-                "name": r["name"],
-                "kind": r["kind"],
-                "country": r["country"] or "",
-                "shortfall": _percent(r["shortfall"]),
-                "days": "never" if r["days_to_impact"] is None else r["days_to_impact"],
-                "on_day": "" if r["shortfall_on_day"] is None else _percent(r["shortfall_on_day"]),
-                "value": "" if r["value_at_risk"] is None else format_usd(r["value_at_risk"]),
-                "via": " -> ".join(r["via"]),
-            }
-            for r in self.records
-        ]
+        rows = [self._people_row(r) for r in self.records]
         if not rows:
             return [Section(self.headline())]
-        columns, headers = list(PEOPLE_COLUMNS), list(PEOPLE_HEADERS)
+        pairs = [
+            (c, h)
+            for c, h in zip(PEOPLE_COLUMNS, PEOPLE_HEADERS, strict=True)
+            if c not in _VALUE_COLUMNS or any(row[c] for row in rows)
+        ]
         if day is not None:
-            columns.insert(5, "on_day")
-            headers.insert(5, f"on day {day}")
+            at = next((k for k, (c, _) in enumerate(pairs) if c in _VALUE_COLUMNS), -1)
+            pairs.insert(at if at >= 0 else len(pairs) - 1, ("on_day", f"on day {day}"))
+        if self.scenario.day0 is not None:
+            dated = {"peak_day": "peak on", "days": "first hit on"}
+            pairs = [(c, dated.get(c, h)) for c, h in pairs]
+        columns, headers = (list(x) for x in zip(*pairs, strict=True))
         return [Section(self.headline(), Table(rows, columns, headers))]
+
+    def _people_row(self, r: Mapping[str, Any]) -> dict[str, Any]:
+        """One impact in percent, days (dates, given day0) and dollars."""
+
+        def on(day: int | None) -> str | int:
+            # With day0 the date says more than the day number (the JSON has both).
+            date = self.scenario.date(day)
+            return day if date is None else date
+
+        return {
+            "name": r["name"],
+            "kind": r["kind"],
+            "country": r["country"] or "",
+            "shortfall": _percent(r["shortfall"]),
+            "peak": _percent(r["peak_shortfall"]),
+            "peak_day": "" if r["days_to_peak"] is None else on(r["days_to_peak"]),
+            "days": "never" if r["days_to_impact"] is None else on(r["days_to_impact"]),
+            "lost_days": f"{r['lost_days']:.1f}",
+            "on_day": "" if r["shortfall_on_day"] is None else _percent(r["shortfall_on_day"]),
+            "value": "" if r["value_at_risk"] is None else format_usd(r["value_at_risk"]),
+            "value_lost": "" if r["value_lost"] is None else format_usd(r["value_lost"]),
+            "via": " -> ".join(r["via"]),
+        }
 
     def markdown_sections(self) -> list[Section]:
         """Every JSON field of the impacts, titled by the headline (the markdown format)."""

@@ -92,8 +92,9 @@ def test_table_has_a_headline_and_the_via_chain(design):
     first = out.splitlines()[0]
     assert first.startswith("China restricts gallium to Japan: 1 nodes hit, 1 industries")
     assert "31.9%" in out
-    assert "chn-gallium -> jp-compound-semis" in out
-    assert "105" in out
+    # The via cell may wrap within the table's width (its full text: test_whatif).
+    assert "chn-gallium ->" in out and "jp-compound-se" in out
+    assert "105" in out and "83.2" in out  # first day hit, days lost
 
 
 @pytest.mark.parametrize("fmt", FORMATS)
@@ -174,7 +175,7 @@ def test_scenario_file(design, tmp_path):
         (["remove", "chn", "--end-day", "5"], "No such option"),
         (["what-if", "--remove", "chn", "--end-day", "5"], "give COUNTRY COMMODITY... too"),
         (
-            ["what-if", "--scenario", "2010-japan-rare-earths", "--end-day", "5"],
+            ["what-if", "--scenario", "2010-rare-earths-japan", "--end-day", "5"],
             "--end-day goes with COUNTRY COMMODITY",
         ),
         (["what-if", "chn", "gallium", "--set", "jp-compound-semis"], "--set 'jp-compound-semis'"),

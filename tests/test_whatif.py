@@ -23,6 +23,7 @@ import pytest
 import analysis
 import graph
 from analysis.output import Format, Section, Table
+from analysis.overrides import parse_set
 from analysis.whatif import IMPACT_FIELDS, WhatIf
 
 EXAMPLE = Path(__file__).parent / "fixtures" / "example.yaml"
@@ -150,31 +151,79 @@ def test_people_sections(cut):
         "value at risk $12.8B"
     )
     table = section.table
-    assert list(table.columns) == ["name", "kind", "country", "shortfall", "days", "value", "via"]
-    assert list(table.headers) == [
+    assert list(table.columns) == [
         "name",
         "kind",
         "country",
         "shortfall",
-        "days to impact",
+        "peak",
+        "peak_day",
+        "days",
+        "lost_days",
+        "value",
+        "value_lost",
+        "via",
+    ]
+    assert list(table.headers) == [
+        "name",
+        "kind",
+        "country",
+        "long-run shortfall",
+        "peak",
+        "peak on day",
+        "first day hit",
+        "days lost",
         "value at risk",
+        "value lost",
         "via",
     ]
     (row,) = table.records
+    # See the module's docstring: 83.2272 days lost, 4e10 * 83.2272 / 365 = $9.12B.
     assert {k: row[k] for k in table.columns} == {
         "name": "jp-compound-semis",
         "kind": "industry",
         "country": "jpn",
         "shortfall": "31.9%",
+        "peak": "31.9%",
+        "peak_day": 106,
         "days": 105,
+        "lost_days": "83.2",
         "value": "$12.8B",
+        "value_lost": "$9.1B",
         "via": "chn-gallium -> jp-compound-semis",
     }
 
 
+def test_people_table_without_values_or_with_dates(G):
+    import datetime as dt
+
+    from analysis.scenario import Scenario
+    from analysis.whatif import run_scenario
+
+    restriction = analysis.Restriction("chn", ["gallium"], to=["jpn"], end_day=120)
+    no_values = run_scenario(
+        G,
+        Scenario(restrictions=(restriction,), overrides=(parse_set("jp-compound-semis:value=0"),)),
+    )
+    # A value of 0 is a value: the columns stay. Without one they go.
+    assert "value" in no_values.people_sections()[0].table.columns
+    bare = graph.load(EXAMPLE)
+    del bare.nodes["jp-compound-semis"]["value"]
+    table = analysis.what_if(bare, [restriction]).people_sections()[0].table
+    assert "value" not in table.columns and "value_lost" not in table.columns
+    # Window [0, 120): short 0.2352 on day 105, 0.3192 on days 106..119 (14 days).
+    assert table.records[0]["lost_days"] == f"{0.2352 + 14 * 0.3192:.1f}"  # 4.7
+    dated = run_scenario(G, Scenario(restrictions=(restriction,), day0=dt.date(2026, 1, 1)))
+    table = dated.people_sections()[0].table
+    assert table.headers[5:7] == ["peak on", "first hit on"]
+    # Day 105 after 2026-01-01 is 2026-04-16 (31 + 28 + 31 + 15 days to go).
+    assert (table.records[0]["days"], table.records[0]["peak_day"]) == ("2026-04-16", "2026-04-17")
+
+
 def test_people_sections_with_a_day_and_without_impacts(G, ban):
     table = ban.people_sections()[0].table
-    assert table.columns[5] == "on_day" and table.headers[5] == "on day 105"
+    # The shortfall on the day asked about goes just before the value columns.
+    assert table.columns[8:10] == ["on_day", "value"] and table.headers[8] == "on day 105"
     nothing = analysis.what_if(G, [analysis.Restriction("kaz", ["gallium"])])
     assert nothing.records == []
     assert nothing.people_sections() == [
