@@ -256,3 +256,37 @@ def test_remove_a_country_removes_what_it_supplies(G):
     res = analysis.remove(G, "chn")
     assert res.records[0]["node"] == "chn"
     assert res.scenario.removed == ("chn",)
+
+
+def test_a_node_hit_only_for_a_while_is_an_impact():
+    from test_engine import ALTERNATIVE, build
+
+    # Australia's spare of 0.6 over 100 days makes up China's 0.6 in the long run.
+    G = build(ALTERNATIVE.replace("spare: 0.2", "spare: 0.6"))
+    res = analysis.what_if(G, [analysis.Restriction("chn", ["ree"])])
+    (row,) = res.records
+    assert row["node"] == "magnets"
+    assert row["shortfall"] == pytest.approx(0.0, abs=1e-12)
+    # Day t < 100: short by 0.6 - 0.6 * t / 100; sum_{t=0..99} = 60 - 0.006 * 4950 = 30.3.
+    assert (row["peak_shortfall"], row["days_to_peak"]) == (pytest.approx(0.6), 0)
+    assert row["lost_days"] == pytest.approx(30.3)
+    # 3.65e9 a year: 3.65e9 * 30.3 / 365 = 3.03e8 lost; nothing at risk in the long run.
+    assert row["value_lost"] == pytest.approx(3.03e8)
+    assert row["value_at_risk"] == pytest.approx(0.0, abs=1e-3)
+    # The cut edge from China explains it, though the long run is whole.
+    assert row["via"] == ["cn-ree", "magnets"]
+
+
+def test_impacts_frame_gains_the_dates_with_day0(G):
+    import datetime as dt
+
+    from analysis.scenario import Scenario
+    from analysis.whatif import run_scenario
+
+    scenario = Scenario(
+        restrictions=(analysis.Restriction("chn", ["gallium"], to=["jpn"]),),
+        day0=dt.date(2026, 1, 1),
+    )
+    frame = run_scenario(G, scenario).impacts
+    assert list(frame.columns) == [*IMPACT_FIELDS[:-1], "date_to_impact", "date_to_peak", "via"]
+    assert frame["date_to_impact"].tolist() == ["2026-04-16"]  # day 105
