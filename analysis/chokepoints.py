@@ -81,13 +81,10 @@ def scoring(C: CompiledGraph) -> Scoring:
     >>> S.industries.size > 0
     True
     """
-    attrs = [C.G.nodes[v] for v in C.nodes]
-    industries = np.array(
-        [i for i, a in enumerate(attrs) if a.get("kind") == "industry"], dtype=np.int64
-    )
-    values = [attrs[i].get("value") for i in industries]
-    weighted = bool(values) and all(v is not None for v in values)
-    weights = np.array(values, dtype=np.float64) if weighted else np.ones(industries.size)
+    industries = _of_kind(C, "industry")
+    values = C.node_value[industries]
+    weighted = bool(industries.size) and not np.isnan(values).any()
+    weights = values.copy() if weighted else np.ones(industries.size)
     is_industry = np.zeros(C.n_nodes, dtype=bool)
     is_industry[industries] = True
     slots = np.flatnonzero(is_industry[C.slot_node])
@@ -147,7 +144,7 @@ def _damage(
     node = C.nodes[candidate]
     return Damage(
         node=node,
-        kind=C.G.nodes[node].get("kind"),
+        kind=C.kind_of(candidate),
         score=score,
         industries_hit=int(hit.sum()),
         worst_node=worst_node,
@@ -455,20 +452,25 @@ def _candidates(
             hint = did_you_mean(kind, NODE_KINDS, n=1)
             raise UnknownNameError(f"unknown kind {kind!r}{hint}; kinds: {', '.join(NODE_KINDS)}")
     if candidates is None:
-        default = ("country", "industry")
-        ids = [
-            v
-            for v in C.nodes
-            if (G.nodes[v].get("kind") == kind if kind else G.nodes[v].get("kind") not in default)
-        ]
-    else:
-        if isinstance(candidates, str):
-            candidates = [candidates]
-        # Exact ids skip the name search, which scans every node.
-        ids = list(dict.fromkeys(v if v in G else resolve_node(G, v) for v in candidates))
         if kind is not None:
-            ids = [v for v in ids if G.nodes[v].get("kind") == kind]
-    return sorted(C.index[v] for v in ids)
+            return _of_kind(C, kind).tolist()
+        default = [C.kinds.index(k) for k in ("country", "industry") if k in C.kinds]
+        return np.flatnonzero(~np.isin(C.node_kind, default)).tolist()
+    if isinstance(candidates, str):
+        candidates = [candidates]
+    # Exact ids skip the name search, which scans every node.
+    ids = list(dict.fromkeys(v if v in G else resolve_node(G, v) for v in candidates))
+    found = sorted(C.index[v] for v in ids)
+    if kind is not None:
+        found = [i for i in found if C.kind_of(i) == kind]
+    return found
+
+
+def _of_kind(C: CompiledGraph, kind: str) -> np.ndarray:
+    """The indices of the nodes of one kind, in order (none if the kind is absent)."""
+    if kind not in C.kinds:
+        return np.zeros(0, dtype=np.int64)
+    return np.flatnonzero(C.node_kind == C.kinds.index(kind)).astype(np.int64)
 
 
 def chokepoints(

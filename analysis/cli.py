@@ -218,6 +218,9 @@ class ScenarioOptions:
     removed: tuple[str, ...] = ()
     day: int | None = None
     horizon: int | None = None  # None: the scenario's own
+    # Second edition (DESIGN section 3b): a window, and changes to the data.
+    end_day: int | None = None
+    changes: tuple[str, ...] = ()  # each --set CHANGE, as written
 
     def build(self) -> Scenario | None:
         """The ``Scenario`` these options describe, or None if they describe none."""
@@ -226,18 +229,36 @@ class ScenarioOptions:
         days: dict[str, Any] = {"day": self.day}
         if self.horizon is not None:
             days["horizon"] = self.horizon
+        overrides = self._overrides()
         if self.scenario_name:
             if self.country or self.commodities:
                 raise click.UsageError("give either --scenario or COUNTRY COMMODITY..., not both")
+            if self.end_day is not None:
+                raise click.UsageError(
+                    "--end-day goes with COUNTRY COMMODITY...; in a scenario file, give each "
+                    "restriction its end_day"
+                )
             scenario = load_scenario(self.scenario_name)
-            return replace(scenario, removed=(*scenario.removed, *self.removed), **days)
+            return replace(
+                scenario,
+                removed=(*scenario.removed, *self.removed),
+                overrides=(*scenario.overrides, *overrides),
+                **days,
+            )
         if self.country and not self.commodities:
             # Restriction says so too, but this names the missing argument.
             raise click.UsageError("name at least one COMMODITY (or 'all') after the country")
         if not (self.country or self.removed):
+            if overrides:
+                raise click.UsageError("--set changes the data of a scenario: give one as well")
             return None
         restrictions = ()
         if self.country:
+            if self.end_day is not None and self.end_day <= self.start_day:
+                raise click.UsageError(
+                    f"--end-day must be after --start-day ({self.start_day}), got "
+                    f"{self.end_day}: the restriction acts on the days start <= t < end"
+                )
             restrictions = (
                 Restriction(
                     by=self.country,
@@ -245,11 +266,33 @@ class ScenarioOptions:
                     to=self.to or None,
                     severity=self.severity,
                     start_day=self.start_day,
+                    end_day=self.end_day,
                 ),
             )
-        return Scenario(restrictions=restrictions, removed=self.removed, **days)
+        elif self.end_day is not None:
+            raise click.UsageError("--end-day ends a restriction: give COUNTRY COMMODITY... too")
+        return Scenario(
+            restrictions=restrictions, removed=self.removed, overrides=overrides, **days
+        )
+
+    def _overrides(self) -> tuple:
+        """Each ``--set`` read as a change (``ScenarioError`` naming the argument if bad)."""
+        if not self.changes:
+            return ()
+        from analysis.overrides import parse_set  # its schema needs pydantic: only when used
+
+        return tuple(parse_set(text) for text in self.changes)
 
 
+#: ``--set CHANGE`` (DESIGN section 3b): what-if, remove and render alike.
+_SET_OPTION = click.option(
+    "--set",
+    "changes",
+    multiple=True,
+    metavar="CHANGE",
+    help="Change the data for this run: NODE:FIELD=V, NODE:INPUT:FIELD=V or FROM->TO:FIELD=V "
+    "(repeatable; with --scenario, after the file's own set:).",
+)
 _RESTRICTION_PARAMS = (
     click.argument("country", required=False),
     click.argument("commodities", nargs=-1),
@@ -283,8 +326,18 @@ _RESTRICTION_PARAMS = (
     click.option(
         "--remove", "removed", multiple=True, metavar="NODE", help="Also remove this node."
     ),
+    click.option(
+        "--end-day",
+        type=int,
+        default=None,
+        help="Day the restriction ends, above --start-day (default: never).",
+    ),
+    _SET_OPTION,
 )
-_REMOVAL_PARAMS = (click.argument("removed", metavar="NODES...", nargs=-1, required=True),)
+_REMOVAL_PARAMS = (
+    click.argument("removed", metavar="NODES...", nargs=-1, required=True),
+    _SET_OPTION,
+)
 # A new scenario option is one entry here (a tuple that both forms take, for
 # options of what-if and remove alike) and one field of ScenarioOptions.
 _SCENARIO_FIELDS = tuple(f.name for f in fields(ScenarioOptions))
@@ -294,10 +347,11 @@ def scenario_options(*, nodes_only: bool = False) -> Callable[[Callable], Callab
     """Add the options that describe a scenario; the command gets them as ``scenario``.
 
     The options are ``COUNTRY COMMODITY... --to --severity --start-day
-    --scenario --remove`` (what-if, render), or with ``nodes_only`` the
-    ``NODE...`` of ``remove``. ``--day`` and ``--horizon``, where the command
-    has them, go into the same ``ScenarioOptions``: the command function
-    takes one ``scenario: ScenarioOptions`` argument instead of them all.
+    --scenario --remove --end-day --set`` (what-if, render), or with
+    ``nodes_only`` the ``NODE... --set`` of ``remove``. ``--day`` and
+    ``--horizon``, where the command has them, go into the same
+    ``ScenarioOptions``: the command function takes one
+    ``scenario: ScenarioOptions`` argument instead of them all.
 
     Examples
     --------

@@ -26,6 +26,7 @@ from typing import Any
 
 import networkx as nx
 
+from analysis.engine import compile_graph, control_table
 from analysis.output import Report, Section, Table, plural
 from graph.lookup import expand_commodities, resolve_commodity
 
@@ -181,21 +182,6 @@ class Concentration(Report):
         return f"<Concentration {self.title()}>"
 
 
-def _control(G: nx.MultiDiGraph) -> dict[str, dict[str, float]]:
-    """For every node, the countries that control it and by how much (largest applies)."""
-    control: dict[str, dict[str, float]] = defaultdict(dict)
-    for v, d in G.nodes(data=True):
-        if d.get("kind") == "country":
-            control[v][v] = 1.0
-        elif d.get("country"):
-            control[v][d["country"]] = 1.0
-    for u, v, d in G.edges(data=True):
-        if d.get("kind") == "controls":
-            frac = 1.0 if d.get("share") is None else float(d["share"])
-            control[v][u] = max(control[v].get(u, 0.0), frac)
-    return control
-
-
 def _input_rows(
     G: nx.MultiDiGraph, suppliers: dict[tuple[str, str], list[tuple[str, float]]]
 ) -> list[dict[str, Any]]:
@@ -223,7 +209,7 @@ def _input_rows(
 def _mineral_rows(
     G: nx.MultiDiGraph, suppliers: dict[tuple[str, str], list[tuple[str, float]]]
 ) -> list[dict[str, Any]]:
-    control = _control(G)
+    control = control_table(compile_graph(G))  # the engine's rule: one place for it
     by_consumer: dict[str, dict[str, list[tuple[str, float]]]] = defaultdict(dict)
     for (v, c), edges in suppliers.items():
         by_consumer[v][c] = edges

@@ -19,6 +19,8 @@ NULLABLE = {
     "days_to_impact": "Int64",
     "value_at_risk": "Float64",
     "shortfall_on_day": "Float64",
+    "days_to_peak": "Int64",
+    "value_lost": "Float64",
 }
 #: Decimals shown when a result table is printed, and the widest text cell.
 SHOWN_DECIMALS = 4

@@ -328,8 +328,8 @@ def _column_widths(headers: Sequence[str], cells: list[list[str]]) -> list[int]:
     count: 12 characters or fewer, whose cells stay whole) wrap onto two
     lines; long text (a name, a via chain) wraps down to 24 characters;
     headings wrap between every word and long text down to 16, both keeping
-    their words whole; short headings break inside a word; long text goes
-    down to 12 keeping its words, then to 8, breaking them.
+    their words whole; long text goes down to 12 keeping its words, then to
+    8, breaking them; only then do short headings break inside a word.
     """
 
     def words(text: str) -> int:
@@ -348,9 +348,9 @@ def _column_widths(headers: Sequence[str], cells: list[list[str]]) -> list[int]:
         floors[0].append(two_lines if short else natural[-1])  # headings on two lines
         floors[1].append(two_lines if short else max(24, word))  # long text wraps
         floors[2].append(whole if short else max(16, word))  # more of both
-        floors[3].append(max(longest, min(words(header), 6)) if short else max(16, word))
-        floors[4].append(floors[3][-1] if short else max(12, word))
-        floors[5].append(floors[3][-1] if short else 8)  # words break inside
+        floors[3].append(whole if short else max(12, word))
+        floors[4].append(whole if short else 8)  # long text breaks inside words
+        floors[5].append(max(longest, min(words(header), 6)) if short else 8)  # headings too
     widths = list(natural)
     room = table_width() - 3 * (len(widths) - 1)  # " | " between columns
     for floor in floors:

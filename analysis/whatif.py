@@ -10,6 +10,7 @@ fast.
 from __future__ import annotations
 
 import copy
+import math
 from collections.abc import Iterable, Mapping
 from dataclasses import replace
 from functools import cached_property
@@ -17,7 +18,7 @@ from typing import Any
 
 import networkx as nx
 
-from analysis.engine import AFFECTED, CompiledGraph, Run, compile_graph, run, via_chains
+from analysis.engine import CompiledGraph, Run, compile_graph, run, via_chains
 from analysis.output import Report, Section, Table, format_usd, plural
 from analysis.scenario import DEFAULT_HORIZON, Restriction, Scenario
 from graph.memory import no_cyclic_gc
@@ -31,6 +32,10 @@ IMPACT_FIELDS = (
     "days_to_impact",
     "shortfall_on_day",
     "value_at_risk",
+    "peak_shortfall",
+    "days_to_peak",
+    "lost_days",
+    "value_lost",
     "via",
 )
 #: The columns of ``WhatIf.impacts``: the key ones first, so that a narrow
@@ -39,17 +44,53 @@ FRAME_COLUMNS = (
     "node",
     "name",
     "shortfall",
+    "peak_shortfall",
+    "days_to_peak",
     "days_to_impact",
+    "lost_days",
     "value_at_risk",
+    "value_lost",
     "shortfall_on_day",
     "kind",
     "country",
     "via",
 )
+#: Added to each impact when the scenario gives ``day0`` (DESIGN section 3b).
+DATE_FIELDS = ("date_to_impact", "date_to_peak")
 #: The columns of the table for people, and their headings (``shortfall_on_day``
-#: goes before ``value`` when a day is asked about).
-PEOPLE_COLUMNS = ("name", "kind", "country", "shortfall", "days", "value", "via")
-PEOPLE_HEADERS = ("name", "kind", "country", "shortfall", "days to impact", "value at risk", "via")
+#: goes before ``value`` when a day is asked about; the value columns only
+#: when some row has a value).
+PEOPLE_COLUMNS = (
+    "name",
+    "country",
+    "shortfall",
+    "peak",
+    "days",
+    "lost_days",
+    "value",
+    "value_lost",
+    "via",
+)
+# The table for people is narrow (the node's kind is in its name, and in every
+# other format): the peak and the day it is reached share one cell.
+PEOPLE_HEADERS = (
+    "name",
+    "country",
+    "long-run shortfall",
+    "peak (day)",
+    "first day hit",
+    "days lost",
+    "value at risk",
+    "value lost",
+    "via",
+)
+_VALUE_COLUMNS = ("value", "value_lost")
+
+
+def _total(values: Iterable[float | None]) -> float | None:
+    """The sum of the values that are given, None when none is."""
+    given = [v for v in values if v is not None]
+    return float(sum(given)) if given else None
 
 
 def _percent(fraction: float) -> str:
@@ -66,7 +107,7 @@ class WhatIf(Report):
     records : list of dict
         One dict per affected node, with the fields of the JSON output.
     summary : dict
-        ``nodes_hit``, ``industries_hit`` and ``value_at_risk``.
+        ``nodes_hit``, ``industries_hit``, ``value_at_risk`` and ``value_lost``.
     """
 
     def __init__(self, G: nx.MultiDiGraph, compiled: CompiledGraph, scenario: Scenario, raw: Run):
@@ -76,41 +117,47 @@ class WhatIf(Report):
         self.raw = raw
         self.records = self._records()
         industries = [r for r in self.records if r["kind"] == "industry"]
-        values = [r["value_at_risk"] for r in self.records if r["value_at_risk"] is not None]
         self.summary = {
             "nodes_hit": len(self.records),
             "industries_hit": len(industries),
-            "value_at_risk": float(sum(values)) if values else None,
+            "value_at_risk": _total(r["value_at_risk"] for r in self.records),
+            "value_lost": _total(r["value_lost"] for r in self.records),
         }
 
     def _records(self) -> list[dict[str, Any]]:
-        C, raw, day = self.compiled, self.raw, self.scenario.day
-        hit = [col for col, i in enumerate(raw.affected) if 1.0 - raw.steady[i] > AFFECTED]
-        chains = via_chains(C, raw, raw.affected[hit])
+        C, raw, scenario = self.compiled, self.raw, self.scenario
+        day = scenario.day
+        # The engine has sorted the impacts (DESIGN section 3b): keep its order.
+        chains = via_chains(C, raw, raw.impacts)
         records = []
-        for col, via in zip(hit, chains, strict=True):
-            i = raw.affected[col]
+        for col, via in zip(raw.impact_cols, chains, strict=True):
+            i = int(raw.affected[col])
             shortfall = 1.0 - float(raw.steady[i])
             node = C.nodes[i]
             attrs = self.G.nodes[node]
-            value = attrs.get("value")
+            value = float(C.node_value[i])
+            lost = float(raw.value_lost[col])
             first = int(raw.days_to_impact[col])
-            records.append(
-                {
-                    "node": node,
-                    "name": attrs.get("name") or node,
-                    "kind": attrs.get("kind"),
-                    "country": attrs.get("country"),
-                    "shortfall": shortfall,
-                    "days_to_impact": None if first < 0 else first,
-                    "shortfall_on_day": None
-                    if day is None
-                    else 1.0 - float(raw.timeline[day, col]),
-                    "value_at_risk": None if value is None else float(value) * shortfall,
-                    "via": via,
-                }
-            )
-        records.sort(key=lambda r: (-r["shortfall"], r["node"]))
+            at_peak = int(raw.days_to_peak[col])
+            record = {
+                "node": node,
+                "name": attrs.get("name") or node,
+                "kind": C.kind_of(i),
+                "country": attrs.get("country"),
+                "shortfall": shortfall,
+                "days_to_impact": None if first < 0 else first,
+                "shortfall_on_day": None if day is None else 1.0 - float(raw.timeline[day, col]),
+                "value_at_risk": None if math.isnan(value) else value * shortfall,
+                "peak_shortfall": float(raw.peak_shortfall[col]),
+                "days_to_peak": None if at_peak < 0 else at_peak,
+                "lost_days": float(raw.lost_days[col]),
+                "value_lost": None if math.isnan(lost) else lost,
+            }
+            if scenario.day0 is not None:
+                record["date_to_impact"] = scenario.date(record["days_to_impact"])
+                record["date_to_peak"] = scenario.date(record["days_to_peak"])
+            record["via"] = via
+            records.append(record)
         return records
 
     def to_json(self) -> dict[str, Any]:
@@ -142,7 +189,10 @@ class WhatIf(Report):
         """
         from analysis.frames import impacts_frame
 
-        return impacts_frame(self.records, FRAME_COLUMNS)
+        columns = list(FRAME_COLUMNS)
+        if self.scenario.day0 is not None:
+            columns[-1:-1] = DATE_FIELDS
+        return impacts_frame(self.records, columns)
 
     @cached_property
     def availability(self):
@@ -236,26 +286,45 @@ class WhatIf(Report):
     def people_sections(self) -> list[Section]:
         """The headline, and the impacts in percent, days and dollars (the table format)."""
         day = self.scenario.day
-        rows = [
-            {
-                "name": r["name"],
-                "kind": r["kind"],
-                "country": r["country"] or "",
-                "shortfall": _percent(r["shortfall"]),
-                "days": "never" if r["days_to_impact"] is None else r["days_to_impact"],
-                "on_day": "" if r["shortfall_on_day"] is None else _percent(r["shortfall_on_day"]),
-                "value": "" if r["value_at_risk"] is None else format_usd(r["value_at_risk"]),
-                "via": " -> ".join(r["via"]),
-            }
-            for r in self.records
-        ]
+        rows = [self._people_row(r) for r in self.records]
         if not rows:
             return [Section(self.headline())]
-        columns, headers = list(PEOPLE_COLUMNS), list(PEOPLE_HEADERS)
+        pairs = [
+            (c, h)
+            for c, h in zip(PEOPLE_COLUMNS, PEOPLE_HEADERS, strict=True)
+            if c not in _VALUE_COLUMNS or any(row[c] for row in rows)
+        ]
         if day is not None:
-            columns.insert(5, "on_day")
-            headers.insert(5, f"on day {day}")
+            at = next((k for k, (c, _) in enumerate(pairs) if c in _VALUE_COLUMNS), -1)
+            pairs.insert(at if at >= 0 else len(pairs) - 1, ("on_day", f"on day {day}"))
+        if self.scenario.day0 is not None:
+            dated = {"peak": "peak (date)", "days": "first hit on"}
+            pairs = [(c, dated.get(c, h)) for c, h in pairs]
+        columns, headers = (list(x) for x in zip(*pairs, strict=True))
         return [Section(self.headline(), Table(rows, columns, headers))]
+
+    def _people_row(self, r: Mapping[str, Any]) -> dict[str, Any]:
+        """One impact in percent, days (dates, given day0) and dollars."""
+
+        def on(day: int | None) -> str | int:
+            # With day0 the date says more than the day number (the JSON has both).
+            date = self.scenario.date(day)
+            return day if date is None else date
+
+        return {
+            "name": r["name"],
+            "country": r["country"] or "",
+            "shortfall": _percent(r["shortfall"]),
+            "peak": ""
+            if r["days_to_peak"] is None
+            else f"{_percent(r['peak_shortfall'])} ({on(r['days_to_peak'])})",
+            "days": "never" if r["days_to_impact"] is None else on(r["days_to_impact"]),
+            "lost_days": f"{r['lost_days']:.1f}",
+            "on_day": "" if r["shortfall_on_day"] is None else _percent(r["shortfall_on_day"]),
+            "value": "" if r["value_at_risk"] is None else format_usd(r["value_at_risk"]),
+            "value_lost": "" if r["value_lost"] is None else format_usd(r["value_lost"]),
+            "via": " -> ".join(r["via"]),
+        }
 
     def markdown_sections(self) -> list[Section]:
         """Every JSON field of the impacts, titled by the headline (the markdown format)."""
@@ -353,7 +422,15 @@ def remove(
 def run_scenario(
     G: nx.MultiDiGraph, scenario: Scenario, *, compiled: CompiledGraph | None = None
 ) -> WhatIf:
-    """Run a ``Scenario`` (names are resolved against ``G`` first)."""
+    """Run a ``Scenario`` (names are resolved against ``G`` first).
+
+    The scenario's overrides (``set:``) change a copy of ``G`` first, so
+    ``compiled`` (a compiled form of the unchanged ``G``) is not used then.
+    """
+    from analysis.overrides import apply_overrides  # its schema needs pydantic: only when used
+
+    if scenario.overrides:
+        G, compiled = apply_overrides(G, scenario.overrides), None
     resolved = scenario.resolve(G)
     C = compiled if compiled is not None else compile_graph(G)
     with no_cyclic_gc():  # right after a big load, its first full pass would land here

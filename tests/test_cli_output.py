@@ -110,11 +110,18 @@ def test_a_column_empty_on_every_row_is_left_out_of_the_table():
     assert to_csv([{"a": "x", "b": None}], ["a", "b"]).splitlines()[0] == "a,b"
 
 
-def test_value_at_risk_is_hidden_where_no_node_has_a_value():
-    # The bundled nodes carry no value: "value at risk" would be empty on every row.
-    _, out, _ = run_cli(["what-if", "china", "gallium"])
-    assert "value at risk" not in out.splitlines()[1] + out.splitlines()[2]
-    assert "days to" in out
+def test_value_at_risk_is_hidden_where_no_node_has_a_value(tmp_path):
+    # No node here carries a value: "value at risk" would be empty on every row.
+    bare = tmp_path / "bare.yaml"
+    bare.write_text(
+        "nodes:\n  - {id: cn, kind: country}\n  - {id: ore, kind: mineral}\n"
+        "  - {id: plant, kind: industry}\n"
+        "edges:\n  - {from: cn, to: ore, share: 1}\n  - {from: ore, to: plant, share: 0.5}\n",
+        encoding="utf-8",
+    )
+    _, out, _ = run_cli(["what-if", "cn", "ore", "--data", str(bare)])
+    assert "value" not in "".join(out.splitlines()[1:4])
+    assert "first" in out and "days lost" in out
     # The example dataset has values: the column is there.
     _, out, _ = run_cli(["what-if", "china", "gallium", "--data", EXAMPLE])
     assert "value at" in out

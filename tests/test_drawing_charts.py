@@ -48,6 +48,70 @@ def test_timeline_draws_the_most_affected_industries(dual_use):
     assert sorted(m.get_xdata()[0] for m in markers) == sorted(r["days_to_impact"] for r in hit)
 
 
+def test_timeline_legend_says_what_the_table_says(dual_use):
+    _, ax = dual_use.plot("timeline")
+    legend = [t.get_text() for t in ax.get_legend().get_texts()]
+    auto = next(r for r in dual_use.records if r["node"] == "jp-automotive")
+    # Hit by a small blip on day 0, it reaches its peak only later: the legend says so,
+    # in the dates of the scenario's day0, as the table does.
+    assert auto["days_to_impact"] == 0 and auto["days_to_peak"] > 0
+    peak_on = dual_use.scenario.date(auto["days_to_peak"])
+    assert legend[0] == (
+        f"Automotive and electric vehicles (jpn): {100 * auto['peak_shortfall']:.1f}% peak on "
+        f"{peak_on} (first hit {dual_use.scenario.date(0)}), {auto['lost_days']:.1f} days lost"
+    )
+    # The axis gives each tick's date under its day number.
+    ax.figure.canvas.draw()
+    ticks = [t.get_text() for t in ax.get_xticklabels() if t.get_text()]
+    assert ticks[0] == f"0\n{dual_use.scenario.day0.isoformat()}"
+
+
+def _one_input(text: str = ""):
+    return dataset(
+        """
+        nodes:
+          - {id: xx, kind: country}
+          - {id: yy, kind: country}
+          - {id: ore, kind: mineral, country: xx}
+          - {id: plant, kind: industry, country: yy, stockpile_days: 10}
+        edges:
+          - {from: ore, to: plant, share: 0.3}
+        """
+        + text
+    )
+
+
+def test_timeline_shades_each_window():
+    res = analysis.what_if(
+        _one_input(), [analysis.Restriction("xx", ["ore"], start_day=5, end_day=60)]
+    )
+    _, ax = charts.plot_timeline(res)
+    (span,) = ax.patches
+    # The shaded span runs from day 5 to day 60, with a dashed line at each end.
+    assert (span.get_x(), span.get_x() + span.get_width()) == (5, 60)
+    dashed = sorted(
+        line.get_xdata()[0]
+        for line in ax.lines
+        if line.get_linestyle() == "--"
+        and len(line.get_xdata()) == 2
+        and line.get_xdata()[0] == line.get_xdata()[1]
+    )
+    assert dashed == [5, 60]
+    assert " restricted from day 5 until day 60" in [t.get_text() for t in ax.texts]
+    # Stock for days 5..37 (33 * 0.3 = 9.9); day 38 short 0.2, days 39..59 short
+    # 0.3; the long run counts the restriction as if it stayed (0.3).
+    legend = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert legend == [
+        f"plant (yy): 30.0% peak on day 39 (first hit day 38), {0.2 + 21 * 0.3:.1f} days lost"
+    ]
+
+
+def test_timeline_without_end_or_start_marks_no_window():
+    res = analysis.what_if(_one_input(), [analysis.Restriction("xx", ["ore"])])
+    _, ax = charts.plot_timeline(res)
+    assert len(ax.patches) == 0 and not any("restricted" in t.get_text() for t in ax.texts)
+
+
 def test_timeline_falls_back_to_any_kind():
     G = dataset(
         """

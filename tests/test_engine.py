@@ -64,10 +64,13 @@ def test_design_example_restriction_to_japan():
     # value at risk 4.0e10 * 0.3192 = 1.2768e10
     assert row["value_at_risk"] == pytest.approx(1.2768e10)
     assert row["via"] == ["chn-gallium", "jp-compound-semis"]
+    # short 0.8 * (0.399 - 0.105) = 0.2352 on day 105, 0.3192 on days 106..365:
+    # 0.2352 + 260 * 0.3192 = 83.2272 days lost, 4.0e10 * 83.2272 / 365 of value
     assert res.summary == {
         "nodes_hit": 1,
         "industries_hit": 1,
         "value_at_risk": pytest.approx(1.2768e10),
+        "value_lost": pytest.approx(4.0e10 * 83.2272 / 365),
     }
 
 
@@ -267,7 +270,12 @@ def test_no_scenario_means_no_impact():
     G = build(DESIGN_EXAMPLE)
     res = analysis.what_if(G, [])
     assert res.records == []
-    assert res.summary == {"nodes_hit": 0, "industries_hit": 0, "value_at_risk": None}
+    assert res.summary == {
+        "nodes_hit": 0,
+        "industries_hit": 0,
+        "value_at_risk": None,
+        "value_lost": None,
+    }
     assert (res.availability == 1.0).all()
 
 
@@ -287,8 +295,12 @@ def test_result_tables():
         "node",
         "name",
         "shortfall",
+        "peak_shortfall",
+        "days_to_peak",
         "days_to_impact",
+        "lost_days",
         "value_at_risk",
+        "value_lost",
         "shortfall_on_day",
         "kind",
         "country",

@@ -15,6 +15,7 @@ Examples
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
@@ -62,24 +63,34 @@ def _timeline_note(what: str, n: int, shown: tuple[int, int, int], fs: float) ->
     """The line (or lines) under a timeline's title: what is drawn, and where it stops."""
     right, last, horizon = shown
     return S.wrap_to_width(
-        f"Shortfall of the {n} most affected {what} over time (marker: days to impact)"
+        f"Shortfall of the {n} most affected {what} over time (marker: first day hit)"
         + (f"; no change from day {last} to the horizon, day {horizon}" if right < horizon else ""),
         9.2,
         fs,
     )
 
 
+def _legend_columns(result: WhatIf, chosen: list[dict]) -> int:
+    """Two legend columns under the plot where the labels are short enough, else one."""
+    longest = max(
+        (len(S.short_label(result.G, r["node"])) + len(_timeline_label(result, r)) for r in chosen),
+        default=0,
+    )
+    return 2 if longest <= 80 else 1
+
+
 def _timeline_size(
     result: WhatIf, chosen: list[dict], fs: float, note_lines: int = 1
 ) -> tuple[tuple, dict]:
-    """Figure size and margins: the legend goes under the plot, in two columns (names are long)."""
-    rows = math.ceil(len(chosen) / 2)
-    legend_in = 0.75 + rows * fs * 1.7 / 72
+    """Figure size and margins: the legend goes under the plot, in one or two columns."""
+    rows = math.ceil(len(chosen) / _legend_columns(result, chosen))
+    dated = result.scenario.day0 is not None  # a second line under each tick: the date
+    legend_in = 0.75 + 0.2 * dated + rows * fs * 1.7 / 72
     plot_in = 4.2
     title_lines = S.wrap_to_width(result.title(), 8.6, fs + 3).count("\n") + note_lines
     top_in = 0.4 + title_lines * (fs + 3) * 1.25 / 72
     fig_h = top_in + plot_in + legend_in
-    margins = {"left": 0.08, "right": 0.97, "top": 1 - top_in / fig_h, "bottom": legend_in / fig_h}
+    margins = {"left": 0.08, "right": 0.95, "top": 1 - top_in / fig_h, "bottom": legend_in / fig_h}
     return (10, fig_h), margins
 
 
@@ -89,9 +100,8 @@ def _draw_timeline_lines(ax: Any, result: WhatIf, chosen: list[dict], days: Any)
     for i, r in enumerate(chosen):
         colour = S.LINE_COLOURS[i % len(S.LINE_COLOURS)]
         series = frame[r["node"]].to_numpy()
-        label = f"{S.short_label(result.G, r['node'])}: {100 * r['shortfall']:.1f}%"
+        label = f"{S.short_label(result.G, r['node'])}: {_timeline_label(result, r)}"
         first = r["days_to_impact"]
-        label += f", day {first}" if first is not None else ", never within the horizon"
         # Colour and dash both differ, so that the lines survive greyscale printing.
         ls = S.LINE_STYLES[i % len(S.LINE_STYLES)]
         # One value per day: a step, not a ramp between days.
@@ -115,14 +125,63 @@ def _draw_timeline_lines(ax: Any, result: WhatIf, chosen: list[dict], days: Any)
             )
 
 
-def _mark_restriction_starts(ax: Any, result: WhatIf, fs: float) -> None:
-    """A dashed vertical line on each day a restriction starts (after day 0)."""
-    for start in sorted({r.start_day for r in result.scenario.restrictions} - {0}):
-        ax.axvline(start, color="#999999", lw=0.8, ls="--", zorder=1)
+def _on(result: WhatIf, day: int) -> str:
+    """``day 60``, or the date of that day when the scenario gives ``day0``."""
+    date = result.scenario.date(day)
+    return f"day {day}" if date is None else date
+
+
+def _timeline_label(result: WhatIf, r: dict) -> str:
+    """What the table says of one impact: peak and its day, first day hit, long run, days lost.
+
+    For example ``63.0% peak on day 67 (first hit day 0), 188.7 days lost``.
+    """
+
+    on = functools.partial(_on, result)
+
+    peak, at_peak, first = r["peak_shortfall"], r["days_to_peak"], r["days_to_impact"]
+    if at_peak is None:
+        text = "not hit within the horizon"
+    else:
+        text = f"{100 * peak:.1f}% peak on {on(at_peak)}"
+        if first is not None and first != at_peak:
+            text += f" (first hit {on(first)})"
+    if abs(r["shortfall"] - peak) >= 0.0005:  # differs at the precision shown
+        text += f", {100 * r['shortfall']:.1f}% in the long run"
+    return text + f", {r['lost_days']:.1f} days lost"
+
+
+def _windows(result: WhatIf) -> list[tuple[int, int | None]]:
+    """The distinct ``(start_day, end_day)`` of the restrictions, earliest first."""
+    spans = {(r.start_day, r.end_day) for r in result.scenario.restrictions}
+    return sorted(spans, key=lambda w: (w[0], math.inf if w[1] is None else w[1]))
+
+
+def _mark_windows(ax: Any, result: WhatIf, fs: float) -> None:
+    """Each restriction's window: shaded, with dashed lines at its start and end, labelled.
+
+    A restriction in force from day 0 to the end of the horizon covers the
+    whole plot and is not marked.
+    """
+
+    on = functools.partial(_on, result)
+
+    windows = _windows(result)
+    for k, (start, end) in enumerate(windows):
+        if start == 0 and end is None:
+            continue
+        right = end if end is not None else ax.get_xlim()[1]
+        ax.axvspan(start, right, color="#999999", alpha=0.10, lw=0, zorder=0.5)
+        for day in (start, end):
+            if day is not None and day > 0:
+                ax.axvline(day, color="#999999", lw=0.8, ls="--", zorder=1)
+        text = f"restricted from {on(start)}"
+        if end is not None:
+            text += f" until {on(end)}"
         ax.text(
             start,
-            1.0,
-            f" day {start}: restriction starts",
+            0.99 - 0.05 * k,  # one line per window, so that overlapping labels stay apart
+            f" {text}",
             transform=ax.get_xaxis_transform(),
             fontsize=fs - 1,
             color=S.NOTE_COLOUR,
@@ -146,22 +205,30 @@ def _days_shown(result: WhatIf, chosen: list[dict], days: Any) -> tuple[int, int
         for r in chosen
         if (np.abs(np.diff(frame[r["node"]].to_numpy())) > 1e-12).any()
     ]
-    starts = [r.start_day for r in result.scenario.restrictions]
-    last = max([*changes, *starts, 0])
+    bounds = [d for w in _windows(result) for d in w if d is not None]
+    last = max([*changes, *bounds, 0])
     right = horizon
     if last * 1.5 + 10 < horizon:
         right = max(30, math.ceil(last * 1.5 / 10.0) * 10)
     return right, last, horizon
 
 
-def _timeline_axes(ax: Any, chosen: list[dict], right: int, fs: float) -> None:
-    from matplotlib.ticker import PercentFormatter
+def _timeline_axes(ax: Any, result: WhatIf, chosen: list[dict], right: int, fs: float) -> None:
+    from matplotlib.ticker import FuncFormatter, PercentFormatter
 
     ax.set_xlim(0, right)
-    highest = max((r["shortfall"] for r in chosen), default=0.0)
+    # A line can peak above its long run (alternatives ramping up) or below it (a window).
+    highest = max((max(r["shortfall"], r["peak_shortfall"]) for r in chosen), default=0.0)
     ax.set_ylim(0, min(1.0, highest * 1.12) if highest > 0 else 1.0)
     ax.yaxis.set_major_formatter(PercentFormatter(1.0))
-    ax.set_xlabel("day", fontsize=fs)
+    if result.scenario.day0 is not None:
+        # The day number and its date under each tick.
+        ax.xaxis.set_major_formatter(
+            FuncFormatter(lambda x, _: f"{x:g}\n{result.scenario.date(round(x))}")
+        )
+        ax.set_xlabel(f"day (day 0 = {result.scenario.day0.isoformat()})", fontsize=fs, labelpad=6)
+    else:
+        ax.set_xlabel("day", fontsize=fs)
     ax.set_ylabel("shortfall", fontsize=fs)
     ax.tick_params(labelsize=fs)
     ax.grid(True, color="#e6e6e6", lw=0.6, zorder=0)
@@ -192,11 +259,11 @@ def _timeline_text(
     if chosen:
         ax.legend(
             loc="upper left",
-            bbox_to_anchor=(-0.02, -0.1),
-            ncol=2,
+            bbox_to_anchor=(-0.02, -0.14 if result.scenario.day0 is not None else -0.1),
+            ncol=_legend_columns(result, chosen),
             fontsize=fs - 0.5,
             frameon=False,
-            title=f"{what}: steady-state shortfall, first day hit",
+            title=f"{what}: peak shortfall and its day, long run where different, days lost",
             title_fontsize=fs,
             alignment="left",
         )
@@ -222,11 +289,16 @@ def plot_timeline(
 ) -> tuple[Any, Any]:
     """Shortfall over the days of the most affected industries, with days to impact marked.
 
-    The ``top`` industries by steady-state shortfall are drawn (any kind of
-    node when no industry is hit). With a ``focus`` node, its line comes
-    first, then those of the nodes hit hardest within ``depth`` steps
-    upstream and downstream of it (any kind). A marker on each line, with a
-    dotted stem down to the axis, shows its days to impact.
+    The ``top`` industries first in the impacts (by long-run shortfall, then
+    peak) are drawn (any kind of node when no industry is hit). With a
+    ``focus`` node, its line comes first, then those of the nodes hit
+    hardest within ``depth`` steps upstream and downstream of it (any
+    kind). A marker on
+    each line, with a dotted stem down to the axis, shows its first day hit;
+    the legend gives what the table gives: the peak and the day it is
+    reached, the long run where it differs, the days lost. Each restriction's
+    window is shaded and labelled; with the scenario's ``day0`` the axis
+    shows dates too.
 
     Examples
     --------
@@ -242,8 +314,8 @@ def plot_timeline(
     size, margins = _timeline_size(result, chosen, fs, note.count("\n") + 1)
     fig, ax = fig_ax(ax, size, margins=margins)
     _draw_timeline_lines(ax, result, chosen, days)
-    _mark_restriction_starts(ax, result, fs)
-    _timeline_axes(ax, chosen, shown[0], fs)
+    _timeline_axes(ax, result, chosen, shown[0], fs)
+    _mark_windows(ax, result, fs)  # after the axes: a window without an end runs to their edge
     _timeline_text(ax, result, chosen, what, note, fs)
     return fig, ax
 
