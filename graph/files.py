@@ -37,7 +37,7 @@ import tempfile
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
-from graph.errors import ChokegraphError
+from graph.errors import ChokegraphError, Problem
 
 __all__ = [
     "MANIFEST",
@@ -388,3 +388,81 @@ def _umask() -> int:
     mask = os.umask(0)
     os.umask(mask)
     return mask
+
+
+def regular_input(path: str | os.PathLike) -> Path:
+    """Check that ``path`` is a regular file (after links) to read from; return it.
+
+    For inputs read in a stream (trade tables can be gigabytes), where
+    ``read_regular``'s bound does not apply.
+
+    Raises
+    ------
+    ChokegraphError
+        ``no such file: PATH``, or ``cannot read PATH: it is a device, ...``.
+
+    Examples
+    --------
+    >>> regular_input("/dev/zero")
+    Traceback (most recent call last):
+    ...
+    graph.errors.ChokegraphError: cannot read /dev/zero: it is a device, not a regular file
+    """
+    name = shown_name(path)
+    try:
+        st = os.stat(path)
+    except FileNotFoundError:
+        raise ChokegraphError(f"no such file: {name}") from None
+    except OSError as exc:
+        raise ChokegraphError(f"cannot read {name}: {exc.strerror or exc}") from exc
+    what = not_regular(st.st_mode)
+    if what is not None:
+        raise ChokegraphError(f"cannot read {name}: it is {what}, not a regular file")
+    return Path(path)
+
+
+def utf8_problem(path: str | os.PathLike, shown: str, *, gzipped: bool = False) -> Problem | None:
+    """Where the first byte of a file that is not UTF-8 stands, as a located problem.
+
+    Read in a stream, for files too large to hold; None when the file is
+    all UTF-8 (a byte-order mark is allowed).
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> f = pathlib.Path(tempfile.mkdtemp()) / "t.csv"
+    >>> _ = f.write_bytes(b"a,b\\n1,\\x81\\n")
+    >>> print(utf8_problem(f, "t.csv"))
+    t.csv:2:3: error: not UTF-8: byte 0x81 at line 2, column 3; save the file as UTF-8
+    """
+    import gzip
+
+    line, col, carry = 1, 1, b""
+    opener = gzip.open if gzipped else open
+    with opener(path, "rb") as fh:
+        while True:
+            block = fh.read(1 << 16)
+            data = carry + block
+            try:
+                data.decode("utf-8")
+                good, carry = len(data), b""
+            except UnicodeDecodeError as exc:
+                # A character cut at the end of a block: finish it with the next one.
+                if block and exc.reason == "unexpected end of data" and exc.start >= len(data) - 3:
+                    good, carry = exc.start, data[exc.start :]
+                else:
+                    head = data[: exc.start]
+                    nl = head.rfind(b"\n")
+                    line, col = line + head.count(b"\n"), col + len(head) if nl < 0 else len(head) - nl
+                    return Problem(
+                        shown,
+                        line,
+                        col,
+                        f"not UTF-8: byte 0x{data[exc.start]:02x} at line {line}, column {col}; "
+                        "save the file as UTF-8",
+                    )
+            head = data[:good]
+            nl = head.rfind(b"\n")
+            line, col = line + head.count(b"\n"), col + len(head) if nl < 0 else len(head) - nl
+            if not block:
+                return None
