@@ -1,5 +1,18 @@
 """chokegraph's data side: curated YAML or tables in, a networkx graph out.
 
+Where each concern lives (data flows down the list):
+
+- ``schema``: every field of sources, nodes, inputs and edges, declared once
+  (type, limits, default, which kinds may carry it: ``schema.Rule``); the
+  JSON Schema and the field tables of ``docs/data.md`` are made from it.
+- ``yamlio``, ``load``, ``tables``: read YAML files or tables into the row
+  container of ``records`` (``Dataset`` of ``Columns``, with locators that
+  turn a row back into FILE:LINE:COL).
+- ``validate``: the rules across records, one function per rule family, all
+  reading the declared limits; ``bulk`` applies the same rules to whole
+  columns for big tables.
+- ``build``: the networkx graph; ``export``: a graph back to YAML or tables.
+
 The graph
 ---------
 ``load`` returns a ``networkx.MultiDiGraph``. Everything downstream reads only
@@ -15,7 +28,13 @@ Nodes (keyed by id), every attribute always present (``None`` when absent):
     inputs          {commodity: {"dependence": float, "substitutable": float,
                                  "stockpile_days": float | None}}
                     ({} when the node lists no inputs; dependence defaults
-                    to 1, substitutable to 0)
+                    to 1, substitutable to 0). An input that gives
+                    ``dependence_range``, ``substitutable_range`` or
+                    ``stockpile_days_range`` also has that key, a (low, high)
+                    pair of floats; the key is absent otherwise
+    wgi             a country's political-stability risk in [0, 1], or None
+                    (only country nodes may carry it)
+    price           USD per kg of the node's output, or None
     source, year, confidence, note   provenance
     where           "FILE:LINE:COL" of the node's definition (for a table,
                     its row's line and column 1; "<memory>:0:0" from from_dict)
@@ -24,8 +43,14 @@ Edges (``u -> v``), keyed by the commodity for supplies edges and by
 ``"controls"`` for controls edges:
     kind            "supplies" | "controls"
     commodity       what flows (None on a controls edge)
-    share           float; controls default 1.0
+    share           float; controls default 1.0. A supplies share may be 0
+                    only where ``spare`` > 0
     range           (low, high) or None
+    spare           float in [0, 1] or None (the model reads None as 0);
+                    supplies edges only
+    spare_range     (low, high) or None
+    ramp_days       float >= 0 or None (None: 0); supplies edges only
+    quantity        tonnes a year, float >= 0, or None
     source, year, confidence, note, where
 
 Graph attributes ``G.graph``:

@@ -18,7 +18,18 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from graph.schema import CONFIDENCES, EDGE_KINDS, NODE_KINDS, RESERVED_NAMES
+from graph.schema import (
+    CONFIDENCES,
+    EDGE_KINDS,
+    NODE_KINDS,
+    RESERVED_NAMES,
+    Edge,
+    Inputs,
+    Node,
+    Rule,
+    numbers,
+    rules,
+)
 
 _KIND_CODE = {kind: code for code, kind in enumerate(NODE_KINDS)}
 
@@ -63,28 +74,17 @@ def clean_nodes(
         or not set(kinds) <= set(NODE_KINDS)
         or not all(map(slug.fullmatch, ids))
         or not _provenance_ok(nd, source_ids)
+        or not _kinds_ok(nd, kinds, rules(Node))
+        or not _numbers_ok(nd, numbers(Node))
     ):
         return None
-    country = np.array([k == "country" for k in kinds], dtype=bool)
     located = np.array(nd["country"], dtype=object)
-    has_country = located != None  # noqa: E711 (elementwise)
-    has_name = np.array(named, dtype=object) != None  # noqa: E711 (elementwise)
-    has_inputs = np.array([bool(x) for x in nd["inputs"]], dtype=bool)
-    if (country & (has_country | has_name | has_inputs)).any():
-        return None
-    countries = set(located[has_country].tolist())
+    countries = set(located[located != None].tolist())  # noqa: E711 (elementwise)
     if any(c not in row_of or kinds[row_of[c]] != "country" for c in countries):
         return None
-    for column in ("value", "stockpile_days"):
-        values = nd[column]
-        number = np.array(values, dtype=np.float64)
-        given = np.array([x is not None for x in values], dtype=bool)
-        if (given & ~(number >= 0)).any():
-            return None
-
     output = [
-        None if c else (n if n is not None else i)
-        for i, n, c in zip(ids, named, country, strict=True)
+        None if k == "country" else (n if n is not None else i)
+        for i, n, k in zip(ids, named, kinds, strict=True)
     ]
     explicit = set(named)
     explicit.discard(None)
@@ -96,17 +96,68 @@ def clean_nodes(
         for name, i in reversed(list(zip(output, range(len(output)), strict=True)))
         if name is not None
     }
+    inputs = _inputs_named(nd["inputs"])
+    return None if inputs is None else (row_of, output, first_output, inputs)
+
+
+def _holds(x: np.ndarray, rule: Rule) -> np.ndarray:
+    """Where the numbers ``x`` lie within the rule's limits (False where NaN)."""
+    ok = np.isfinite(x)
+    if rule.low is not None:
+        ok &= (x > rule.low) if rule.above_low else (x >= rule.low)
+    if rule.high is not None:
+        ok &= x <= rule.high
+    return ok
+
+
+def _numbers_ok(columns: Mapping[str, list], declared: Mapping[str, Rule]) -> bool:
+    """Whether every number given in these columns lies within its declared limits."""
+    for name, rule in declared.items():
+        values = columns.get(name)
+        if values is None or values.count(None) == len(values):
+            continue
+        number = np.array(values, dtype=np.float64)  # None becomes NaN
+        given = np.array([x is not None for x in values], dtype=bool)
+        if (given & ~_holds(number, rule)).any():
+            return False
+    return True
+
+
+def _kinds_ok(columns: Mapping[str, list], kinds: Sequence[Any], declared: Mapping) -> bool:
+    """Whether no record carries a field its kind may not carry (nor a range: rare)."""
+    for name, rule in declared.items():
+        values = columns.get(name)
+        if values is None or values.count(None) == len(values):
+            continue  # nobody gives it: the usual case, decided in C
+        if rule.bounds is not None:
+            return False  # rare: left to the row walk
+        if rule.kinds is None:
+            continue
+        allowed = set(rule.kinds)
+        wrong_kind = np.array([k not in allowed for k in kinds], dtype=bool)
+        if not wrong_kind.any():
+            continue
+        given = np.array([x is not None and x != {} for x in values], dtype=bool)
+        if (given & wrong_kind).any():
+            return False
+    return True
+
+
+def _inputs_named(column: list) -> list[tuple[int, str]] | None:
+    """``(row, commodity)`` of every input, or None if an input's number may fail."""
+    declared = numbers(Inputs)
+    ranged = [name for name, rule in rules(Inputs).items() if rule.bounds is not None]
     inputs = []
-    for i in np.flatnonzero(has_inputs):
-        for commodity, settings in nd["inputs"][i].items():
-            inputs.append((int(i), commodity))
-            low_high = [settings.get("dependence"), settings.get("substitutable")]
-            if any(x is not None and not 0 <= x <= 1 for x in low_high):
-                return None
-            days = settings.get("stockpile_days")
-            if days is not None and not days >= 0:
-                return None
-    return row_of, output, first_output, inputs
+    for i, settings_of in enumerate(column):
+        for commodity, settings in (settings_of or {}).items():
+            inputs.append((i, commodity))
+            for name, rule in declared.items():
+                x = settings.get(name)
+                if x is not None and not rule.holds(x):
+                    return None
+            if any(settings.get(name) is not None for name in ranged):
+                return None  # rare: left to the row walk
+    return inputs
 
 
 def clean_edges(
@@ -156,7 +207,6 @@ def clean_edges(
     # Nodes as rows, so that every rule below is arithmetic on integer arrays
     # (row -1, an unknown node, reads the -1 kind and None output at the end).
     node_code = np.array([*(_KIND_CODE.get(k, -1) for k in node_kinds), -1])
-    output = np.array([*outputs, None], dtype=object)
     u = np.array([row_of.get(x, -1) for x in ed["from"]], dtype=np.int64)
     v = np.array([row_of.get(x, -1) for x in ed["to"]], dtype=np.int64)
     ku, kv = node_code[u], node_code[v]  # -1: unknown node, or one without a kind
@@ -167,71 +217,117 @@ def clean_edges(
         or (ku < 0).any()
         or (kv < 0).any()
         or (u == v).any()
-        or ed["range"].count(None) != len(ed["range"])  # rare: left to the row walk
         or not _provenance_ok(ed, source_ids)
     ):
         return None
     kind = ed["kind"] if None not in ed["kind"] else [k or "supplies" for k in ed["kind"]]
+    declared = rules(Edge)
+    if not _kinds_ok(ed, kind, declared) or not _numbers_ok(ed, _EDGE_NUMBERS):
+        return None
     controls = np.array([k == "controls" for k in kind], dtype=bool)
-    supplies = ~controls
     share = np.array(ed["share"], dtype=np.float64)  # None becomes NaN
     named = np.array(ed["commodity"], dtype=object)
-    has_name = named != None  # noqa: E711 (elementwise)
+    if not _edge_rules_ok(ed, controls, share, named != None, ku, kv, declared):  # noqa: E711
+        return None
+    names = set(named[~controls & (named != None)].tolist())  # noqa: E711 (elementwise)
+    if any(name in RESERVED_NAMES or not slug.fullmatch(name) for name in names):
+        return None
+    flow = _flows(named, controls, ku, u, v, np.array([*outputs, None], dtype=object))
+    if flow is None:
+        return None
+    flow_code = pd.factorize(flow, use_na_sentinel=True)[0]  # None is -1
+    # No two edges with the same from, to, kind and commodity.
+    keys = pd.DataFrame({"u": u, "v": v, "controls": controls, "flow": flow_code})
+    if keys.duplicated().any() or not _sums_ok(v, ~controls, flow_code, share, share_limit):
+        return None
+    shares = list(ed["share"])
+    for i in np.flatnonzero(controls & np.isnan(share)):
+        shares[i] = 1.0
+    rows = np.flatnonzero(~controls & (named != None))  # noqa: E711 (elementwise)
+    codes, uniques = pd.factorize(named[rows])
+    first = np.unique(codes, return_index=True)[1]
+    first_named = {name: int(rows[j]) for name, j in zip(uniques, first, strict=True)}
+    return list(kind), flow.tolist(), shares, first_named
+
+
+#: An edge's share is checked by its kind's rule (``_edge_rules_ok``).
+_EDGE_NUMBERS = {k: r for k, r in numbers(Edge).items() if k != "share"}
+
+
+def _edge_rules_ok(
+    ed: Mapping[str, list],
+    controls: np.ndarray,
+    share: np.ndarray,
+    has_name: np.ndarray,
+    ku: np.ndarray,
+    kv: np.ndarray,
+    declared: Mapping[str, Rule],
+) -> bool:
+    """The rules of ``graph.validate._check_controls`` and ``_check_supplies``, on columns."""
+    supplies = ~controls
     missing = np.isnan(share)
-    in_range = (share > 0) & (share <= 1)  # False where missing
+    in_range = _holds(share, declared["share"])  # False where missing
+    spares = ed.get("spare")
+    if spares is not None and spares.count(None) != len(spares):
+        # A share of 0 is allowed where there is spare.
+        spare = np.array(spares, dtype=np.float64)
+        in_range |= (share == 0) & (spare > 0) & _holds(spare, declared["spare"])
     ku_country, kv_country = ku == _KIND_CODE["country"], kv == _KIND_CODE["country"]
     from_country = supplies & ~has_name & ku_country
-    if (
+    return not (
         (controls & ~missing & ~in_range).any()
         or (controls & ~ku_country).any()
         or (controls & has_name).any()
         or (supplies & ~in_range).any()  # also catches a missing share
         or (supplies & kv_country).any()
         or (from_country & (kv != _KIND_CODE["mineral"])).any()
-    ):
-        return None
-    names = set(named[supplies & has_name].tolist())
-    if any(name in RESERVED_NAMES or not slug.fullmatch(name) for name in names):
-        return None
+    )
 
+
+def _flows(
+    named: np.ndarray,
+    controls: np.ndarray,
+    ku: np.ndarray,
+    u: np.ndarray,
+    v: np.ndarray,
+    output: np.ndarray,
+) -> np.ndarray | None:
+    """The commodity of each edge (as ``graph.validate._flow``), or None if one has none."""
+    has_name = named != None  # noqa: E711 (elementwise)
+    supplies = ~controls
+    ku_country = ku == _KIND_CODE["country"]
     flow = named.copy()
+    from_country = supplies & ~has_name & ku_country
     flow[from_country] = output[v[from_country]]
     from_other = supplies & ~has_name & ~ku_country
     flow[from_other] = output[u[from_other]]
     flow[controls] = None
     if (flow[supplies] == None).any():  # noqa: E711 (elementwise)
         return None
-    flow_code = pd.factorize(flow, use_na_sentinel=True)[0]  # None is -1
+    return flow
 
-    # No two edges with the same from, to, kind and commodity.
-    keys = pd.DataFrame({"u": u, "v": v, "controls": controls, "flow": flow_code})
-    if keys.duplicated().any():
-        return None
-    # Shares into one consumer of one commodity add up to at most the limit.
-    # Where a total comes near it, it is added again one share at a time in
-    # file order, exactly as the row walk adds, so that both agree to the bit.
+
+def _sums_ok(
+    v: np.ndarray, supplies: np.ndarray, flow_code: np.ndarray, share: np.ndarray, limit: float
+) -> bool:
+    """Whether the supplies shares into each consumer of each commodity stay within the limit.
+
+    Where a total comes near it, it is added again one share at a time in
+    file order, exactly as the row walk adds, so that both agree to the bit.
+    """
     inputs, which = np.unique(
         v[supplies] * (flow_code.max(initial=0) + 1) + flow_code[supplies], return_inverse=True
     )
     supplied = share[supplies]
     totals = np.bincount(which, weights=supplied, minlength=inputs.size)
-    near = np.flatnonzero(totals > share_limit - 1e-9)
-    if near.size:
-        rows = np.flatnonzero(np.isin(which, near))
-        exact: dict[int, float] = {}
-        for group, x in zip(which[rows].tolist(), supplied[rows].tolist(), strict=True):
-            exact[group] = exact.get(group, 0.0) + x
-        if any(total > share_limit for total in exact.values()):
-            return None
-
-    shares = list(ed["share"])
-    for i in np.flatnonzero(controls & missing):
-        shares[i] = 1.0
-    rows = np.flatnonzero(supplies & has_name)
-    codes, uniques = pd.factorize(named[rows])
-    first = np.unique(codes, return_index=True)[1]
-    first_named = {name: int(rows[j]) for name, j in zip(uniques, first, strict=True)}
-    return list(kind), flow.tolist(), shares, first_named
+    near = np.flatnonzero(totals > limit - 1e-9)
+    if not near.size:
+        return True
+    rows = np.flatnonzero(np.isin(which, near))
+    exact: dict[int, float] = {}
+    for group, x in zip(which[rows].tolist(), supplied[rows].tolist(), strict=True):
+        exact[group] = exact.get(group, 0.0) + x
+    return all(total <= limit for total in exact.values())
 
 
 def _provenance_ok(ed: Mapping[str, list], source_ids: Set[str]) -> bool:

@@ -29,9 +29,17 @@ import yaml
 
 from graph.errors import ChokegraphError
 from graph.files import write_atomic
-from graph.schema import Edge, Node, Source, field_names
-
-_PROVENANCE = ("source", "year", "confidence", "note")
+from graph.schema import (
+    Edge,
+    Inputs,
+    Node,
+    Source,
+    field_names,
+    nested,
+    numbers,
+    rules,
+    whole_numbers,
+)
 
 
 def to_dict(G: nx.MultiDiGraph) -> dict:
@@ -64,30 +72,35 @@ def to_dict(G: nx.MultiDiGraph) -> dict:
 
 def _node_record(n: str, d: Mapping) -> dict:
     rec: dict[str, Any] = {"id": n, "kind": d["kind"]}
-    if d.get("name") not in (None, n):
-        rec["name"] = d["name"]
-    for key in ("country",):
-        if d.get(key) is not None:
-            rec[key] = d[key]
-    if d["kind"] != "country" and d.get("commodity") not in (None, n):
-        rec["commodity"] = d["commodity"]
-    for key in ("value", "stockpile_days"):
-        if d.get(key) is not None:
-            rec[key] = d[key]
-    if d.get("inputs"):
-        inputs = {}
-        for commodity, settings in d["inputs"].items():
-            entry = {}
-            if settings.get("dependence", 1.0) != 1.0:
-                entry["dependence"] = settings["dependence"]
-            if settings.get("substitutable", 0.0) != 0.0:
-                entry["substitutable"] = settings["substitutable"]
-            if settings.get("stockpile_days") is not None:
-                entry["stockpile_days"] = settings["stockpile_days"]
-            inputs[commodity] = entry
-        rec["inputs"] = inputs
-    rec.update({k: d[k] for k in _PROVENANCE if d.get(k) is not None})
+    for key in field_names(Node)[2:]:
+        x = d.get(key)
+        if key == "name":
+            if x not in (None, n):
+                rec[key] = x
+        elif key == "commodity":
+            if d["kind"] != "country" and x not in (None, n):
+                rec[key] = x
+        elif key == "inputs":
+            if x:
+                rec[key] = {commodity: _input_record(s) for commodity, s in x.items()}
+        elif x is not None:
+            rec[key] = _plain(x)
     return rec
+
+
+def _input_record(settings: Mapping) -> dict:
+    """One input's settings, without those equal to the default ``graph.build`` fills in."""
+    out = {}
+    for key, rule in rules(Inputs).items():
+        x = settings.get(key)
+        if x is not None and x != rule.default:
+            out[key] = _plain(x)
+    return out
+
+
+def _plain(x: Any) -> Any:
+    """A value as the YAML shape writes it: a ``(low, high)`` range as a list."""
+    return list(x) if isinstance(x, tuple) else x
 
 
 def _edge_record(G: nx.MultiDiGraph, u: str, v: str, d: Mapping) -> dict:
@@ -103,9 +116,9 @@ def _edge_record(G: nx.MultiDiGraph, u: str, v: str, d: Mapping) -> dict:
         if d["commodity"] != default:
             rec["commodity"] = d["commodity"]
     rec["share"] = d["share"]
-    if d.get("range") is not None:
-        rec["range"] = list(d["range"])
-    rec.update({k: d[k] for k in _PROVENANCE if d.get(k) is not None})
+    for key in field_names(Edge):
+        if key not in rec and key not in ("kind", "commodity") and d.get(key) is not None:
+            rec[key] = _plain(d[key])
     return rec
 
 
@@ -157,14 +170,8 @@ def write_yaml(data: Mapping, path: str | os.PathLike, *, schema: str | None = N
 
 
 def _table_rows(data: Mapping) -> dict[str, tuple[list[str], list[dict]]]:
-    nodes = [
-        {**n, "inputs": json.dumps(n["inputs"]) if n.get("inputs") else None}
-        for n in data.get("nodes", [])
-    ]
-    edges = [
-        {**e, "range": json.dumps(list(e["range"])) if e.get("range") is not None else None}
-        for e in data.get("edges", [])
-    ]
+    nodes = [_json_cells(n, nested(Node)) for n in data.get("nodes", [])]
+    edges = [_json_cells(e, nested(Edge)) for e in data.get("edges", [])]
     groups = [
         {"group": name, "member": member}
         for name, members in data.get("groups", {}).items()
@@ -183,6 +190,12 @@ def _table_rows(data: Mapping) -> dict[str, tuple[list[str], list[dict]]]:
         used = [f for f in fields if f in required or any(r.get(f) is not None for r in rows)]
         out[name] = (used, rows)
     return out
+
+
+def _json_cells(record: Mapping, names: list[str]) -> dict:
+    """A record with its lists and mappings as JSON text, as a table cell holds them."""
+    cells = {name: json.dumps(_plain(record[name])) for name in names if record.get(name)}
+    return {**record, **dict.fromkeys([n for n in names if n not in cells]), **cells}
 
 
 def _csv_cell(x: Any) -> str:
@@ -236,12 +249,13 @@ def write_tables(data: Mapping, folder: str | os.PathLike, fmt: str = "csv") -> 
 def _parquet_bytes(columns: list[str], rows: list[dict]) -> bytes:
     import pandas as pd
 
-    numbers = {"value", "stockpile_days", "share"}
+    floats = {*numbers(Node), *numbers(Edge)}
+    whole = {*whole_numbers(Source), *whole_numbers(Node), *whole_numbers(Edge)}
     frame = pd.DataFrame({c: [r.get(c) for r in rows] for c in columns})
     for c in columns:
-        if c in numbers:
+        if c in floats:
             frame[c] = frame[c].astype("float64")
-        elif c == "year":
+        elif c in whole:
             frame[c] = frame[c].astype("Int64")
         else:
             frame[c] = frame[c].astype(object)

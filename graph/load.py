@@ -43,7 +43,7 @@ from graph.memory import no_cyclic_gc
 if TYPE_CHECKING:
     import networkx as nx
 
-    from graph.validate import Dataset
+    from graph.records import Dataset
 
 YAML_SUFFIXES = (".yaml", ".yml")
 TABLE_SUFFIXES = (".csv", ".parquet")
@@ -187,7 +187,7 @@ def _read_all(root: Path, files: list[Path]) -> list[tuple[str, bytes]]:
 def _load_files(
     root: Path, files: list[Path], tables_folder: Path | None
 ) -> tuple[nx.MultiDiGraph, list[tuple[str, bytes]]]:
-    from graph.validate import Dataset
+    from graph.records import Dataset
     from graph.yaml_records import read_yaml
 
     shown = str(root)
@@ -223,7 +223,7 @@ def from_dict(data: Mapping[str, Any], *, path: str = "<memory>") -> nx.MultiDiG
     >>> G.edges["chn", "gallium", "gallium"]["share"]
     0.98
     """
-    from graph.validate import Dataset
+    from graph.records import Dataset
     from graph.yaml_records import add_document
 
     data = _plain(data)

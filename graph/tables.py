@@ -39,8 +39,7 @@ from typing import Any
 
 from graph.errors import ChokegraphError, Problem
 from graph.lookup import did_you_mean
-from graph.schema import Edge, Node
-from graph.validate import (
+from graph.records import (
     EDGE_FIELDS,
     GROUP_FIELDS,
     NODE_FIELDS,
@@ -50,6 +49,7 @@ from graph.validate import (
     TableLocator,
     record_problems,
 )
+from graph.schema import Edge, Node, Source, nested, numbers, whole_numbers
 from graph.yamlio import decode
 
 TABLES = ("nodes", "edges", "sources", "groups")
@@ -69,13 +69,12 @@ COLUMNS = {
     "sources": SOURCE_FIELDS,
     "groups": GROUP_FIELDS,
 }
-NUMBER_FIELDS = {"value", "stockpile_days", "share"}
-INT_FIELDS = {"year"}
-JSON_FIELDS = {"inputs": Node, "range": Edge}
-_EXAMPLES = {
-    "inputs": '{"gallium": {"dependence": 0.8, "stockpile_days": 42}}',
-    "range": "[0.4, 0.42]",
-}
+#: Columns read as numbers, whole numbers, and JSON text (as declared in ``graph.schema``).
+NUMBER_FIELDS = {*numbers(Node), *numbers(Edge)}
+INT_FIELDS = {*whole_numbers(Source), *whole_numbers(Node), *whole_numbers(Edge)}
+JSON_FIELDS = {**dict.fromkeys(nested(Node), Node), **dict.fromkeys(nested(Edge), Edge)}
+_EXAMPLES = {"inputs": '{"gallium": {"dependence": 0.8, "stockpile_days": 42}}'}
+_RANGE_EXAMPLE = "[0.4, 0.42]"
 
 
 def table_files(folder: Path) -> dict[str, Path]:
@@ -383,7 +382,13 @@ def _json_cells(
         try:
             value = json.loads(text)
         except ValueError:
-            bad.append((i, f"{column} must be JSON text such as {_EXAMPLES[column]}, not {text!r}"))
+            bad.append(
+                (
+                    i,
+                    f"{column} must be JSON text such as "
+                    f"{_EXAMPLES.get(column, _RANGE_EXAMPLE)}, not {text!r}",
+                )
+            )
             out.append(None)
             continue
         line, col = locator.at(i, (column,))

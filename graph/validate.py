@@ -5,7 +5,8 @@ YAML files and tables are both turned into the same column form
 by one set of rules with one set of messages. Every problem is collected and
 returned, located at the offending value; nothing stops at the first.
 
-The rules (each message says what to do):
+The rules, one function per family called in order by ``check`` (sources,
+nodes, edges, share sums, inputs, groups); each message says what to do:
 
 - ids of nodes and sources, commodity and group names are lowercase slugs
   ``[a-z0-9][a-z0-9._-]*``, unique across the dataset;
@@ -17,9 +18,16 @@ The rules (each message says what to do):
   names no commodity; a ``supplies`` edge has a ``share``, does not end at a
   country, and if it starts at a country either ends at a mineral or names a
   ``commodity``; no two edges have the same from, to, kind and commodity;
-- numbers lie in range: supplies and controls shares in (0, 1], dependence
-  and substitutable in [0, 1], value and stockpile days >= 0, ``range`` is
-  ``[low, high]`` with 0 <= low <= share <= high <= 1;
+- numbers lie within the limits ``graph.schema`` declares for them
+  (supplies and controls shares in (0, 1], dependence, substitutable, spare
+  and wgi in [0, 1], value, price, stockpile days, ramp days and quantity
+  >= 0); a supplies share may be 0 on an edge with spare > 0;
+- a field is carried only by the kinds its declaration allows (``country``,
+  ``commodity`` and ``inputs`` not by a country, ``wgi`` only by a country,
+  ``spare``, ``spare_range`` and ``ramp_days`` only by a supplies edge);
+- every ``[low, high]`` field (``range`` of the share, ``spare_range``,
+  ``dependence_range``, ...) has low <= high within the limits of its number
+  and holds the value the model uses for it (its default when absent);
 - for every consumer and commodity, supplies shares add up to at most 1
   (within ``SHARE_TOLERANCE``);
 - ``source`` names an entry of ``sources``; ``confidence`` is ``reported``,
@@ -41,14 +49,13 @@ from __future__ import annotations
 import bisect
 import math
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from pydantic import ValidationError
-
 from graph.errors import Problem
 from graph.lookup import did_you_mean
+from graph.records import Columns, Dataset, Resolved, YamlLocator, show
 from graph.schema import (
     CONFIDENCES,
     EDGE_KINDS,
@@ -57,19 +64,12 @@ from graph.schema import (
     Edge,
     Inputs,
     Node,
-    Source,
-    field_names,
+    Rule,
+    numbers,
+    rules,
 )
-from graph.yamlio import Document
 
 SHARE_TOLERANCE = 1e-6
-SOURCE_FIELDS = tuple(field_names(Source))
-NODE_FIELDS = tuple(field_names(Node))
-#: Edges carry one more column: True where a field was dropped for a type
-#: error, so that a bad ``share`` is not reported a second time as missing.
-EDGE_FIELDS = (*field_names(Edge), "_invalid")
-INPUT_FIELDS = tuple(field_names(Inputs))
-GROUP_FIELDS = ("group", "member")
 _SLUG = re.compile(r"[a-z0-9][a-z0-9._-]*")
 #: Suggestions are worked out for this many unknown names of each kind; past
 #: that, a big table full of mistakes would spend its time in difflib.
@@ -78,340 +78,166 @@ _MAX_SUGGESTIONS = 50
 #: (``graph.bulk``); below it the row walk is quicker than importing pandas.
 BULK_FROM = 20_000
 
-# --------------------------------------------------------------------------- positions
-
-
-class YamlLocator:
-    """Positions of the rows of one YAML file (or an in-memory mapping).
-
-    Row ``i`` is the mapping at ``prefixes[i]`` (e.g. ``("nodes", 3)``); with
-    no document (``from_dict``) every position is ``(0, 0)``.
-    """
-
-    def __init__(self, path: str, doc: Document | None):
-        self.path = path
-        self.doc = doc
-        self.prefixes: list[tuple] = []
-
-    def at(self, i: int, field: tuple = (), key: bool = False) -> tuple[int, int]:
-        if self.doc is None:
-            return 0, 0
-        path = self.prefixes[i] + field
-        if key and path in self.doc.keys:
-            return self.doc.keys[path]
-        floor = len(self.prefixes[i]) - 1
-        while path not in self.doc.values and len(path) > floor:
-            path = path[:-1]
-        return self.doc.values.get(path, (0, 0))
-
-
-class GroupLocator(YamlLocator):
-    """Positions of group members: row ``i`` is ``("groups", name, j)``."""
-
-    def at(self, i: int, field: tuple = (), key: bool = False) -> tuple[int, int]:
-        if self.doc is None:
-            return 0, 0
-        prefix = self.prefixes[i]
-        if field[:1] in (("group",), ()):
-            return self.doc.keys.get(prefix[:2], (0, 0))
-        return self.doc.values.get(prefix, self.doc.values.get(prefix[:2], (0, 0)))
-
-
-class TableLocator:
-    """Positions of the rows of one table.
-
-    Row ``i`` is on line ``i + 2`` (the header is line 1), unless ``lines``
-    gives each row's line: a CSV file with blank lines or cells that span
-    several lines.
-    """
-
-    def __init__(self, path: str, columns: Sequence[str], lines: Sequence[int] | None = None):
-        self.path = path
-        self.colpos = {name: j + 1 for j, name in enumerate(columns)}
-        self.lines = lines
-
-    def line(self, i: int) -> int:
-        """The line of row ``i`` in the file."""
-        return i + 2 if self.lines is None else self.lines[i]
-
-    def at(self, i: int, field: tuple = (), key: bool = False) -> tuple[int, int]:
-        return self.line(i), (self.colpos.get(field[0], 1) if field else 1)
-
-
-@dataclass
-class Columns:
-    """Rows of one kind (nodes, edges, ...) from every file, one list per field."""
-
-    fields: tuple[str, ...]
-    data: dict[str, list] = field(default_factory=dict)
-    starts: list[int] = field(default_factory=list)
-    locators: list[Any] = field(default_factory=list)
-    n: int = 0
-
-    def __post_init__(self) -> None:
-        self.data = {f: [] for f in self.fields}
-
-    def add_segment(self, locator: Any) -> None:
-        """Start the rows of a new file."""
-        self.starts.append(self.n)
-        self.locators.append(locator)
-
-    def append(self, row: dict) -> None:
-        """Append one row (a mapping; missing fields are None) to the last segment."""
-        for f in self.fields:
-            self.data[f].append(row.get(f))
-        self.n += 1
-
-    def extend(self, columns: dict[str, list], n: int, locator: Any) -> None:
-        """Append ``n`` rows of one file given as columns (missing fields are None)."""
-        self.add_segment(locator)
-        for f in self.fields:
-            values = columns.get(f)
-            self.data[f].extend(values if values is not None else [None] * n)
-        self.n += n
-
-    def locate(self, i: int, field: tuple | str = (), key: bool = False) -> tuple[str, int, int]:
-        """Return ``(path, line, col)`` of row ``i`` (or of one of its fields)."""
-        if isinstance(field, str):
-            field = (field,)
-        s = bisect.bisect_right(self.starts, i) - 1
-        locator = self.locators[s]
-        return (locator.path, *locator.at(i - self.starts[s], field, key))
-
-    def problem(self, i: int, field: tuple | str, message: str, key: bool = False) -> Problem:
-        return Problem(*self.locate(i, field, key), message)
-
-    def where(self, i: int) -> str:
-        """``FILE:LINE:COL`` of row ``i``."""
-        path, line, col = self.locate(i)
-        return f"{path}:{line}:{col}"
-
-    def wheres(self) -> list[str]:
-        """``FILE:LINE:COL`` of every row, worked out a file at a time."""
-        out: list[str] = []
-        ends = [*self.starts[1:], self.n] if self.starts else []
-        for start, end, locator in zip(self.starts, ends, self.locators, strict=True):
-            if isinstance(locator, TableLocator):
-                path = locator.path
-                lines = locator.lines or range(2, end - start + 2)
-                out.extend([f"{path}:{line}:1" for line in lines])
-            else:
-                out.extend(self.where(i) for i in range(start, end))
-        return out
-
-
-@dataclass
-class Dataset:
-    """Every row of a dataset, before the cross-file rules."""
-
-    sources: Columns = field(default_factory=lambda: Columns(SOURCE_FIELDS))
-    groups: Columns = field(default_factory=lambda: Columns(GROUP_FIELDS))
-    nodes: Columns = field(default_factory=lambda: Columns(NODE_FIELDS))
-    edges: Columns = field(default_factory=lambda: Columns(EDGE_FIELDS))
-    problems: list[Problem] = field(default_factory=list)
-
-
-@dataclass
-class Resolved:
-    """What the rules worked out, for ``graph.build``: defaults filled in."""
-
-    node_commodity: list[str | None]
-    edge_kind: list[str]
-    edge_commodity: list[str | None]
-    edge_share: list[float]
-    commodities: list[str]
-    groups: dict[str, list[str]]
-
-
-# --------------------------------------------------------------------------- messages
-
-
-def _show(value: Any) -> str:
-    if isinstance(value, bool):
-        return str(value).lower()
-    if isinstance(value, int) and abs(value) >= 10**15:
-        return f"{str(value)[:6]}... ({len(str(abs(value)))} digits)"
-    if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
-        return repr(value)
-    return repr(value) if isinstance(value, str) else f"{value}"
-
-
-_WHAT = {"sources": "a source", "nodes": "a node", "edges": "an edge", "inputs": "an input"}
-
-
-def type_message(kind: str, loc: tuple, error_type: str, value: Any, allowed: Sequence[str]) -> str:
-    """Turn one pydantic error into a message that says what to do."""
-    name = ".".join(str(p) for p in loc if p != "[key]")
-    what = _WHAT.get(kind, kind)
-    if error_type == "extra_forbidden":
-        key = loc[-1]
-        return (
-            f"unknown key {key!r} in {what}{did_you_mean(key, allowed)}: "
-            f"the keys of {what} are {', '.join(allowed)}"
-        )
-    if error_type == "missing":
-        return f"{what} needs {loc[-1]!r}: add it"
-    if error_type == "invalid_key":
-        return (
-            f"key {_show(loc[-1])} in {what} must be text: "
-            f"the keys of {what} are {', '.join(allowed)}"
-        )
-    if loc and loc[-1] == "[key]":
-        return f"{loc[0]}: the commodity name {_show(value)} must be text: put it in quotes"
-    if error_type in ("float_type", "int_type", "finite_number"):
-        number = "a whole number" if error_type == "int_type" else "a number"
-        if isinstance(value, str):
-            return f"{name} must be {number}, not the text {value!r}: remove the quotes"
-        if isinstance(value, bool):
-            return f"{name} must be {number}, not {_show(value)}"
-        if error_type == "finite_number" or (isinstance(value, int) and error_type == "float_type"):
-            return f"{name} must be a finite number, not {_show(value)}: give a real value"
-        return f"{name} must be {number}, not {_show(value)}"
-    if error_type == "string_type":
-        hint = (
-            ": put it in quotes (YAML reads yes/no/on/off as true/false)"
-            if isinstance(value, bool)
-            else ": put it in quotes"
-        )
-        return f"{name} must be text, not {_show(value)}{hint}"
-    if error_type == "list_type":
-        return f"{name} must be a list such as [0.4, 0.5], not {_show(value)}"
-    if error_type in ("dict_type", "model_type"):
-        if loc[:1] == ("inputs",) and len(loc) == 1:
-            return (
-                "inputs must map commodities to settings, e.g. "
-                f"{{gallium: {{dependence: 0.8}}}}, not {_show(value)}"
-            )
-        return f"{name} must be a mapping such as {{dependence: 0.8}}, not {_show(value)}"
-    return f"{name}: {error_type}: fix the value"  # pragma: no cover
-
-
-def record_problems(
-    kind: str, model: Any, raw: dict, locate: Any
-) -> tuple[dict | None, list[Problem]]:
-    """Check one record's keys and types with its pydantic model.
-
-    Returns the record with every bad field dropped (so that the rules can
-    trust the types of what is left) and the problems found. ``locate(loc,
-    key)`` gives ``(path, line, col)`` of a field path.
-    """
-    try:
-        model.__pydantic_validator__.validate_python(raw)
-        return raw, []
-    except ValidationError as exc:
-        errors = exc.errors(include_url=False)
-    allowed = field_names(model)
-    problems = []
-    clean = dict(raw)
-    inputs = dict(clean["inputs"]) if isinstance(clean.get("inputs"), dict) else None
-    for err in errors:
-        loc = err["loc"]
-        nested = loc[:1] == ("inputs",) and len(loc) >= 3
-        names = list(INPUT_FIELDS) if nested else allowed
-        what = "inputs" if nested else kind
-        message = type_message(what, loc, err["type"], err.get("input"), names)
-        if err["type"] == "missing":
-            place, is_key = loc[:-1], False
-        elif err["type"] == "invalid_key":
-            place, is_key = loc, True
-        elif loc[-1] == "[key]":
-            place, is_key = loc[:-1], True
-        else:
-            place, is_key = loc, err["type"] == "extra_forbidden"
-        problems.append(Problem(*locate(place, is_key), message))
-        if nested and inputs is not None:
-            inputs.pop(loc[1], None)
-        else:
-            clean.pop(loc[0], None)
-            clean["_invalid"] = True
-    if inputs is not None and "inputs" in clean:
-        # Keys that are not text were reported above (pydantic names them by repr).
-        clean["inputs"] = {k: v for k, v in inputs.items() if isinstance(k, str)}
-    return clean, problems
-
-
 # --------------------------------------------------------------------------- rules
+
+#: The declared rules of each record's fields (``graph.schema``), read once.
+_NODE_RULES = rules(Node)
+_EDGE_RULES = rules(Edge)
+_INPUT_RULES = rules(Inputs)
+_NODE_NUMBERS = numbers(Node)
+_INPUT_NUMBERS = numbers(Inputs)
+#: An edge's share is checked by its kind's own rule (its meaning differs).
+_EDGE_NUMBERS = {k: r for k, r in numbers(Edge).items() if k != "share"}
+_KIND_BOUND = {k: r for k, r in _NODE_RULES.items() if r.kinds is not None}
+_EDGE_KIND_BOUND = {k: r for k, r in _EDGE_RULES.items() if r.kinds is not None}
 
 
 def _is_number(x: Any) -> bool:
     return isinstance(x, (int, float)) and not isinstance(x, bool)
 
 
-def check(ds: Dataset) -> tuple[list[Problem], Resolved]:
-    """Apply every rule to a dataset; return the problems and the resolved values."""
-    problems = list(ds.problems)
-    add = problems.append
-    suggestions_left = {"node": _MAX_SUGGESTIONS, "source": _MAX_SUGGESTIONS}
+@dataclass
+class _Run:
+    """What the rules have found so far, shared from one rule family to the next."""
 
-    def suggest(what: str, name: Any, candidates: Iterable[str]) -> str:
-        if suggestions_left[what] <= 0:
+    problems: list[Problem]
+    source_ids: dict[str, int] = field(default_factory=dict)  # id -> first row
+    node_first: dict[str, int] = field(default_factory=dict)
+    node_kind: dict[str, str | None] = field(default_factory=dict)
+    node_commodity: list[str | None] = field(default_factory=list)
+    #: Where each commodity is first named: (columns, row).
+    commodity_where: dict[str, tuple[Columns, int]] = field(default_factory=dict)
+    inputs_to_check: list[tuple[int, str]] = field(default_factory=list)
+    bulk: bool = False  # whether the node columns passed ``graph.bulk`` as a whole
+    suggestions_left: dict[str, int] = field(
+        default_factory=lambda: {"node": _MAX_SUGGESTIONS, "source": _MAX_SUGGESTIONS}
+    )
+
+    def add(self, problem: Problem) -> None:
+        self.problems.append(problem)
+
+    def suggest(self, what: str, name: Any, candidates: Iterable[str]) -> str:
+        if self.suggestions_left[what] <= 0:
             return ""
-        suggestions_left[what] -= 1
+        self.suggestions_left[what] -= 1
         return did_you_mean(name, candidates)
 
-    # Sources: ids.
-    S = ds.sources
-    source_first: dict[str, int] = {}
+
+@dataclass
+class _Edges:
+    """The resolved edge columns, and the supplies shares of each consumer and commodity."""
+
+    kind: list[str] = field(default_factory=list)
+    commodity: list[str | None] = field(default_factory=list)
+    share: list[float] = field(default_factory=list)
+    first: dict[tuple, int] = field(default_factory=dict)
+    sums: dict[tuple[str, str], list] = field(default_factory=dict)  # -> [total, last row]
+
+
+def check(ds: Dataset) -> tuple[list[Problem], Resolved]:
+    """Apply every rule to a dataset; return the problems and the resolved values.
+
+    The rule families run in this order, which is the order of the messages.
+
+    Examples
+    --------
+    >>> from graph.records import TableLocator
+    >>> ds = Dataset()
+    >>> ds.nodes.extend({"id": ["Chn"], "kind": ["country"]}, 1, TableLocator("n.csv", ["id"]))
+    >>> problem = check(ds)[0][0]
+    >>> problem.line, problem.message[:30]
+    (2, "node id 'Chn' is not a lowerca")
+    """
+    run = _Run(problems=list(ds.problems))
+    _check_sources(ds.sources, run)
+    _check_node_ids(ds.nodes, run)
+    if not run.bulk:
+        for i in range(ds.nodes.n):
+            _check_node(ds.nodes, i, run)
+    edges = _check_edges(ds.edges, ds.nodes.data["kind"], run)
+    _check_share_sums(ds.edges, edges, run)
+    commodities = set(run.commodity_where)
+    _check_inputs_named(ds.nodes, commodities, run)
+    groups = _check_groups(ds.groups, commodities, run)
+    resolved = Resolved(
+        node_commodity=run.node_commodity,
+        edge_kind=edges.kind,
+        edge_commodity=edges.commodity,
+        edge_share=edges.share,
+        commodities=sorted(commodities),
+        groups={name: sorted(members) for name, members in sorted(groups.items())},
+    )
+    return run.problems, resolved
+
+
+# --------------------------------------------------------------------------- sources
+
+
+def _check_sources(S: Columns, run: _Run) -> None:
+    """Source ids are slugs, each defined once."""
     for i, sid in enumerate(S.data["id"]):
         if sid is None:
             continue
         if not _SLUG.fullmatch(sid):
-            add(S.problem(i, "id", _slug_message("source id", sid)))
-        if sid in source_first:
-            add(
+            run.add(S.problem(i, "id", _slug_message("source id", sid)))
+        if sid in run.source_ids:
+            run.add(
                 S.problem(
                     i,
                     "id",
                     f"duplicate source id {sid!r} (first defined at "
-                    f"{S.where(source_first[sid])}): give each source its own id",
+                    f"{S.where(run.source_ids[sid])}): give each source its own id",
                 )
             )
         else:
-            source_first[sid] = i
-    source_ids = source_first.keys()
+            run.source_ids[sid] = i
 
-    def check_provenance(C: Columns, i: int, src: Any, conf: Any) -> None:
-        if src is not None and src not in source_ids:
-            add(
-                C.problem(
-                    i,
-                    "source",
-                    f"source {src!r} is not in sources{suggest('source', src, source_ids)}: "
-                    "add it to a sources list or fix the id",
-                )
-            )
-        if conf is not None and conf not in CONFIDENCES:
-            add(
-                C.problem(
-                    i,
-                    "confidence",
-                    f"confidence {conf!r} must be one of {', '.join(CONFIDENCES)}"
-                    f"{did_you_mean(conf, CONFIDENCES)}: say how sure the figure is",
-                )
-            )
 
-    # Nodes, first pass: ids and kinds.
-    N = ds.nodes
+def _check_provenance(C: Columns, i: int, src: Any, conf: Any, run: _Run) -> None:
+    """``source`` names a source; ``confidence`` is one of ``CONFIDENCES``."""
+    if src is not None and src not in run.source_ids:
+        hint = run.suggest("source", src, run.source_ids)
+        run.add(
+            C.problem(
+                i,
+                "source",
+                f"source {src!r} is not in sources{hint}: add it to a sources list or fix the id",
+            )
+        )
+    if conf is not None and conf not in CONFIDENCES:
+        run.add(
+            C.problem(
+                i,
+                "confidence",
+                f"confidence {conf!r} must be one of {', '.join(CONFIDENCES)}"
+                f"{did_you_mean(conf, CONFIDENCES)}: say how sure the figure is",
+            )
+        )
+
+
+# --------------------------------------------------------------------------- nodes
+
+
+def _check_node_ids(N: Columns, run: _Run) -> None:
+    """Node kinds are known, ids are slugs and unique (the first pass over nodes).
+
+    A big table whose nodes all pass is checked on whole columns instead
+    (``graph.bulk``), and its rows are not walked at all.
+    """
     nd = N.data
-    node_first: dict[str, int] = {}
-    node_kind: dict[str, str | None] = {}
-    node_commodity: list[str | None] = []
-    commodity_where: dict[str, tuple[Columns, int]] = {}  # where each is first named
-    inputs_to_check: list[tuple[int, str]] = []
-    bulk_nodes = None
-    if not problems and len(nd["id"]) >= BULK_FROM:
+    if not run.problems and N.n >= BULK_FROM:
         from graph.bulk import clean_nodes
 
-        bulk_nodes = clean_nodes(nd, set(source_ids), _SLUG)
-    node_rows: Iterable = enumerate(zip(nd["id"], nd["kind"], strict=True))
-    if bulk_nodes is not None:  # every node passed every rule: no need to walk them
-        node_first, node_commodity, first_output, inputs_to_check = bulk_nodes
-        node_kind = dict(zip(nd["id"], nd["kind"], strict=True))
-        commodity_where = {name: (N, i) for name, i in first_output.items()}
-        node_rows = ()
-    for i, (nid, kind) in node_rows:
+        found = clean_nodes(nd, set(run.source_ids), _SLUG)
+        if found is not None:  # every node passed every rule: no need to walk them
+            run.node_first, run.node_commodity, first_output, run.inputs_to_check = found
+            run.node_kind = dict(zip(nd["id"], nd["kind"], strict=True))
+            run.commodity_where = {name: (N, i) for name, i in first_output.items()}
+            run.bulk = True
+            return
+    for i, (nid, kind) in enumerate(zip(nd["id"], nd["kind"], strict=True)):
         if kind is not None and kind not in NODE_KINDS:
-            add(
+            run.add(
                 N.problem(
                     i,
                     "kind",
@@ -423,338 +249,376 @@ def check(ds: Dataset) -> tuple[list[Problem], Resolved]:
         if nid is None:
             continue
         if not _SLUG.fullmatch(nid):
-            add(N.problem(i, "id", _slug_message("node id", nid)))
-        if nid in node_first:
-            add(
+            run.add(N.problem(i, "id", _slug_message("node id", nid)))
+        if nid in run.node_first:
+            run.add(
                 N.problem(
                     i,
                     "id",
-                    f"duplicate node id {nid!r} (first defined at {N.where(node_first[nid])}): "
-                    "give each node its own id, or merge the two",
+                    f"duplicate node id {nid!r} (first defined at "
+                    f"{N.where(run.node_first[nid])}): give each node its own id, or merge the two",
                 )
             )
             continue
-        node_first[nid] = i
-        node_kind[nid] = kind
+        run.node_first[nid] = i
+        run.node_kind[nid] = kind
 
-    def unknown_node(C: Columns, i: int, fieldname: str, name: str) -> None:
-        add(
-            C.problem(
-                i,
-                fieldname,
-                f"{fieldname} {name!r} names no node{suggest('node', name, node_kind)}: "
-                "add the node or fix the id",
+
+def _unknown_node(C: Columns, i: int, fieldname: str, name: str, run: _Run) -> None:
+    hint = run.suggest("node", name, run.node_kind)
+    run.add(
+        C.problem(
+            i, fieldname, f"{fieldname} {name!r} names no node{hint}: add the node or fix the id"
+        )
+    )
+
+
+def _not_on_kind(
+    C: Columns, i: int, kind: Any, row: dict, bound: dict[str, Rule], what: str, run: _Run
+) -> set[str]:
+    """Report the fields a record of this kind may not carry; return their names."""
+    wrong = set()
+    for name, rule in bound.items():
+        x = row.get(name)
+        if x is None or x == {} or kind is None or kind in rule.kinds:
+            continue
+        if what == "node" and kind not in NODE_KINDS:
+            continue  # an unknown kind was reported already
+        wrong.add(name)
+        allowed = " or ".join(rule.kinds)
+        message = rule.wrong_kind or (
+            f"{name} is only for {allowed} {what}s, not for {_a(kind)} {what}: remove it"
+        )
+        run.add(C.problem(i, name, message))
+    return wrong
+
+
+def _check_node(N: Columns, i: int, run: _Run) -> None:
+    """One node's fields: where it is, what it outputs, its numbers and inputs."""
+    row = {f: N.data[f][i] for f in N.fields}
+    nid, kind, country, com = row["id"], row["kind"], row["country"], row["commodity"]
+    wrong = _not_on_kind(N, i, kind, row, _KIND_BOUND, "node", run)
+    if country is not None and "country" not in wrong:
+        if country not in run.node_kind:
+            _unknown_node(N, i, "country", country, run)
+        elif run.node_kind[country] not in ("country", None):
+            run.add(
+                N.problem(
+                    i,
+                    "country",
+                    f"country {country!r} is {_a(run.node_kind[country])} node, not a country: "
+                    "name a node of kind country",
+                )
             )
+    output = None
+    if kind != "country" and (nid is not None or com is not None):
+        output = com if com is not None else nid
+        fieldname = "commodity" if com is not None else "id"
+        if _commodity_name_ok(N, i, fieldname, output, run.add):
+            run.commodity_where.setdefault(output, (N, i))
+        else:
+            output = None
+    run.node_commodity.append(output)
+    for name, rule in _NODE_NUMBERS.items():
+        if name not in wrong and row[name] is not None and not rule.holds(row[name]):
+            run.add(N.problem(i, name, _limit_message(name, row[name], rule)))
+    if row["inputs"] and "inputs" not in wrong:
+        for com_in, settings in row["inputs"].items():
+            run.inputs_to_check.append((i, com_in))
+            _check_input(N, i, com_in, settings, row["stockpile_days"], run)
+    _check_provenance(N, i, row["source"], row["confidence"], run)
+
+
+def _check_input(
+    N: Columns, i: int, com_in: str, settings: dict, node_days: Any, run: _Run
+) -> None:
+    """One input's numbers and their ranges (``inputs.<commodity>.<field>``)."""
+    label = f"inputs.{com_in}"
+    for name, rule in _INPUT_NUMBERS.items():
+        x = settings.get(name)
+        if x is not None and not rule.holds(x):
+            run.add(
+                N.problem(i, ("inputs", com_in, name), _limit_message(f"{label}.{name}", x, rule))
+            )
+    for name, rule in _INPUT_RULES.items():
+        rng = settings.get(name)
+        if rule.bounds is None or rng is None:
+            continue
+        of, of_rule = rule.bounds, _INPUT_RULES[rule.bounds]
+        # Absent, an input's stock is the node's; any other number its default.
+        absent = node_days if of == "stockpile_days" else of_rule.default
+        value = _value_used(settings.get(of), of_rule, absent)
+        _check_bounds(
+            N, i, ("inputs", com_in, name), f"{label}.", name, rng, of, of_rule, value, run
         )
 
-    # Nodes, second pass: fields.
-    field_rows: Iterable = ()
-    if bulk_nodes is None:
-        field_rows = enumerate(
-            zip(
-                nd["id"],
-                nd["kind"],
-                nd["country"],
-                nd["commodity"],
-                nd["value"],
-                nd["stockpile_days"],
-                nd["inputs"],
-                nd["source"],
-                nd["confidence"],
-                strict=True,
-            )
-        )
-    for i, (nid, kind, country, com, value, stock, inputs, src, conf) in field_rows:
-        is_country = kind == "country"
-        if country is not None:
-            if is_country:
-                add(
-                    N.problem(
-                        i,
-                        "country",
-                        "a country node has no country: remove 'country' "
-                        "(or give the node another kind)",
-                    )
-                )
-            elif country not in node_kind:
-                unknown_node(N, i, "country", country)
-            elif node_kind[country] not in ("country", None):
-                add(
-                    N.problem(
-                        i,
-                        "country",
-                        f"country {country!r} is {_a(node_kind[country])} node, not a country: "
-                        "name a node of kind country",
-                    )
-                )
-        output = None
-        if is_country:
-            if com is not None:
-                add(
-                    N.problem(
-                        i,
-                        "commodity",
-                        "a country node outputs no commodity of its own: remove 'commodity' and "
-                        "give what it produces as edges from the country to mineral nodes",
-                    )
-                )
-            if inputs:
-                add(
-                    N.problem(
-                        i,
-                        "inputs",
-                        "a country node has no inputs (a country supplies, it does not consume): "
-                        "model its imports as a node located in it",
-                    )
-                )
-        elif nid is not None or com is not None:
-            output = com if com is not None else nid
-            fieldname = "commodity" if com is not None else "id"
-            if _commodity_name_ok(N, i, fieldname, output, add):
-                commodity_where.setdefault(output, (N, i))
-            else:
-                output = None
-        node_commodity.append(output)
-        for fieldname, number in (("value", value), ("stockpile_days", stock)):
-            if number is not None and not number >= 0:
-                add(
-                    N.problem(
-                        i, fieldname, f"{fieldname} {_show(number)} is negative: it must be >= 0"
-                    )
-                )
-        if inputs and not is_country:
-            for com_in, settings in inputs.items():
-                inputs_to_check.append((i, com_in))
-                for name in ("dependence", "substitutable"):
-                    x = settings.get(name)
-                    if x is not None and not 0 <= x <= 1:
-                        add(
-                            N.problem(
-                                i,
-                                ("inputs", com_in, name),
-                                f"inputs.{com_in}.{name} {_show(x)} is out of range: "
-                                "it is a fraction in [0, 1]",
-                            )
-                        )
-                x = settings.get("stockpile_days")
-                if x is not None and not x >= 0:
-                    add(
-                        N.problem(
-                            i,
-                            ("inputs", com_in, "stockpile_days"),
-                            f"inputs.{com_in}.stockpile_days {_show(x)} is negative: "
-                            "it must be >= 0",
-                        )
-                    )
-        check_provenance(N, i, src, conf)
 
-    # Edges.
-    E = ds.edges
+def _value_used(x: Any, rule: Rule, absent: Any) -> Any:
+    """The value the model uses for a number: ``x``; ``absent`` (or 0) when it is not given.
+
+    None when ``x`` is out of range: that was reported, and no range is checked against it.
+    """
+    if x is None:
+        return 0 if absent is None else absent
+    return x if rule.holds(x) else None
+
+
+def _limit_message(label: str, x: Any, rule: Rule) -> str:
+    """What to say of a number outside its declared limits."""
+    if rule.high is None:
+        below = "is negative" if rule.low == 0 else f"is below {show(rule.low)}"
+        return f"{label} {show(x)} {below}: it must be >= {show(rule.low)}"
+    if (rule.low, rule.high) == (0, 1):
+        return f"{label} {show(x)} is out of range: it is a fraction in [0, 1]"
+    return f"{label} {show(x)} is out of range: it lies in [{show(rule.low)}, {show(rule.high)}]"
+
+
+# --------------------------------------------------------------------------- edges
+
+
+def _check_edges(E: Columns, node_kinds: list, run: _Run) -> _Edges:
+    """Every edge: its kind, ends, share, commodity, numbers; no duplicates.
+
+    A big table whose edges all pass is checked on whole columns instead
+    (``graph.bulk``), and its rows are not walked at all.
+    """
     ed = E.data
-    edge_kind: list[str] = []
-    edge_commodity: list[str | None] = []
-    edge_share: list[float] = []
-    first_edge: dict[tuple, int] = {}
-    sums: dict[tuple[str, str], list] = {}
-    bulk = None
-    if not problems and len(ed["from"]) >= BULK_FROM:
+    edges = _Edges()
+    if not run.problems and E.n >= BULK_FROM:
         from graph.bulk import clean_edges
 
-        bulk = clean_edges(
+        found = clean_edges(
             ed,
-            node_first,
-            nd["kind"],
-            node_commodity,
-            set(source_ids),
+            run.node_first,
+            node_kinds,
+            run.node_commodity,
+            set(run.source_ids),
             _SLUG,
             1 + SHARE_TOLERANCE,
         )
-    if bulk is not None:  # every edge passed every rule: no need to walk them
-        edge_kind, edge_commodity, edge_share, first_named = bulk
-        for name, i in first_named.items():
-            commodity_where.setdefault(name, (E, i))
-    edge_rows: Iterable = ()
-    if bulk is None:
-        edge_rows = enumerate(
-            zip(
-                ed["from"],
-                ed["to"],
-                ed["kind"],
-                ed["commodity"],
-                ed["share"],
-                ed["range"],
-                ed["source"],
-                ed["confidence"],
-                ed["_invalid"],
-                strict=True,
+        if found is not None:  # every edge passed every rule: no need to walk them
+            edges.kind, edges.commodity, edges.share, first_named = found
+            for name, i in first_named.items():
+                run.commodity_where.setdefault(name, (E, i))
+            return edges
+    for i, values in enumerate(zip(*(ed[f] for f in E.fields), strict=True)):
+        _check_edge(E, i, dict(zip(E.fields, values, strict=True)), edges, run)
+    return edges
+
+
+def _check_edge(E: Columns, i: int, row: dict, edges: _Edges, run: _Run) -> None:
+    """One edge's rules, in the order of their messages."""
+    u, v, share = row["from"], row["to"], row["share"]
+    kind = row["kind"]
+    if kind is None:
+        kind = "supplies"
+    elif kind not in EDGE_KINDS:
+        message = f"edge kind {kind!r} must be supplies or controls{did_you_mean(kind, EDGE_KINDS)}"
+        run.add(E.problem(i, "kind", message))
+        kind = None
+    ku = run.node_kind.get(u, "?") if u is not None else None
+    kv = run.node_kind.get(v, "?") if v is not None else None
+    if ku == "?":
+        _unknown_node(E, i, "from", u, run)
+    if kv == "?":
+        _unknown_node(E, i, "to", v, run)
+    if u is not None and u == v:
+        run.add(
+            E.problem(
+                i,
+                "to",
+                f"edge from {u!r} to itself: a node cannot supply or control itself; "
+                "remove the edge",
             )
         )
-    for i, (u, v, kind, com, share, rng, src, conf, invalid) in edge_rows:
-        if kind is None:
-            kind = "supplies"
-        elif kind not in EDGE_KINDS:
-            add(
-                E.problem(
-                    i,
-                    "kind",
-                    f"edge kind {kind!r} must be supplies or controls"
-                    f"{did_you_mean(kind, EDGE_KINDS)}",
-                )
-            )
-            kind = None
-        ku = node_kind.get(u, "?") if u is not None else None
-        kv = node_kind.get(v, "?") if v is not None else None
-        if ku == "?":
-            unknown_node(E, i, "from", u)
-        if kv == "?":
-            unknown_node(E, i, "to", v)
-        if u is not None and u == v:
-            add(
-                E.problem(
-                    i,
-                    "to",
-                    f"edge from {u!r} to itself: a node cannot supply or control itself; "
-                    "remove the edge",
-                )
-            )
+    flow = None
+    if kind == "controls":
+        share = _check_controls(E, i, row, ku, run)
+    elif kind == "supplies":
+        share, flow = _check_supplies(E, i, row, ku, kv, run)
         known = ku not in (None, "?") and kv not in (None, "?")
-        flow = None
-        if kind == "controls":
-            if share is None:
-                share = 1.0
-            elif not 0 < share <= 1:
-                add(
-                    E.problem(
-                        i,
-                        "share",
-                        f"share {_show(share)} is out of range: a controls share is the fraction "
-                        "0 < share <= 1 of the target's output the country can hold back",
-                    )
-                )
-            if ku not in (None, "?", "country"):
-                add(
-                    E.problem(
-                        i,
-                        "from",
-                        f"a controls edge starts at a country, but {u!r} is {_a(ku)} node: "
-                        "start it at the controlling country",
-                    )
-                )
-            if com is not None:
-                add(
-                    E.problem(
-                        i,
-                        "commodity",
-                        "a controls edge carries no commodity: remove 'commodity' "
-                        "(it controls all of the target's output)",
-                    )
-                )
-        elif kind == "supplies":
-            if share is None:
-                if not invalid:
-                    add(
-                        E.problem(
-                            i,
-                            (),
-                            f"supplies edge {u} -> {v} needs a share: the fraction "
-                            "(0 < share <= 1) of the consumer's use of the commodity that "
-                            "comes from this supplier",
-                        )
-                    )
-            elif not 0 < share <= 1:
-                add(
-                    E.problem(
-                        i,
-                        "share",
-                        f"share {_show(share)} is out of range: a supplies share is the fraction "
-                        "0 < share <= 1 of the consumer's use that comes from this supplier",
-                    )
-                )
-                share = None
-            if kv == "country":
-                add(
-                    E.problem(
-                        i,
-                        "to",
-                        f"supplies edge into the country node {v!r}: a country supplies, it does "
-                        "not consume; model its imports as a node located in it "
-                        f"(country: {v})",
-                    )
-                )
-            if com is not None:
-                flow = com if _commodity_name_ok(E, i, "commodity", com, add) else None
-                if flow is not None:
-                    commodity_where.setdefault(flow, (E, i))
-            elif known and ku == "country":
-                if kv == "mineral":
-                    flow = node_commodity[node_first[v]]
-                else:
-                    add(
-                        E.problem(
-                            i,
-                            (),
-                            f"edge from the country {u!r} to {_a(kv)} node {v!r} names no "
-                            "commodity: add 'commodity' (a country's edges carry their "
-                            "target's commodity only when the target is a mineral)",
-                        )
-                    )
-            elif known:
-                flow = node_commodity[node_first[u]]
-            if known and flow is not None and share is not None and kv != "country":
-                entry = sums.get((v, flow))
-                if entry is None:
-                    sums[(v, flow)] = [share, i]
-                else:
-                    entry[0] += share
-                    entry[1] = i
-        if rng is not None:
-            _check_range(E, i, rng, share, add)
-        if kind is not None and u is not None and v is not None:
-            key = (u, v, kind, flow)
-            if key in first_edge:
-                what = f"{flow} " if flow else ""
-                add(
-                    E.problem(
-                        i,
-                        (),
-                        f"duplicate {what}{kind} edge {u} -> {v} (first at "
-                        f"{E.where(first_edge[key])}): merge them into one edge",
-                    )
-                )
+        if known and flow is not None and share is not None and kv != "country":
+            entry = edges.sums.get((v, flow))
+            if entry is None:
+                edges.sums[(v, flow)] = [share, i]
             else:
-                first_edge[key] = i
-        if src is not None or conf is not None:
-            check_provenance(E, i, src, conf)
-        edge_kind.append(kind)
-        edge_commodity.append(flow if kind == "supplies" else None)
-        edge_share.append(share)
-
-    # Shares into one consumer of one commodity add up to at most 1.
-    over = {k: e for k, e in sums.items() if e[0] > 1 + SHARE_TOLERANCE}
-    if over:
-        parts: dict[tuple, list[str]] = {k: [] for k in over}
-        for i, (u, v, flow, share) in enumerate(
-            zip(ed["from"], ed["to"], edge_commodity, edge_share, strict=True)
-        ):
-            if (v, flow) in parts and edge_kind[i] == "supplies" and share is not None:
-                parts[(v, flow)].append(f"{u} {_show(share)}")
-        for (v, flow), (total, last) in over.items():
-            add(
+                entry[0] += share
+                entry[1] = i
+    wrong = _not_on_kind(E, i, kind, row, _EDGE_KIND_BOUND, "edge", run)
+    _check_edge_numbers(E, i, row, share, wrong, run)
+    if kind is not None and u is not None and v is not None:
+        key = (u, v, kind, flow)
+        if key in edges.first:
+            what = f"{flow} " if flow else ""
+            run.add(
                 E.problem(
-                    last,
-                    "share",
-                    f"supplies of {flow} into {v} add up to {total:.10g} (from "
-                    f"{', '.join(parts[(v, flow)])}), more than 1: shares are fractions of "
-                    f"{v}'s use of {flow}; correct them so that they add up to at most 1",
+                    i,
+                    (),
+                    f"duplicate {what}{kind} edge {u} -> {v} (first at "
+                    f"{E.where(edges.first[key])}): merge them into one edge",
                 )
             )
+        else:
+            edges.first[key] = i
+    if row["source"] is not None or row["confidence"] is not None:
+        _check_provenance(E, i, row["source"], row["confidence"], run)
+    edges.kind.append(kind)
+    edges.commodity.append(flow if kind == "supplies" else None)
+    edges.share.append(share)
 
-    commodities = set(commodity_where)
 
-    # Inputs name commodities.
-    for i, com_in in inputs_to_check:
+def _check_controls(E: Columns, i: int, row: dict, ku: Any, run: _Run) -> Any:
+    """A controls edge starts at a country and carries no commodity; return its share."""
+    share = row["share"]
+    if share is None:
+        share = 1.0
+    elif not _EDGE_RULES["share"].holds(share):
+        run.add(
+            E.problem(
+                i,
+                "share",
+                f"share {show(share)} is out of range: a controls share is the fraction "
+                "0 < share <= 1 of the target's output the country can hold back",
+            )
+        )
+    if ku not in (None, "?", "country"):
+        run.add(
+            E.problem(
+                i,
+                "from",
+                f"a controls edge starts at a country, but {row['from']!r} is {_a(ku)} node: "
+                "start it at the controlling country",
+            )
+        )
+    if row["commodity"] is not None:
+        run.add(
+            E.problem(
+                i,
+                "commodity",
+                "a controls edge carries no commodity: remove 'commodity' "
+                "(it controls all of the target's output)",
+            )
+        )
+    return share
+
+
+def _check_supplies(
+    E: Columns, i: int, row: dict, ku: Any, kv: Any, run: _Run
+) -> tuple[Any, str | None]:
+    """A supplies edge's share, consumer and commodity; return its share and commodity.
+
+    The share is None when it is missing or out of range. A share of 0 is
+    allowed on an edge with spare: a supplier that delivers nothing today.
+    """
+    u, v, share = row["from"], row["to"], row["share"]
+    spare = row.get("spare")
+    has_spare = _is_number(spare) and spare > 0 and _EDGE_RULES["spare"].holds(spare)
+    if share is None:
+        if not row["_invalid"]:
+            run.add(
+                E.problem(
+                    i,
+                    (),
+                    f"supplies edge {u} -> {v} needs a share: the fraction "
+                    "(0 < share <= 1) of the consumer's use of the commodity that "
+                    "comes from this supplier",
+                )
+            )
+    elif not (_EDGE_RULES["share"].holds(share) or (share == 0 and has_spare)):
+        run.add(
+            E.problem(
+                i,
+                "share",
+                f"share {show(share)} is out of range: a supplies share is the fraction "
+                "0 < share <= 1 of the consumer's use that comes from this supplier",
+            )
+        )
+        share = None
+    if kv == "country":
+        run.add(
+            E.problem(
+                i,
+                "to",
+                f"supplies edge into the country node {v!r}: a country supplies, it does "
+                f"not consume; model its imports as a node located in it (country: {v})",
+            )
+        )
+    return share, _flow(E, i, row, ku, kv, run)
+
+
+def _flow(E: Columns, i: int, row: dict, ku: Any, kv: Any, run: _Run) -> str | None:
+    """The commodity a supplies edge carries: named, its target's, or its supplier's."""
+    u, v, com = row["from"], row["to"], row["commodity"]
+    known = ku not in (None, "?") and kv not in (None, "?")
+    if com is not None:
+        flow = com if _commodity_name_ok(E, i, "commodity", com, run.add) else None
+        if flow is not None:
+            run.commodity_where.setdefault(flow, (E, i))
+        return flow
+    if known and ku == "country":
+        if kv == "mineral":
+            return run.node_commodity[run.node_first[v]]
+        run.add(
+            E.problem(
+                i,
+                (),
+                f"edge from the country {u!r} to {_a(kv)} node {v!r} names no "
+                "commodity: add 'commodity' (a country's edges carry their "
+                "target's commodity only when the target is a mineral)",
+            )
+        )
+        return None
+    return run.node_commodity[run.node_first[u]] if known else None
+
+
+def _check_edge_numbers(
+    E: Columns, i: int, row: dict, share: Any, wrong: set[str], run: _Run
+) -> None:
+    """An edge's numbers other than its share, and every ``[low, high]`` range."""
+    for name, rule in _EDGE_RULES.items():
+        x = row.get(name)
+        if x is None or name in wrong:
+            continue
+        if name in _EDGE_NUMBERS and not rule.holds(x):
+            run.add(E.problem(i, name, _limit_message(name, x, rule)))
+        elif rule.bounds is not None:
+            of, of_rule = rule.bounds, _EDGE_RULES[rule.bounds]
+            # The share is what its kind's rule made of it (None if missing or out of range).
+            value = share if of == "share" else _value_used(row.get(of), of_rule, of_rule.default)
+            _check_bounds(E, i, (name,), "", name, x, of, of_rule, value, run)
+
+
+def _check_share_sums(E: Columns, edges: _Edges, run: _Run) -> None:
+    """Supplies shares into one consumer of one commodity add up to at most 1."""
+    over = {k: e for k, e in edges.sums.items() if e[0] > 1 + SHARE_TOLERANCE}
+    if not over:
+        return
+    parts: dict[tuple, list[str]] = {k: [] for k in over}
+    for i, (u, v, flow, share) in enumerate(
+        zip(E.data["from"], E.data["to"], edges.commodity, edges.share, strict=True)
+    ):
+        if (v, flow) in parts and edges.kind[i] == "supplies" and share is not None:
+            parts[(v, flow)].append(f"{u} {show(share)}")
+    for (v, flow), (total, last) in over.items():
+        run.add(
+            E.problem(
+                last,
+                "share",
+                f"supplies of {flow} into {v} add up to {total:.10g} (from "
+                f"{', '.join(parts[(v, flow)])}), more than 1: shares are fractions of "
+                f"{v}'s use of {flow}; correct them so that they add up to at most 1",
+            )
+        )
+
+
+# --------------------------------------------------------------------------- inputs, groups
+
+
+def _check_inputs_named(N: Columns, commodities: set[str], run: _Run) -> None:
+    """The keys of every ``inputs`` are commodities of the dataset."""
+    for i, com_in in run.inputs_to_check:
         if com_in not in commodities:
-            add(
+            run.add(
                 N.problem(
                     i,
                     ("inputs", com_in),
@@ -765,8 +629,9 @@ def check(ds: Dataset) -> tuple[list[Problem], Resolved]:
                 )
             )
 
-    # Groups.
-    G = ds.groups
+
+def _check_groups(G: Columns, commodities: set[str], run: _Run) -> dict[str, set[str]]:
+    """Group names are slugs, not reserved, not commodities, defined once; members exist."""
     groups: dict[str, set[str]] = {}
     group_first: dict[str, tuple[int, int]] = {}  # name -> (segment, row)
     reported_twice: set[tuple[str, int]] = set()
@@ -777,41 +642,23 @@ def check(ds: Dataset) -> tuple[list[Problem], Resolved]:
         if name not in group_first:
             group_first[name] = (segment, i)
             groups[name] = set()
-            if not _SLUG.fullmatch(name):
-                add(G.problem(i, "group", _slug_message("group name", name)))
-            elif name in RESERVED_NAMES:
-                add(
-                    G.problem(
-                        i, "group", f"{name!r} is a reserved word, not a group name: rename it"
-                    )
-                )
-            elif name in commodities:
-                N_or_E, j = commodity_where[name]
-                add(
+            _check_group_name(G, i, name, commodities, run)
+        elif group_first[name][0] != segment and isinstance(G.locators[segment], YamlLocator):
+            if (name, segment) not in reported_twice:
+                reported_twice.add((name, segment))
+                run.add(
                     G.problem(
                         i,
                         "group",
-                        f"group {name!r} has the name of a commodity (at "
-                        f"{N_or_E.where(j)}): rename the group",
+                        f"group {name!r} is defined twice (first at "
+                        f"{G.where(group_first[name][1])}): define each group once",
                     )
                 )
-        elif group_first[name][0] != segment and isinstance(G.locators[segment], YamlLocator):
-            if (name, segment) in reported_twice:
-                continue
-            reported_twice.add((name, segment))
-            add(
-                G.problem(
-                    i,
-                    "group",
-                    f"group {name!r} is defined twice (first at {G.where(group_first[name][1])}): "
-                    "define each group once",
-                )
-            )
             continue
         if member is None:
             continue
         if member not in commodities:
-            add(
+            run.add(
                 G.problem(
                     i,
                     "member",
@@ -821,16 +668,27 @@ def check(ds: Dataset) -> tuple[list[Problem], Resolved]:
                 )
             )
         groups[name].add(member)
+    return groups
 
-    resolved = Resolved(
-        node_commodity=node_commodity,
-        edge_kind=edge_kind,
-        edge_commodity=edge_commodity,
-        edge_share=edge_share,
-        commodities=sorted(commodities),
-        groups={name: sorted(members) for name, members in sorted(groups.items())},
-    )
-    return problems, resolved
+
+def _check_group_name(G: Columns, i: int, name: str, commodities: set[str], run: _Run) -> None:
+    if not _SLUG.fullmatch(name):
+        run.add(G.problem(i, "group", _slug_message("group name", name)))
+    elif name in RESERVED_NAMES:
+        run.add(G.problem(i, "group", f"{name!r} is a reserved word, not a group name: rename it"))
+    elif name in commodities:
+        N_or_E, j = run.commodity_where[name]
+        run.add(
+            G.problem(
+                i,
+                "group",
+                f"group {name!r} has the name of a commodity (at {N_or_E.where(j)}): "
+                "rename the group",
+            )
+        )
+
+
+# --------------------------------------------------------------------------- helpers
 
 
 def _a(word: str) -> str:
@@ -863,31 +721,56 @@ def _commodity_name_ok(C: Columns, i: int, fieldname: str, name: str, add: Any) 
     return True
 
 
-def _check_range(E: Columns, i: int, rng: Any, share: Any, add: Any) -> None:
+def _check_bounds(
+    C: Columns,
+    i: int,
+    place: tuple,
+    prefix: str,
+    name: str,
+    rng: Any,
+    of: str,
+    rule: Rule,
+    value: Any,
+    run: _Run,
+) -> None:
+    """A ``[low, high]`` field: two numbers, within the limits of ``of``, holding its value.
+
+    ``rule`` is the rule of the number ``of``; ``value`` what the model uses
+    for it, or None when it is missing or out of range (reported already).
+    Messages name the fields after ``prefix`` (``"inputs.gallium."``, or "").
+    """
+    label, of_label = prefix + name, prefix + of
     ok_shape = (
         isinstance(rng, (list, tuple))
         and len(rng) == 2
         and all(_is_number(x) and math.isfinite(x) for x in rng)
     )
     if not ok_shape:
-        add(E.problem(i, "range", "range must be two numbers [low, high], e.g. [0.4, 0.5]"))
+        example = "[0.4, 0.5]" if rule.high is not None else "[30, 60]"
+        run.add(C.problem(i, place, f"{label} must be two numbers [low, high], e.g. {example}"))
         return
     low, high = rng
-    if not 0 <= low <= high <= 1:
-        add(
-            E.problem(
+    floor = f"{show(rule.low)} <= " if rule.low is not None else ""
+    ceiling = f" <= {show(rule.high)}" if rule.high is not None else ""
+    if (
+        not low <= high
+        or (rule.low is not None and not rule.low <= low)
+        or (rule.high is not None and not high <= rule.high)
+    ):
+        run.add(
+            C.problem(
                 i,
-                "range",
-                f"range [{_show(low)}, {_show(high)}] must have 0 <= low <= high <= 1: "
+                place,
+                f"{label} [{show(low)}, {show(high)}] must have {floor}low <= high{ceiling}: "
                 "fix the bounds",
             )
         )
-    elif share is not None and not low <= share <= high:
-        add(
-            E.problem(
+    elif value is not None and not low <= value <= high:
+        run.add(
+            C.problem(
                 i,
-                "range",
-                f"share {_show(share)} lies outside its range [{_show(low)}, {_show(high)}]: "
-                "widen the range or fix the share",
+                place,
+                f"{of_label} {show(value)} lies outside its range [{show(low)}, {show(high)}]: "
+                f"widen the range or fix the {of}",
             )
         )

@@ -11,7 +11,7 @@ records (ids, references, share sums) are ``graph.validate``'s.
 
 Examples
 --------
->>> from graph.validate import Dataset
+>>> from graph.records import Dataset
 >>> ds = Dataset()
 >>> read_yaml(b"nodes:\\n  - {id: chn, kind: country}\\n  - {id: jpn, knd: country}\\n",
 ...           "tiny.yaml", ds)
@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, Any
 from graph.errors import Problem
 
 if TYPE_CHECKING:
-    from graph.validate import Dataset
+    from graph.records import Dataset
     from graph.yamlio import Document
 
 __all__ = ["add_document", "read_yaml"]
@@ -76,7 +76,7 @@ def add_document(ds: Dataset, data: Any, path: str, doc: Document | None) -> Non
 
     Examples
     --------
-    >>> from graph.validate import Dataset
+    >>> from graph.records import Dataset
     >>> ds = Dataset()
     >>> add_document(ds, {"nodes": [{"id": "chn", "kind": "country"}], "links": []},
     ...              "<memory>", None)
@@ -126,8 +126,8 @@ def _add_records(
     ds: Dataset, section: str, value: list, path: str, doc: Document | None, problem: Any
 ) -> None:
     """Append the entries of one list section (sources, nodes or edges), checked field by field."""
+    from graph.records import YamlLocator, record_problems
     from graph.schema import RECORD_MODELS
-    from graph.validate import YamlLocator, record_problems
 
     columns = getattr(ds, section)
     model = RECORD_MODELS[section]
@@ -154,7 +154,7 @@ def _add_records(
 
 
 def _add_groups(ds: Dataset, value: Any, path: str, doc: Document | None, problem: Any) -> None:
-    from graph.validate import GroupLocator
+    from graph.records import GroupLocator
 
     if not isinstance(value, dict):
         problem(

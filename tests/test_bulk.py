@@ -24,7 +24,7 @@ import graph.bulk
 import graph.validate as validate
 from graph.bulk import clean_edges, clean_nodes
 from graph.errors import DataError
-from graph.validate import Dataset
+from graph.records import Dataset
 from graph.yaml_records import add_document
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -72,6 +72,12 @@ TRICKY = {
     "commodity": st.sampled_from([None, "m0", "r0", "newc", "all", "Bad Name"]),
     "share": st.sampled_from([None, 0, 0.5, 1, 1.5, -0.1, 0.9999999, 1.0000005]),
     "range": st.sampled_from([None, [0.1, 0.9], [0.9, 0.1]]),
+    # Second-edition fields: a share of 0 is allowed only with spare > 0, and
+    # spare and ramp_days only on supplies edges.
+    "spare": st.sampled_from([None, 0, 0.2, 1, 1.5, -0.1]),
+    "ramp_days": st.sampled_from([None, 0, 90, -1]),
+    "quantity": st.sampled_from([None, 0, 1e6, -5]),
+    "spare_range": st.sampled_from([None, [0.1, 0.3], [0, 0.1], [0.3, 0.1]]),
     "source": st.sampled_from([None, "s1", "unknown"]),
     "confidence": st.sampled_from([None, "estimate", "guess"]),
 }
@@ -126,8 +132,13 @@ NODE_TRICKY = {
             {"nope": {}},
             {"m0": {"substitutable": -0.1}},
             {"m0": {"stockpile_days": -1}},
+            {"m0": {"dependence": 0.5, "dependence_range": [0.4, 0.6]}},
+            {"m0": {"dependence_range": [0.4, 0.6]}},
+            {"m0": {"stockpile_days_range": [0, 10]}},
         ]
     ),
+    "wgi": st.sampled_from([None, 0, 0.5, 1.2]),
+    "price": st.sampled_from([None, 0, 250.0, -1]),
     "source": st.sampled_from([None, "s1", "unknown"]),
     "confidence": st.sampled_from([None, "estimate", "guess"]),
 }
@@ -203,6 +214,13 @@ def test_each_broken_rule_sends_the_edges_to_the_row_walk():
         (2, "commodity", "gallium"),  # controls edge with a commodity
         (2, "share", 0),  # controls share out of range
         (0, "to", "fab"),  # country edge to a non-mineral without commodity
+        (0, "share", 0),  # a supplies share of 0 without spare
+        (2, "spare", 0.1),  # spare on a controls edge
+        (2, "ramp_days", 5),  # ramp_days on a controls edge
+        (1, "spare", 1.5),  # out of range
+        (1, "ramp_days", -1),  # negative
+        (1, "quantity", -1),  # negative
+        (1, "spare_range", [0.1, 0.2]),  # spare (0 when absent) outside its range
     ]
     for row, field, value in broken:
         data = copy.deepcopy(base)
@@ -210,6 +228,16 @@ def test_each_broken_rule_sends_the_edges_to_the_row_walk():
         assert bulk_answer(data) is None, (row, field, value)
         assert checked(data, bulk=False)[0], (row, field, value)
         assert checked(data, bulk=True) == checked(data, bulk=False)
+    spare = copy.deepcopy(base)  # a supplier that delivers nothing today, with spare
+    spare["edges"][0].update(share=0, spare=0.2, ramp_days=90, quantity=1e4)
+    assert bulk_answer(spare) == (
+        ["supplies", "supplies", "controls"],
+        ["gallium", "gallium", None],
+        [0, 0.5, 0.3],
+        {},
+    )
+    assert checked(spare, bulk=False)[0] == []
+    assert checked(spare, bulk=True) == checked(spare, bulk=False)
     twice = copy.deepcopy(base)
     twice["edges"].append(dict(base["edges"][1]))
     over = copy.deepcopy(base)
@@ -253,6 +281,12 @@ BROKEN_NODES = [
     (3, "inputs", {"germanium": {}}),  # not a commodity of the dataset
     (3, "source", "s2"),  # unknown source
     (3, "confidence", "sure"),  # unknown confidence
+    (2, "wgi", 0.5),  # wgi on a node that is no country
+    (0, "wgi", 1.5),  # out of range
+    (3, "price", -1),  # negative
+    (3, "inputs", {"gallium": {"dependence": 0.5, "dependence_range": [0.6, 0.7]}}),  # outside
+    (3, "inputs", {"gallium": {"substitutable_range": [0.2, 0.1]}}),  # low above high
+    (3, "inputs", {"gallium": {"stockpile_days_range": [40, 50]}}),  # no stock (0) outside
 ]
 
 
@@ -350,3 +384,19 @@ def test_tables_load_the_same_graph_either_way(tmp_path, monkeypatch):
     assert len(answers) == 1 and answers[0] is not None  # the bulk path was taken once
     assert list(fast.edges(keys=True, data=True)) == list(slow.edges(keys=True, data=True))
     assert fast.graph["commodities"] == slow.graph["commodities"]
+
+
+def test_tables_with_second_edition_fields_fail_the_same_either_way(tmp_path):
+    (tmp_path / "nodes.csv").write_text(
+        "id,kind,wgi,price\nchn,country,0.5,\ngallium,mineral,,250\nsemis,industry,,\n"
+    )
+    edges = "from,to,share,spare,ramp_days,quantity\nchn,gallium,0,0.3,10,5\n"
+    (tmp_path / "edges.csv").write_text(edges + "gallium,semis,0.5,,,\n")
+    for n in (0, 10**9):  # valid: a share of 0 with spare
+        with bulk_from(n):
+            assert graph.load(tmp_path).edges["chn", "gallium", "gallium"]["spare"] == 0.3
+    (tmp_path / "edges.csv").write_text(edges + "gallium,semis,0,,4,\n")
+    assert load_errors(tmp_path) == (
+        f"{tmp_path / 'edges.csv'}:3:3: error: share 0.0 is out of range: a supplies share is the "
+        "fraction 0 < share <= 1 of the consumer's use that comes from this supplier"
+    )

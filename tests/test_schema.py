@@ -8,13 +8,20 @@ import pytest
 from pydantic import ValidationError
 
 from graph.schema import (
+    DOCUMENTED,
     SLUG_PATTERN,
     DatasetFile,
     Edge,
+    Inputs,
     Node,
+    Rule,
     field_names,
+    field_table,
     json_schema,
     json_schema_text,
+    numbers,
+    rules,
+    with_field_tables,
 )
 from graph.yamlio import parse
 
@@ -25,6 +32,42 @@ EXAMPLE = Path(__file__).parent / "fixtures" / "example.yaml"
 def test_schema_file_in_docs_is_current():
     # Regenerate with: chokegraph schema -o docs/chokegraph.schema.json
     assert (ROOT / "docs" / "chokegraph.schema.json").read_text() == json_schema_text()
+
+
+def test_field_tables_in_the_curation_guide_are_current():
+    # Regenerate with:
+    # python -c "import pathlib, graph.schema as s; p = pathlib.Path('docs/data.md');
+    #            p.write_text(s.with_field_tables(p.read_text()))"
+    text = (ROOT / "docs" / "data.md").read_text(encoding="utf-8")
+    assert text == with_field_tables(text)
+    for name in DOCUMENTED:
+        assert f"fields of {name} " in text
+
+
+def test_field_table_rows_are_worked_out_from_the_declaration():
+    rows = field_table(Node).splitlines()
+    assert rows[0] == "| field | type | values | default | on | meaning |"
+    assert "| `value` | number | >= 0 |  | every kind | Annual output value in USD. |" in rows
+    country = next(r for r in rows if r.startswith("| `country`"))
+    assert "| mineral, refiner, component, industry |" in country
+    share = next(r for r in field_table(Edge).splitlines() if r.startswith("| `share`"))
+    assert share.startswith("| `share` | number | 0 < x <= 1 |  |")
+    assert field_table(Inputs).splitlines()[0] == "| field | type | values | default | meaning |"
+
+
+def test_rules_are_read_from_the_fields():
+    assert rules(Inputs)["dependence"] == Rule(low=0, high=1, default=1)
+    assert rules(Edge)["share"].holds(1) and not rules(Edge)["share"].holds(0)
+    assert rules(Edge)["range"].bounds == "share"
+    assert numbers(Node) == {
+        "value": Rule(low=0),
+        "stockpile_days": Rule(low=0),
+        "wgi": Rule(low=0, high=1, kinds=("country",)),
+        "price": Rule(low=0),
+    }
+    assert rules(Edge)["spare"] == Rule(low=0, high=1, default=0, kinds=("supplies",))
+    assert rules(Inputs)["stockpile_days_range"].bounds == "stockpile_days"
+    assert "country" in rules(Node) and "name" not in rules(Node)
 
 
 def test_schema_shape():

@@ -118,7 +118,7 @@ def test_unknown_and_missing_columns(tmp_path, monkeypatch):
         "t/edges.csv:1:1: error: edges needs the column to: add it to the header",
         "t/nodes.csv:1:3: error: unknown column 'nmae' in nodes (did you mean 'name'?): the "
         "columns of nodes are id, kind, name, country, commodity, value, stockpile_days, "
-        "inputs, source, year, confidence, note",
+        "inputs, wgi, price, source, year, confidence, note",
     ]
 
 

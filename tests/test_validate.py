@@ -60,7 +60,7 @@ def test_unknown_key_suggests(errors):
     assert errors(text) == [
         f"data.yaml:{at(text, 8, 'nmae')}: error: unknown key 'nmae' in a node "
         "(did you mean 'name'?): the keys of a node are id, kind, name, country, commodity, "
-        "value, stockpile_days, inputs, source, year, confidence, note"
+        "value, stockpile_days, inputs, wgi, price, source, year, confidence, note"
     ]
 
 
@@ -68,8 +68,9 @@ def test_unknown_input_key_suggests(errors):
     text = BASE + "  - {id: car, kind: industry, inputs: {gallium: {dependance: 0.5}}}\n"
     assert errors(text) == [
         f"data.yaml:{at(text, 8, 'dependance')}: error: unknown key 'dependance' in an input "
-        "(did you mean 'dependence'?): the keys of an input are dependence, substitutable, "
-        "stockpile_days"
+        "(did you mean 'dependence' or 'dependence_range'?): the keys of an input are "
+        "dependence, dependence_range, substitutable, substitutable_range, stockpile_days, "
+        "stockpile_days_range"
     ]
 
 
@@ -609,3 +610,181 @@ def test_from_dict_checks_types_strictly():
                 "edges": [{"from": "a", "to": "b", "share": "0.5"}],
             }
         )
+
+
+# --------------------------------------------------------------------------- second-edition fields
+
+
+def test_share_zero_is_allowed_with_spare(tmp_path):
+    path = tmp_path / "data.yaml"
+    path.write_text(
+        BASE + "edges:\n"
+        "  - {from: gallium, to: semis, share: 0.7}\n"
+        "  - {from: chn, to: semis, commodity: gallium, share: 0, spare: 0.4, ramp_days: 90,"
+        " quantity: 1200, spare_range: [0.3, 0.5]}\n"
+    )
+    G = graph.load(path)
+    edge = G.edges["chn", "semis", "gallium"]
+    assert (edge["share"], edge["spare"], edge["ramp_days"]) == (0.0, 0.4, 90.0)
+    assert edge["quantity"] == 1200.0 and edge["spare_range"] == (0.3, 0.5)
+    # Spare does not count in the shares sum: 0.7 + 0 <= 1 although 0.7 + 0.4 > 1.
+    other = G.edges["gallium", "semis", "gallium"]
+    assert (other["spare"], other["ramp_days"], other["spare_range"]) == (None, None, None)
+
+
+@pytest.mark.parametrize("spare", ["0", "-0.1", "1.5"])
+def test_share_zero_needs_a_valid_spare_above_zero(errors, spare):
+    text = BASE + f"edges:\n  - {{from: gallium, to: semis, share: 0, spare: {spare}}}\n"
+    expected = [
+        f"data.yaml:{at(text, 9, '0,')}: error: share 0 is out of range: a supplies share is "
+        "the fraction 0 < share <= 1 of the consumer's use that comes from this supplier"
+    ]
+    if spare != "0":  # 0 itself is a valid spare, but not one above 0
+        expected.append(
+            f"data.yaml:{at(text, 9, spare + '}')}: error: spare {spare} is out of range: "
+            "it is a fraction in [0, 1]"
+        )
+    assert errors(text) == expected
+
+
+def test_edge_numbers_out_of_range(errors):
+    text = BASE + (
+        "edges:\n  - {from: gallium, to: semis, share: 0.5, spare: 1.2, ramp_days: -3,"
+        " quantity: -7}\n"
+    )
+    assert errors(text) == [
+        f"data.yaml:{at(text, 9, '1.2')}: error: spare 1.2 is out of range: it is a fraction "
+        "in [0, 1]",
+        f"data.yaml:{at(text, 9, '-3')}: error: ramp_days -3 is negative: it must be >= 0",
+        f"data.yaml:{at(text, 9, '-7')}: error: quantity -7 is negative: it must be >= 0",
+    ]
+
+
+def test_spare_and_ramp_days_only_on_supplies_edges(errors):
+    text = BASE + "edges:\n  - {from: chn, to: semis, kind: controls, spare: 0.2, ramp_days: 9}\n"
+    assert errors(text) == [
+        f"data.yaml:{at(text, 9, '0.2')}: error: spare is only for supplies edges, not for a "
+        "controls edge: remove it",
+        f"data.yaml:{at(text, 9, '9}')}: error: ramp_days is only for supplies edges, not for a "
+        "controls edge: remove it",
+    ]
+
+
+def test_spare_range_holds_the_spare_or_its_default(errors):
+    text = BASE + (
+        "edges:\n"
+        "  - {from: gallium, to: semis, share: 0.5, spare: 0.4, spare_range: [0.1, 0.3]}\n"
+        "  - {from: chn, to: semis, commodity: gallium, share: 0.2, spare_range: [0.1, 0.3]}\n"
+        "  - {from: jpn, to: semis, commodity: gallium, share: 0.1, spare_range: [0.3, 1.2]}\n"
+        "  - {from: chn, to: gallium, share: 0.1, spare_range: [0.5]}\n"
+    )
+    assert errors(text) == [
+        f"data.yaml:{at(text, 9, '[')}: error: spare 0.4 lies outside its range [0.1, 0.3]: "
+        "widen the range or fix the spare",
+        # No spare: the model uses 0, which the range must hold.
+        f"data.yaml:{at(text, 10, '[')}: error: spare 0 lies outside its range [0.1, 0.3]: "
+        "widen the range or fix the spare",
+        f"data.yaml:{at(text, 11, '[')}: error: spare_range [0.3, 1.2] must have "
+        "0 <= low <= high <= 1: fix the bounds",
+        f"data.yaml:{at(text, 12, '[')}: error: spare_range must be two numbers [low, high], "
+        "e.g. [0.4, 0.5]",
+    ]
+
+
+def test_wgi_only_on_country_nodes_and_price_not_negative(errors):
+    text = (
+        "nodes:\n"
+        "  - {id: chn, kind: country, wgi: 0.6}\n"
+        "  - {id: aus, kind: country, wgi: 1.1}\n"
+        "  - {id: gallium, kind: mineral, wgi: 0.2, price: -3}\n"
+    )
+    assert errors(text) == [
+        f"data.yaml:{at(text, 3, '1.1')}: error: wgi 1.1 is out of range: it is a fraction "
+        "in [0, 1]",
+        f"data.yaml:{at(text, 4, '0.2')}: error: wgi is only for country nodes, not for a "
+        "mineral node: remove it",
+        f"data.yaml:{at(text, 4, '-3')}: error: price -3 is negative: it must be >= 0",
+    ]
+
+
+def test_wgi_and_price_reach_the_graph(tmp_path):
+    path = tmp_path / "data.yaml"
+    path.write_text(
+        "nodes:\n  - {id: chn, kind: country, wgi: 0.6}\n"
+        "  - {id: gallium, kind: mineral, price: 250}\n"
+    )
+    G = graph.load(path)
+    assert (G.nodes["chn"]["wgi"], G.nodes["chn"]["price"]) == (0.6, None)
+    assert (G.nodes["gallium"]["wgi"], G.nodes["gallium"]["price"]) == (None, 250.0)
+
+
+def test_input_ranges(errors):
+    text = BASE + (
+        "  - {id: gallium2, kind: mineral}\n"
+        "  - id: cars\n"
+        "    kind: industry\n"
+        "    stockpile_days: 30\n"
+        "    inputs:\n"
+        "      gallium: {dependence: 0.8, dependence_range: [0.5, 0.7]}\n"
+        "      semis: {substitutable_range: [0.1, 0.2], stockpile_days_range: [10, 20]}\n"
+        "      gallium2: {dependence_range: [0.5, 1.5], stockpile_days_range: [-1, 5]}\n"
+    )
+    assert errors(text) == [
+        f"data.yaml:{at(text, 13, '[')}: error: inputs.gallium.dependence 0.8 lies outside its "
+        "range [0.5, 0.7]: widen the range or fix the dependence",
+        # Absent: substitutable is 0 and the stock is the node's 30 days.
+        f"data.yaml:{at(text, 14, '[')}: error: inputs.semis.substitutable 0 lies outside its "
+        "range [0.1, 0.2]: widen the range or fix the substitutable",
+        f"data.yaml:{at(text, 14, '[10')}: error: inputs.semis.stockpile_days 30 lies outside "
+        "its range [10, 20]: widen the range or fix the stockpile_days",
+        f"data.yaml:{at(text, 15, '[')}: error: inputs.gallium2.dependence_range [0.5, 1.5] must "
+        "have 0 <= low <= high <= 1: fix the bounds",
+        f"data.yaml:{at(text, 15, '[-1')}: error: inputs.gallium2.stockpile_days_range [-1, 5] "
+        "must have 0 <= low <= high: fix the bounds",
+    ]
+
+
+def test_input_ranges_reach_the_graph_only_when_given(tmp_path):
+    path = tmp_path / "data.yaml"
+    path.write_text(
+        "nodes:\n  - {id: gallium, kind: mineral}\n"
+        "  - {id: semis, kind: industry, inputs: {gallium: {dependence: 0.6,"
+        " dependence_range: [0.5, 0.7]}}}\n"
+        "edges:\n  - {from: gallium, to: semis, share: 0.5}\n"
+    )
+    G = graph.load(path)
+    assert G.nodes["semis"]["inputs"] == {
+        "gallium": {
+            "dependence": 0.6,
+            "dependence_range": (0.5, 0.7),
+            "substitutable": 0.0,
+            "stockpile_days": None,
+        }
+    }
+
+
+def test_new_fields_in_tables_are_located(tmp_path):
+    (tmp_path / "nodes.csv").write_text(
+        "id,kind,wgi,price\nchn,country,0.5,\ngallium,mineral,0.5,-1\nsemis,industry,,\n"
+    )
+    (tmp_path / "edges.csv").write_text(
+        "from,to,share,spare,ramp_days,quantity,spare_range\n"
+        "chn,gallium,0,0.3,10,5,\n"
+        "gallium,semis,0.5,2,-1,,\n"
+        'chn,semis,0.1,,,-4,"[0.2, 0.1]"\n'
+    )
+    with pytest.raises(DataError) as info:
+        graph.load(tmp_path)
+    nodes, edges = tmp_path / "nodes.csv", tmp_path / "edges.csv"
+    assert [str(p) for p in info.value.problems] == [
+        f"{edges}:3:4: error: spare 2.0 is out of range: it is a fraction in [0, 1]",
+        f"{edges}:3:5: error: ramp_days -1.0 is negative: it must be >= 0",
+        f"{edges}:4:1: error: edge from the country 'chn' to an industry node 'semis' names no "
+        "commodity: add 'commodity' (a country's edges carry their target's commodity only when "
+        "the target is a mineral)",
+        f"{edges}:4:6: error: quantity -4.0 is negative: it must be >= 0",
+        f"{edges}:4:7: error: spare_range [0.2, 0.1] must have 0 <= low <= high <= 1: "
+        "fix the bounds",
+        f"{nodes}:3:3: error: wgi is only for country nodes, not for a mineral node: remove it",
+        f"{nodes}:3:4: error: price -1.0 is negative: it must be >= 0",
+    ]
