@@ -453,7 +453,10 @@ def utf8_problem(path: str | os.PathLike, shown: str, *, gzipped: bool = False) 
                 else:
                     head = data[: exc.start]
                     nl = head.rfind(b"\n")
-                    line, col = line + head.count(b"\n"), col + len(head) if nl < 0 else len(head) - nl
+                    line, col = (
+                        line + head.count(b"\n"),
+                        col + len(head) if nl < 0 else len(head) - nl,
+                    )
                     return Problem(
                         shown,
                         line,
