@@ -451,12 +451,7 @@ def utf8_problem(path: str | os.PathLike, shown: str, *, gzipped: bool = False) 
                 if block and exc.reason == "unexpected end of data" and exc.start >= len(data) - 3:
                     good, carry = exc.start, data[exc.start :]
                 else:
-                    head = data[: exc.start]
-                    nl = head.rfind(b"\n")
-                    line, col = (
-                        line + head.count(b"\n"),
-                        col + len(head) if nl < 0 else len(head) - nl,
-                    )
+                    line, col = _advance(line, col, data[: exc.start])
                     return Problem(
                         shown,
                         line,
@@ -464,8 +459,14 @@ def utf8_problem(path: str | os.PathLike, shown: str, *, gzipped: bool = False) 
                         f"not UTF-8: byte 0x{data[exc.start]:02x} at line {line}, column {col}; "
                         "save the file as UTF-8",
                     )
-            head = data[:good]
-            nl = head.rfind(b"\n")
-            line, col = line + head.count(b"\n"), col + len(head) if nl < 0 else len(head) - nl
+            line, col = _advance(line, col, data[:good])
             if not block:
                 return None
+
+
+def _advance(line: int, col: int, text: bytes) -> tuple[int, int]:
+    """The line and column (in characters) after ``text``, valid UTF-8, from ``line``, ``col``."""
+    nl = text.rfind(b"\n")
+    if nl < 0:
+        return line, col + len(text.decode("utf-8"))
+    return line + text.count(b"\n"), len(text[nl + 1 :].decode("utf-8")) + 1

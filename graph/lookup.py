@@ -41,9 +41,10 @@ def name_key(text: Any) -> str:
     return unicodedata.normalize("NFC", unicodedata.normalize("NFC", str(text)).strip().lower())
 
 
-def _ambiguous(name: str, what: str, ids: list[str]) -> UnknownNameError:
+def _ambiguous(name: str, kind: str | None, ids: list[str]) -> UnknownNameError:
+    what = f"{kind} nodes" if kind else "nodes"
     return UnknownNameError(
-        f"{name!r} is the name of {len(ids)} {what}s ({', '.join(ids)}): give one of these ids"
+        f"{name!r} is the name of {len(ids)} {what} ({', '.join(ids)}): give one of these ids"
     )
 
 
@@ -78,7 +79,7 @@ def resolve_node(G: nx.MultiDiGraph, name: str, *, kind: str | None = None) -> s
     nodes = [(n, d) for n, d in G.nodes(data=True) if kind is None or d.get("kind") == kind]
     matches = sorted(n for n, d in nodes if name_key(d.get("name") or n) == wanted)
     if len(matches) > 1:
-        raise _ambiguous(name, kind or "node", matches)
+        raise _ambiguous(name, kind, matches)
     if matches:
         return matches[0]
     what = f"{kind} " if kind else "node "
