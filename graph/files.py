@@ -51,8 +51,9 @@ __all__ = [
     "write_folder",
 ]
 
-#: Default bound on one file read whole, in megabytes.
+#: Default bound on one file read whole, in megabytes (of a million bytes).
 DEFAULT_MAX_MB = 64
+MB = 1_000_000
 #: The file in a folder of tables that lists what chokegraph wrote there.
 MANIFEST = ".chokegraph-written.json"
 
@@ -85,7 +86,7 @@ def max_read_bytes() -> int:
         ) from None
     if not mb > 0 or mb == float("inf"):
         raise ChokegraphError(f"CHOKEGRAPH_MAX_FILE_MB={text!r} must be a positive number")
-    return int(mb * (1 << 20))
+    return int(mb * MB)
 
 
 def not_regular(mode: int) -> str | None:
@@ -154,7 +155,7 @@ def read_regular(
             raise ChokegraphError(f"cannot read {name}: {exc.strerror or exc}") from exc
     if len(data) > limit:
         raise ChokegraphError(
-            f"cannot read {name}: it is larger than the limit of {limit / (1 << 20):g} MB "
+            f"cannot read {name}: it is larger than the limit of {limit / MB:g} MB "
             "for one file; set CHOKEGRAPH_MAX_FILE_MB to raise it"
         )
     return data

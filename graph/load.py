@@ -104,7 +104,8 @@ def dataset_files(path: str | os.PathLike) -> tuple[list[Path], Path | None]:
                 files.append(Path(dirpath) / name)
                 _check_name(files[-1], root)
     files.sort(key=lambda f: f.relative_to(root).as_posix())
-    tables = root if any((root / f"nodes{s}").is_file() for s in TABLE_SUFFIXES) else None
+    # exists(), not is_file(): a nodes table that is a pipe or a device is an error, not ignored.
+    tables = root if any((root / f"nodes{s}").exists() for s in TABLE_SUFFIXES) else None
     if not files and tables is None:
         raise ChokegraphError(
             f"{path} holds no dataset files: expected *.yaml or *.yml files, "

@@ -86,7 +86,8 @@ def table_files(folder: Path) -> dict[str, Path]:
     """
     found: dict[str, Path] = {}
     for name in TABLES:
-        paths = [folder / f"{name}{s}" for s in FORMATS if (folder / f"{name}{s}").is_file()]
+        # exists(), not is_file(): a table that is a pipe or a device is an error when read.
+        paths = [folder / f"{name}{s}" for s in FORMATS if (folder / f"{name}{s}").exists()]
         if len(paths) > 1:
             raise ChokegraphError(
                 f"{folder} holds both {paths[0].name} and {paths[1].name}: keep one of them"
