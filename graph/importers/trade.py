@@ -465,7 +465,12 @@ def _read_flows(
         raise ChokegraphError(
             f"{source}: rows for several years ({', '.join(years)}): choose one with --year"
         )
-    return flows, int(float(years[0]))
+    try:
+        return flows, int(float(years[0]))
+    except (ValueError, OverflowError):  # a broken year cell: '1.5S 2023', 'inf'
+        raise ChokegraphError(
+            f"{source}: the year column holds {years[0]!r}, which is not a year: fix the rows"
+        ) from None
 
 
 def _attribute(
