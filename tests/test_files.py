@@ -376,3 +376,38 @@ def test_check_output_path_refuses_a_folder_for_a_file_and_a_file_for_a_folder(t
         files.check_output_path(tmp_path / "f", folder=True)
     with pytest.raises(ChokegraphError, match=r"input of this command \(it holds"):
         files.check_output_path(tmp_path, inputs=[tmp_path / "f"], folder=True)
+
+
+@needs_fifo
+def test_a_named_pipe_given_as_the_dataset(here: Path):
+    os.mkfifo(here / "p.yaml")
+    assert run_cli(["validate", "p.yaml"]) == (
+        2,
+        "",
+        "error: cannot read p.yaml: it is a named pipe (FIFO), not a regular file\n",
+    )
+
+
+@pytest.mark.parametrize(
+    ("raw", "where"),
+    [
+        (b"a,b\n1,\x81\n", (2, 3)),
+        # A character cut by the 64 KiB read: 65,535 x, then e-acute over the cut, then 0xff.
+        (b"x" * 65_535 + "\u00e9".encode() + b"\xff", (1, 65_537)),
+        # Columns count characters, not bytes: 40,000 two-byte characters.
+        ("\u00e9".encode() * 40_000 + b"\xff", (1, 40_001)),
+        (b"ok\n" * 30_000 + b"x\xe9\n", (30_001, 2)),
+    ],
+    ids=["small", "cut-character", "multibyte", "many-lines"],
+)
+def test_utf8_problem_locates_the_first_bad_byte(tmp_path: Path, raw: bytes, where):
+    f = tmp_path / "t.csv"
+    f.write_bytes(raw)
+    problem = files.utf8_problem(f, "t.csv")
+    assert (problem.line, problem.col) == where
+
+
+def test_utf8_problem_is_none_for_utf8(tmp_path: Path):
+    f = tmp_path / "t.csv"
+    f.write_bytes("\ufeffcaf\u00e9\n".encode() * 30_000)
+    assert files.utf8_problem(f, "t.csv") is None
