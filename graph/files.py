@@ -210,10 +210,13 @@ def check_output_path(
     Traceback (most recent call last):
     ...
     graph.errors.ChokegraphError: cannot write /dev/null: it is a device; give the name of a file
-    >>> check_output_path("data.yaml", inputs=["data.yaml"])  # doctest: +ELLIPSIS
+    >>> import tempfile, pathlib
+    >>> data = pathlib.Path(tempfile.mkdtemp()) / "data.yaml"
+    >>> _ = data.write_text("nodes: []")
+    >>> check_output_path(data, inputs=[data])  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
-    graph.errors.ChokegraphError: cannot write data.yaml: it is an input of this command; ...
+    graph.errors.ChokegraphError: cannot write ...data.yaml: it is an input of this command; ...
     """
     name = shown_name(path)
     target = Path(os.path.realpath(path))  # through links, as the write will go
