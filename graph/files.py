@@ -344,6 +344,11 @@ def write_folder(
     given = Path(folder)
     name = shown_name(given)
     target = check_output_path(folder, inputs=inputs, folder=True)
+    if Path(os.getcwd()).resolve().is_relative_to(target):
+        # Swapping it would leave this process, and the user's shell, in a deleted folder.
+        raise ChokegraphError(
+            f"cannot write {name}: it is or holds the current folder; give a folder of its own"
+        )
     if target.is_dir() and not force:
         theirs = _theirs(target)
         if theirs:

@@ -411,3 +411,17 @@ def test_utf8_problem_is_none_for_utf8(tmp_path: Path):
     f = tmp_path / "t.csv"
     f.write_bytes("\ufeffcaf\u00e9\n".encode() * 30_000)
     assert files.utf8_problem(f, "t.csv") is None
+
+
+def test_the_current_folder_is_never_swapped_away(here: Path):
+    (here / "in").mkdir()
+    (here / "in" / "world.csv").write_text(USGS, encoding="utf-8")
+    (here / "t").mkdir()
+    os.chdir(here / "t")  # the fixture's monkeypatch.chdir puts us back afterwards
+    code, out, err = run_cli(["import", "usgs", "../in/world.csv", "-o", "./"])
+    assert (code, out) == (2, "")
+    assert (
+        err
+        == "error: cannot write .: it is or holds the current folder; give a folder of its own\n"
+    )
+    assert Path.cwd() == here / "t" and list((here / "t").iterdir()) == []
