@@ -409,7 +409,7 @@ def what_if_command(
     if draw_path is not None:
         from analysis.drawing import check_output
 
-        check_output(draw_path)  # fail before the work, not after it
+        check_output(draw_path, inputs=_inputs(scenario, data))  # fail before the work
     built = scenario.build()
     if built is None:
         raise click.UsageError("give COUNTRY COMMODITY..., --scenario NAME, or --remove NODE")
@@ -439,6 +439,11 @@ def remove_command(
 
     built = scenario.build()
     print_result(run_scenario(load_data(data), built).head(top), fmt)
+
+
+def _inputs(scenario: ScenarioOptions, data: str | None) -> list[str]:
+    """The files a drawing command reads, which its -o must not replace."""
+    return [p for p in (scenario.scenario_name, data) if p]
 
 
 def _draw_to_file(path: str, G, **kwargs) -> None:
@@ -573,7 +578,7 @@ def render_command(
             )
         _render_chart(chosen[0], output, data, top, exposure_of, compared)
         return
-    suffix = check_output(output, timeline=timeline)
+    suffix = check_output(output, timeline=timeline, inputs=_inputs(scenario, data))
     built = scenario.build()
     if built is None and timeline:
         raise click.UsageError(
@@ -649,6 +654,13 @@ def _hint_if_large(G, **selection: Any) -> None:
         )
 
 
+force_option = click.option(
+    "--force",
+    is_flag=True,
+    help="Replace an output folder that holds files chokegraph did not write there.",
+)
+
+
 @cli.group("import")
 def import_group() -> None:
     """Import public data (USGS, BACI, UN Comtrade) as a chokegraph dataset.
@@ -659,12 +671,12 @@ def import_group() -> None:
     """
 
 
-def _write_imported(imported, out: str | None) -> None:
+def _write_imported(imported, out: str | None, inputs=(), force: bool = False) -> None:
     """Write an ``Imported`` dataset where -o says, and its summary to stderr."""
     if out is None:
         echo(imported.to_yaml())
     else:
-        written = imported.write(out)
+        written = imported.write(out, inputs=[i for i in inputs if i], force=force)
         click.echo(f"wrote {written}", err=True)
     click.echo(imported.summary(), err=True, nl=False)
 
@@ -686,8 +698,9 @@ def _write_imported(imported, out: str | None) -> None:
     metavar="NAME",
     help="Only this mineral id or USGS commodity (repeatable).",
 )
+@force_option
 def import_usgs_command(
-    file: str, out: str | None, year: str, commodities: tuple[str, ...]
+    file: str, out: str | None, year: str, commodities: tuple[str, ...], force: bool
 ) -> None:
     """Import a USGS Mineral Commodity Summaries world-data CSV.
 
@@ -698,7 +711,8 @@ def import_usgs_command(
     """
     from graph.importers.usgs import import_usgs
 
-    _write_imported(import_usgs(file, year=int(year), commodities=commodities or None), out)
+    imported = import_usgs(file, year=int(year), commodities=commodities or None)
+    _write_imported(imported, out, [file], force)
 
 
 @import_group.command("trade")
@@ -735,6 +749,7 @@ def import_usgs_command(
     help="Shares by quantity (tonnes, BACI) or value; auto: quantity where the table has it.",
 )
 @click.option("-o", "--out", default=None, help="Output: a .yaml file, or a folder for CSV tables.")
+@force_option
 def import_trade_command(
     file: str,
     products: tuple[str, ...],
@@ -743,6 +758,7 @@ def import_trade_command(
     layout: str,
     by: str,
     out: str | None,
+    force: bool,
 ) -> None:
     """Import each country's import shares by exporter from BACI or Comtrade.
 
@@ -756,7 +772,7 @@ def import_trade_command(
     from graph.importers.trade import import_trade
 
     imported = import_trade(file, products=products, year=year, codes=codes, layout=layout, by=by)
-    _write_imported(imported, out)
+    _write_imported(imported, out, [file, codes], force)
 
 
 @import_group.command("geopolrisk")
@@ -1050,7 +1066,8 @@ def list_command(what: str, top: int | None, fmt: Format, data: str | None) -> N
     default=None,
     help="Format of the tables when OUT is a folder (default: csv).",
 )
-def convert_command(source: str, target: str, fmt: str | None) -> None:
+@force_option
+def convert_command(source: str, target: str, fmt: str | None, force: bool) -> None:
     """Convert a dataset between YAML and tables (CSV or parquet).
 
     IN is a YAML file, a folder of YAML files, or a folder of tables; it is
@@ -1062,7 +1079,7 @@ def convert_command(source: str, target: str, fmt: str | None) -> None:
     """
     from graph.convert import convert
 
-    written = convert(source, target, fmt=fmt)
+    written = convert(source, target, fmt=fmt, force=force)
     click.echo(f"wrote {', '.join(str(p) for p in written)}", err=True)
 
 

@@ -10,6 +10,13 @@ way the command line reads it: ``graph.load``, or for a scenario file
 bundled dataset (its title and JSON too), since a scenario that loads must
 also run or fail with a ``ChokegraphError``.
 
+Three more targets live in ``benchmarks.fuzz_hostile``: ``names`` (hostile
+display names: markup, control characters, surrogates, NFC/NFD; a name that
+loads must give well-formed GraphML and GEXF and be found by either
+normalisation), ``cells`` (hostile JSON in an ``inputs`` table cell) and
+``import`` (mutated USGS and BACI tables through the importers, and the
+imported YAML loaded back).
+
 A *finding* is any exception that is not a ``ChokegraphError`` (the error a
 user can fix), or one input that takes longer than ``--slow`` seconds. Each
 finding is written to ``benchmarks/out/fuzz-findings/`` (the input and the
@@ -17,6 +24,7 @@ traceback) and counted; the run itself never stops at one.
 
     python -m benchmarks.fuzz_loader                    # 3 minutes, all targets
     python -m benchmarks.fuzz_loader --minutes 1 --target yaml --seed 7
+    python -m benchmarks.fuzz_loader --minutes 2 --target names
 
 Uses hypothesis to draw the mutations, in one process: it is meant to be run
 by hand, not in the test run.
@@ -36,6 +44,8 @@ from pathlib import Path
 
 from hypothesis import HealthCheck, Phase, given, seed, settings
 from hypothesis import strategies as st
+
+from benchmarks import fuzz_hostile
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
@@ -165,6 +175,9 @@ def _seed_files() -> dict[str, list[bytes]]:
         "yaml": yaml_seeds,
         "tables": [tables.joinpath(f).read_bytes() for f in ("nodes.csv", "edges.csv")],
         "scenario": scenario_seeds + SCENARIOS,
+        "import": fuzz_hostile.IMPORT_SEEDS,
+        "names": [b""],
+        "cells": [b""],
     }
 
 
@@ -292,7 +305,10 @@ class Fuzzer:
         shutil.copytree(ROOT / "tests" / "fixtures" / "example-tables", self.tmp / "tables")
 
     def run_one(self, target: str, which: int, content: bytes) -> None:
-        if target == "yaml":
+        original = None
+        if target == "import":
+            call = fuzz_hostile.import_call(self, which, content)
+        elif target == "yaml":
             path = self.tmp / "data.yaml"
             path.write_bytes(content)
             call = lambda: self.load(path)  # noqa: E731
@@ -305,22 +321,27 @@ class Fuzzer:
             path = self.tmp / "scenario.yaml"
             path.write_bytes(content)
             call = lambda: self._run_scenario(path)  # noqa: E731
+        restore = (lambda: path.write_bytes(original)) if original is not None else None
+        self.run_call(target, which, content, call, restore)
+
+    def run_call(self, target: str, which: int, content: bytes, call, restore=None) -> None:
+        """Run one input's ``call``: count it as ok, a user error, a crash or slow."""
         self.tried += 1
         start = time.perf_counter()
         try:
             call()
-            self.outcomes["ok"] += 1
+            self.outcomes[f"{target} ok"] += 1
         except self.user_error:
-            self.outcomes["user error"] += 1
+            self.outcomes[f"{target} user error"] += 1
         except Exception as exc:
-            self.outcomes["crash"] += 1
+            self.outcomes[f"{target} crash"] += 1
             self._record(target, which, content, traceback.format_exc(), type(exc).__name__)
         finally:
             elapsed = time.perf_counter() - start
-            if target == "tables":
-                path.write_bytes(original)
+            if restore is not None:
+                restore()
         if elapsed > self.slow:
-            self.outcomes["slow"] += 1
+            self.outcomes[f"{target} slow"] += 1
             self._record(target, which, content, f"took {elapsed:.2f} s\n", "slow")
 
     def _run_scenario(self, path: Path) -> None:
@@ -342,7 +363,7 @@ class Fuzzer:
         digest = hashlib.sha256(content).hexdigest()[:10]
         OUT.mkdir(parents=True, exist_ok=True)
         name = f"{target}-{kind}-{digest}"
-        suffix = ".csv" if target == "tables" else ".yaml"
+        suffix = ".csv" if target in ("tables", "cells", "import") else ".yaml"
         (OUT / f"{name}{suffix}").write_bytes(content)
         (OUT / f"{name}.txt").write_text(f"{target} #{which}\n{report}", encoding="utf-8")
         self.findings[key] = name
@@ -354,7 +375,7 @@ def main() -> None:
     parser.add_argument("--minutes", type=float, default=3.0, help="total time (default 3)")
     parser.add_argument(
         "--target",
-        choices=["all", "yaml", "tables", "scenario"],
+        choices=["all", "yaml", "tables", "scenario", "import", "names", "cells"],
         default="all",
         help="what to fuzz",
     )
@@ -363,8 +384,9 @@ def main() -> None:
     args = parser.parse_args()
 
     seeds = _seed_files()
-    targets = ["yaml", "tables", "scenario"] if args.target == "all" else [args.target]
-    weights = {"yaml": 3, "tables": 1, "scenario": 1}
+    every = ["yaml", "tables", "scenario", "import", "names", "cells"]
+    targets = every if args.target == "all" else [args.target]
+    weights = {"yaml": 3, "tables": 1, "scenario": 1, "import": 1, "names": 1, "cells": 1}
     schedule = [t for t in targets for _ in range(weights[t])]
     fuzzer = Fuzzer(args.slow)
     deadline = time.monotonic() + 60 * args.minutes
@@ -395,6 +417,11 @@ def _batch(fuzzer: Fuzzer, target: str, files: list[bytes], examples: int):
     )
     @given(st.data())
     def one(data: st.DataObject) -> None:
+        if target in ("names", "cells"):
+            make = fuzz_hostile.names_call if target == "names" else fuzz_hostile.cells_call
+            call, content = make(fuzzer, data)
+            fuzzer.run_call(target, 0, content, call)
+            return
         which = data.draw(st.integers(0, len(files) - 1), label="file")
         fuzzer.run_one(target, which, _mutate(data, files[which]))
 

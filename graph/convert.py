@@ -8,7 +8,9 @@ a folder of tables (``graph.tables``). Each file is written atomically.
 The input is never changed: a target that is one of the input's files, or
 lies inside the input's folder (where it would become part of the dataset),
 is refused before anything is written. Nothing is written anywhere the
-target does not name.
+target does not name. A folder of tables is written whole, staged beside
+it and swapped in (``graph.files.write_folder``); one that holds files
+chokegraph did not write there is refused unless ``force``.
 
 Examples
 --------
@@ -27,7 +29,7 @@ import os
 from pathlib import Path
 
 from graph.errors import ChokegraphError
-from graph.files import missing_folder
+from graph.files import check_output_path
 
 YAML_SUFFIXES = (".yaml", ".yml")
 TABLE_FORMATS = ("csv", "parquet")
@@ -35,7 +37,11 @@ TABLES = ("nodes", "edges", "sources", "groups")
 
 
 def convert(
-    source: str | os.PathLike, target: str | os.PathLike, *, fmt: str | None = None
+    source: str | os.PathLike,
+    target: str | os.PathLike,
+    *,
+    fmt: str | None = None,
+    force: bool = False,
 ) -> list[Path]:
     """Write the dataset at ``source`` as YAML or as tables at ``target``; return the files.
 
@@ -48,14 +54,17 @@ def convert(
         missing; its parent must exist).
     fmt : {"csv", "parquet"}, optional
         The tables' format (default csv); only for a folder target.
+    force : bool
+        Replace a target folder that holds files chokegraph did not write
+        there (see ``graph.files.write_folder``).
 
     Raises
     ------
     DataError
         When the input has problems (nothing is written).
     ChokegraphError
-        When the target would overwrite or join the input, holds tables that
-        would mix with the new ones, or cannot be written.
+        When the target would overwrite or join the input, is a folder of
+        someone else's files (without ``force``), or cannot be written.
     """
     from graph.load import dataset_files
 
@@ -77,8 +86,8 @@ def convert(
     root = Path(source)
     files, tables_folder = dataset_files(root)
     _refuse_input(root, files, tables_folder, out)
-    if not out.parent.is_dir():
-        raise ChokegraphError(f"cannot write {out}: {missing_folder(out.parent)}")
+    inputs = [*files, *_table_inputs(tables_folder)]
+    check_output_path(out, inputs=inputs, folder=not to_yaml)
     if not to_yaml:
         if out.exists() and not out.is_dir():
             raise ChokegraphError(
@@ -96,21 +105,13 @@ def convert(
     data = to_dict(load(root))
     if to_yaml:
         return [write_yaml(data, out)]
-    _refuse_mixed_tables(out, data, fmt)
-    return write_tables(data, out, fmt)
+    return write_tables(data, out, fmt, inputs=inputs, force=force)
 
 
 def _refuse_input(root: Path, files: list[Path], tables_folder: Path | None, out: Path) -> None:
     """Refuse a target that is one of the input's files, or inside its folder."""
     target = out.resolve()
-    inputs = {f.resolve() for f in files}
-    if tables_folder is not None:
-        inputs |= {
-            p.resolve()
-            for name in TABLES
-            for fmt in TABLE_FORMATS
-            if (p := tables_folder / f"{name}.{fmt}").exists()
-        }
+    inputs = {f.resolve() for f in [*files, *_table_inputs(tables_folder)]}
     if target in inputs:
         raise ChokegraphError(f"{out} is the input: give another OUT, so the input stays as it is")
     if root.is_dir():
@@ -122,28 +123,15 @@ def _refuse_input(root: Path, files: list[Path], tables_folder: Path | None, out
             )
 
 
-def _refuse_mixed_tables(out: Path, data: dict, fmt: str) -> None:
-    """Refuse to leave tables in ``out`` that the new ones would not replace.
-
-    A folder holding ``nodes.csv`` and ``nodes.parquet``, or an old
-    ``sources.csv`` next to new tables without sources, is no longer the
-    dataset that was converted.
-    """
-    if not out.is_dir():
-        return
-    written = {f"{name}.{fmt}" for name in ("nodes", "edges")}
-    written |= {f"{name}.{fmt}" for name in ("sources", "groups") if data.get(name)}
-    left = sorted(
-        f"{name}.{other}"
+def _table_inputs(tables_folder: Path | None) -> list[Path]:
+    if tables_folder is None:
+        return []
+    return [
+        p
         for name in TABLES
-        for other in TABLE_FORMATS
-        if (out / f"{name}.{other}").exists() and f"{name}.{other}" not in written
-    )
-    if left:
-        raise ChokegraphError(
-            f"{out} already holds {', '.join(left)}, which the new tables would not replace: "
-            "remove them, or write to an empty folder"
-        )
+        for fmt in TABLE_FORMATS
+        if (p := tables_folder / f"{name}.{fmt}").exists()
+    ]
 
 
 def _has_parquet_engine() -> bool:

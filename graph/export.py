@@ -20,7 +20,7 @@ import csv
 import io
 import json
 import os
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -28,7 +28,7 @@ import networkx as nx
 import yaml
 
 from graph.errors import ChokegraphError
-from graph.files import write_atomic
+from graph.files import write_atomic, write_folder
 from graph.schema import (
     Edge,
     Inputs,
@@ -206,17 +206,34 @@ def _csv_cell(x: Any) -> str:
     return str(x)
 
 
-def write_tables(data: Mapping, folder: str | os.PathLike, fmt: str = "csv") -> list[Path]:
+def write_tables(
+    data: Mapping,
+    folder: str | os.PathLike,
+    fmt: str = "csv",
+    *,
+    inputs: Iterable[str | os.PathLike] = (),
+    force: bool = False,
+) -> list[Path]:
     """Write a dataset mapping as tables (see ``graph.tables``); return the files.
+
+    The folder is written whole (``graph.files.write_folder``): staged beside
+    it and swapped in, so a full disk never leaves half of it, and tables of
+    an earlier write that the new one lacks do not linger. A folder holding
+    files chokegraph did not write there (a user's curated tables) is
+    refused unless ``force``.
 
     Parameters
     ----------
     data : mapping
         A dataset mapping, e.g. from ``to_dict(G)``.
     folder : str or path-like
-        Created if missing. ``nodes`` and ``edges`` are always written,
-        ``sources`` and ``groups`` when not empty.
+        Created if missing (its parent must exist). ``nodes`` and ``edges``
+        are always written, ``sources`` and ``groups`` when not empty.
     fmt : {"csv", "parquet"}
+    inputs : paths
+        The command's inputs: a folder that is or holds one is refused.
+    force : bool
+        Replace a folder that holds other files.
 
     Examples
     --------
@@ -227,23 +244,17 @@ def write_tables(data: Mapping, folder: str | os.PathLike, fmt: str = "csv") -> 
     """
     if fmt not in ("csv", "parquet"):
         raise ChokegraphError(f"unknown table format {fmt!r}: use csv or parquet")
-    target = Path(folder)
-    try:
-        target.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise ChokegraphError(f"cannot create {target}: {exc.strerror or exc}") from exc
-    written = []
+    files = {}
     for name, (columns, rows) in _table_rows(data).items():
-        path = target / f"{name}.{fmt}"
         if fmt == "csv":
             buf = io.StringIO()
             writer = csv.writer(buf, lineterminator="\n")
             writer.writerow(columns)
             writer.writerows([_csv_cell(r.get(c)) for c in columns] for r in rows)
-            written.append(write_atomic(path, buf.getvalue()))
+            files[f"{name}.{fmt}"] = buf.getvalue().encode("utf-8")
         else:
-            written.append(write_atomic(path, _parquet_bytes(columns, rows)))
-    return written
+            files[f"{name}.{fmt}"] = _parquet_bytes(columns, rows)
+    return write_folder(folder, files, inputs=inputs, force=force)
 
 
 def _parquet_bytes(columns: list[str], rows: list[dict]) -> bytes:

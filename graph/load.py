@@ -8,7 +8,10 @@ tabular form (see ``graph.tables``); its tables come first, then any YAML
 files in it. All files merge into one graph.
 
 An empty YAML file (or one of only comments) is an empty dataset, not an
-error; a folder with no data files at all is an error.
+error; a folder with no data files at all is an error. Only regular files
+are read (links are followed), each at most ``graph.files.max_read_bytes()``
+(64 MB; ``CHOKEGRAPH_MAX_FILE_MB`` raises it): a data file that is a pipe, a
+device or a folder, too large, or whose name is not UTF-8, is an error.
 
 The graph records where it came from in ``G.graph``: ``path`` (as given,
 or the bundled folder), ``hash`` (sha256 over the sorted relative file names
@@ -32,6 +35,7 @@ from typing import TYPE_CHECKING, Any
 
 from graph._paths import bundled_path
 from graph.errors import ChokegraphError, DataError
+from graph.files import not_regular, read_regular, shown_name
 from graph.memory import no_cyclic_gc
 
 # Reading and checking need pydantic and PyYAML; they are imported where they
@@ -75,8 +79,12 @@ def dataset_files(path: str | os.PathLike) -> tuple[list[Path], Path | None]:
     (True, None)
     """
     root = Path(path)
+    _check_name(root, root)
     if not root.exists():
-        raise ChokegraphError(f"{path} does not exist")
+        raise ChokegraphError(f"{shown_name(path)} does not exist")
+    what = not_regular(root.stat().st_mode)
+    if what is not None and what != "a folder":
+        raise ChokegraphError(f"cannot read {shown_name(path)}: it is {what}, not a regular file")
     if root.is_file():
         if root.suffix.lower() in TABLE_SUFFIXES:
             raise ChokegraphError(
@@ -94,14 +102,26 @@ def dataset_files(path: str | os.PathLike) -> tuple[list[Path], Path | None]:
         for name in filenames:
             if name.lower().endswith(YAML_SUFFIXES) and not name.startswith("."):
                 files.append(Path(dirpath) / name)
+                _check_name(files[-1], root)
     files.sort(key=lambda f: f.relative_to(root).as_posix())
-    tables = root if any((root / f"nodes{s}").is_file() for s in TABLE_SUFFIXES) else None
+    # exists(), not is_file(): a nodes table that is a pipe or a device is an error, not ignored.
+    tables = root if any((root / f"nodes{s}").exists() for s in TABLE_SUFFIXES) else None
     if not files and tables is None:
         raise ChokegraphError(
             f"{path} holds no dataset files: expected *.yaml or *.yml files, "
             "or nodes.csv and edges.csv (or .parquet)"
         )
     return files, tables
+
+
+def _check_name(path: Path, root: Path) -> None:
+    """Refuse a file name that is not UTF-8: it could not be shown in any message."""
+    try:
+        str(path).encode("utf-8")
+    except UnicodeEncodeError:
+        raise ChokegraphError(
+            f"cannot read {shown_name(path)}: its name is not UTF-8 text; rename it"
+        ) from None
 
 
 def load(path: str | os.PathLike | None = None) -> nx.MultiDiGraph:
@@ -161,10 +181,7 @@ def _read_all(root: Path, files: list[Path]) -> list[tuple[str, bytes]]:
     out = []
     for f in files:
         rel = f.name if f == root else f.relative_to(root).as_posix()
-        try:
-            out.append((rel, f.read_bytes()))
-        except OSError as exc:
-            raise ChokegraphError(f"cannot read {f}: {exc.strerror or exc}") from exc
+        out.append((rel, read_regular(f)))
     return out
 
 
@@ -184,10 +201,7 @@ def _load_files(
     for f in files:
         rel = f.name if f == root else f.relative_to(root).as_posix()
         display = shown if f == root else str(Path(shown) / rel)
-        try:
-            raw = f.read_bytes()
-        except OSError as exc:
-            raise ChokegraphError(f"cannot read {display}: {exc.strerror or exc}") from exc
+        raw = read_regular(f, shown=display)
         hashed.append((rel, raw))
         read_yaml(raw, display, ds)
     return _finish(ds), hashed

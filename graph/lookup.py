@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import unicodedata
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
@@ -45,6 +46,27 @@ def did_you_mean(name: Any, candidates: Iterable[str], *, n: int = 3) -> str:
     return " (did you mean " + " or ".join(repr(c) for c in close) + "?)" if close else ""
 
 
+def name_key(text: Any) -> str:
+    """How names are compared: NFC-normalised, stripped, in lower case.
+
+    ``"Rhône"`` typed with a combining accent (NFD) matches ``"Rhône"`` written
+    with the precomposed letter (NFC).
+
+    Examples
+    --------
+    >>> name_key("Rho\u0302ne ") == name_key("Rh\u00f4ne")
+    True
+    """
+    return unicodedata.normalize("NFC", unicodedata.normalize("NFC", str(text)).strip().lower())
+
+
+def _ambiguous(name: str, kind: str | None, ids: list[str]) -> UnknownNameError:
+    what = f"{kind} nodes" if kind else "nodes"
+    return UnknownNameError(
+        f"{name!r} is the name of {len(ids)} {what} ({', '.join(ids)}): give one of these ids"
+    )
+
+
 def resolve_node(G: nx.MultiDiGraph, name: str, *, kind: str | None = None) -> str:
     """Return the id of the node called ``name`` (its id or display name, any case).
 
@@ -60,7 +82,8 @@ def resolve_node(G: nx.MultiDiGraph, name: str, *, kind: str | None = None) -> s
     Raises
     ------
     UnknownNameError
-        When nothing matches, with the closest names as a suggestion.
+        When nothing matches, with the closest names as a suggestion, or
+        when the name is the display name of several nodes (listing their ids).
 
     Examples
     --------
@@ -69,11 +92,13 @@ def resolve_node(G: nx.MultiDiGraph, name: str, *, kind: str | None = None) -> s
     >>> resolve_node(G, "China", kind="country")
     'chn'
     """
-    wanted = name.strip().lower()
+    wanted = name_key(name)
     if wanted in G and (kind is None or G.nodes[wanted].get("kind") == kind):
         return wanted
     nodes = [(n, d) for n, d in G.nodes(data=True) if kind is None or d.get("kind") == kind]
-    matches = sorted(n for n, d in nodes if str(d.get("name") or n).lower() == wanted)
+    matches = sorted(n for n, d in nodes if name_key(d.get("name") or n) == wanted)
+    if len(matches) > 1:
+        raise _ambiguous(name, kind, matches)
     if matches:
         return matches[0]
     what = f"{kind} " if kind else "node "
@@ -94,14 +119,26 @@ def resolve_commodity(G: nx.MultiDiGraph, name: str) -> str:
     >>> resolve_commodity(G, "Gallium")
     'gallium'
     """
-    wanted = name.strip().lower()
+    wanted = name_key(name)
     commodities = set(G.graph.get("commodities", ()))
     groups = set(G.graph.get("groups", {}))
     if wanted == "all" or wanted in commodities or wanted in groups:
         return wanted
-    for n, d in sorted(G.nodes(data=True)):
-        if d.get("commodity") and wanted in (n, str(d.get("name") or "").lower()):
-            return d["commodity"]
+    if wanted in G and G.nodes[wanted].get("commodity"):
+        return G.nodes[wanted]["commodity"]
+    found = {
+        d["commodity"]: n
+        for n, d in sorted(G.nodes(data=True))
+        if d.get("commodity") and name_key(d.get("name") or "") == wanted
+    }
+    if len(found) > 1:
+        made = ", ".join(f"{n} makes {c}" for c, n in sorted(found.items()))
+        raise UnknownNameError(
+            f"{name!r} is the name of nodes making different commodities ({made}): "
+            "give the commodity's id"
+        )
+    if found:
+        return next(iter(found))
     names = sorted(commodities | groups | {"all"})
     raise UnknownNameError(f"unknown commodity or group {name!r}{did_you_mean(wanted, names)}")
 

@@ -38,6 +38,7 @@ from pathlib import Path
 from typing import Any
 
 from graph.errors import ChokegraphError, Problem
+from graph.files import read_regular
 from graph.lookup import did_you_mean
 from graph.records import (
     EDGE_FIELDS,
@@ -50,7 +51,7 @@ from graph.records import (
     record_problems,
 )
 from graph.schema import Edge, Node, Source, nested, numbers, whole_numbers
-from graph.yamlio import decode
+from graph.yamlio import MAX_DEPTH, bad_character, decode
 
 TABLES = ("nodes", "edges", "sources", "groups")
 FORMATS = (".csv", ".parquet")
@@ -85,7 +86,8 @@ def table_files(folder: Path) -> dict[str, Path]:
     """
     found: dict[str, Path] = {}
     for name in TABLES:
-        paths = [folder / f"{name}{s}" for s in FORMATS if (folder / f"{name}{s}").is_file()]
+        # exists(), not is_file(): a table that is a pipe or a device is an error when read.
+        paths = [folder / f"{name}{s}" for s in FORMATS if (folder / f"{name}{s}").exists()]
         if len(paths) > 1:
             raise ChokegraphError(
                 f"{folder} holds both {paths[0].name} and {paths[1].name}: keep one of them"
@@ -107,12 +109,9 @@ def read_tables(folder: Path, ds: Dataset, *, shown: str) -> list[tuple[str, byt
     """
     hashed = []
     for name, path in table_files(folder).items():
-        try:
-            raw = path.read_bytes()
-        except OSError as exc:
-            raise ChokegraphError(f"cannot read {path}: {exc.strerror or exc}") from exc
-        hashed.append((path.name, raw))
         display = str(Path(shown) / path.name)
+        raw = read_regular(path, shown=display)
+        hashed.append((path.name, raw))
         frame, lines, problems = _read_frame(raw, path.suffix, display)
         if problems:
             ds.problems.extend(problems)
@@ -274,6 +273,13 @@ def _add_table(ds: Dataset, name: str, frame: Any, display: str, lines: Any = No
         if column not in allowed:
             continue
         col = frame.iloc[:, j]
+        if not display.endswith(".csv"):
+            wrong = _parquet_type_problem(col, column)
+            if wrong is not None:
+                problems.append(Problem(display, 1, j + 1, wrong))
+                if invalid is not None:  # no follow-on errors for the cells not read
+                    invalid[:] = [True] * n
+                continue
         bad: list[tuple[int, str]] = []
         if column in NUMBER_FIELDS or column in INT_FIELDS:
             values = _numbers(col, column, bad, pd)
@@ -307,7 +313,9 @@ def _add_table(ds: Dataset, name: str, frame: Any, display: str, lines: Any = No
 def _texts(col: Any, column: str, bad: list, *, from_csv: bool) -> list:
     values = col.tolist()
     if from_csv:  # read as text with no NA parsing: every cell is a str
-        return [x or None for x in values]
+        out = [x or None for x in values]
+        _bad_characters(out, column, bad)
+        return out
     out = []
     for i, x in enumerate(values):
         if x is None or x == "" or (isinstance(x, float) and math.isnan(x)):
@@ -317,7 +325,19 @@ def _texts(col: Any, column: str, bad: list, *, from_csv: bool) -> list:
         else:
             bad.append((i, f"{column} must be text, not {x!r}"))
             out.append(None)
+    _bad_characters(out, column, bad)
     return out
+
+
+def _bad_characters(values: list, column: str, bad: list) -> None:
+    """Flag cells holding control characters or lone surrogates (see ``graph.yamlio``)."""
+    # One search over the column first: the cell by cell walk only when it finds one.
+    if bad_character("\n".join(x for x in values if x is not None)) is None:
+        return
+    for i, x in enumerate(values):
+        if x is not None and (problem := bad_character(x)) is not None:
+            bad.append((i, f"{column}: {problem}"))
+            values[i] = None
 
 
 def _numbers(col: Any, column: str, bad: list, pd: Any) -> list:
@@ -346,7 +366,7 @@ def _numbers(col: Any, column: str, bad: list, pd: Any) -> list:
             again = pd.to_numeric(stripped.where(~blank, None), errors="coerce")
             numbers = numbers.copy()
             numbers.iloc[retry] = again.astype("float64").to_numpy()
-    arr = numbers.to_numpy()
+    arr = numbers.to_numpy() + 0.0  # -0.0 + 0.0 is 0.0: no negative zero in a dataset
     with np.errstate(invalid="ignore"):
         wrong = given & ~np.isfinite(arr)
         if whole:
@@ -380,7 +400,17 @@ def _json_cells(
             out.append(None)
             continue
         try:
-            value = json.loads(text)
+            value = json.loads(text, object_pairs_hook=_no_duplicate_keys)
+        except _DuplicateKey as exc:
+            bad.append((i, f"{column}: key {exc.key!r} appears twice in this JSON cell: keep one"))
+            out.append(None)
+            continue
+        except RecursionError:
+            bad.append(
+                (i, f"{column}: JSON nesting deeper than {MAX_DEPTH} levels: {_hint(column)}")
+            )
+            out.append(None)
+            continue
         except ValueError:
             bad.append(
                 (
@@ -389,6 +419,11 @@ def _json_cells(
                     f"{_EXAMPLES.get(column, _RANGE_EXAMPLE)}, not {text!r}",
                 )
             )
+            out.append(None)
+            continue
+        wrong = _json_problem(value, column)
+        if wrong is not None:
+            bad.append((i, wrong))
             out.append(None)
             continue
         line, col = locator.at(i, (column,))
@@ -404,3 +439,80 @@ def _json_cells(
         else:
             out.append(value)
     return out
+
+
+class _DuplicateKey(ValueError):
+    def __init__(self, key: str):
+        super().__init__(key)
+        self.key = key
+
+
+def _no_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict:
+    """A JSON object, refusing a repeated key as YAML does (json keeps the last silently)."""
+    out = dict(pairs)
+    if len(out) != len(pairs):
+        seen: set[str] = set()
+        for key, _ in pairs:
+            if key in seen:
+                raise _DuplicateKey(key)
+            seen.add(key)
+    return out
+
+
+def _hint(column: str) -> str:
+    return f"write it as in {_EXAMPLES.get(column, _RANGE_EXAMPLE)}"
+
+
+def _json_problem(value: Any, column: str) -> str | None:
+    """What is wrong with a parsed JSON cell beyond its schema: nesting depth, bad characters.
+
+    Walked without recursion, so a cell nested a million deep cannot overflow the stack.
+    """
+    stack = [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if depth > MAX_DEPTH:
+            return f"{column}: JSON nesting deeper than {MAX_DEPTH} levels: {_hint(column)}"
+        if isinstance(item, str):
+            found = bad_character(item)
+            if found is not None:
+                return f"{column}: {found}"
+        elif isinstance(item, dict):
+            for key, inner in item.items():
+                stack.append((key, depth))
+                stack.append((inner, depth + 1))
+        elif isinstance(item, list):
+            stack.extend((inner, depth + 1) for inner in item)
+    return None
+
+
+def _parquet_type_problem(col: Any, column: str) -> str | None:
+    """Refuse a typed parquet column of the wrong kind: true/false values, lists, bytes.
+
+    A boolean column would otherwise be read as the numbers 0 and 1, and a
+    list column cannot be a cell at all.
+    """
+    import numpy as np
+    import pandas as pd
+
+    if column in NUMBER_FIELDS or column in INT_FIELDS:
+        expected = "numbers (a float or integer column)"
+    elif column in JSON_FIELDS:
+        expected = f"JSON text (a string column), e.g. {_EXAMPLES.get(column, _RANGE_EXAMPLE)}"
+    else:
+        expected = "text (a string column)"
+    if pd.api.types.is_bool_dtype(col.dtype):
+        held = "true/false values"
+    elif col.dtype == object:
+        kinds = {type(x) for x in col.tolist() if x is not None and x is not pd.NA}
+        if any(issubclass(k, (bool, np.bool_)) for k in kinds):
+            held = "true/false values"
+        elif any(issubclass(k, (list, tuple, dict, np.ndarray)) for k in kinds):
+            held = "lists or mappings"
+        elif any(issubclass(k, (bytes, bytearray)) for k in kinds):
+            held = "bytes"
+        else:
+            return None
+    else:
+        return None
+    return f"column {column!r} holds {held}: it must hold {expected}; write it again as such"

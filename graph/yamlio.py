@@ -11,6 +11,11 @@ chosen so that a curator's mistake is an error rather than a silent surprise:
 - Nesting deeper than ``MAX_DEPTH`` levels is an error, not a crash.
 - A byte-order mark is skipped; bytes that are not UTF-8 are an error that
   names the byte's offset, line and column.
+- Text holding a control character (other than tab and line breaks) or a
+  lone surrogate, written raw or as an escape (``"\\x01"``, ``"\\ud800"``),
+  is an error: such text cannot be written to XML (GraphML, GEXF, SVG) or
+  shown safely on a terminal.
+- ``-0.0`` reads as ``0.0``: a negative zero means nothing in a dataset.
 - An empty file (or one holding only comments) reads as ``None``: an empty
   dataset, not an error.
 
@@ -122,7 +127,7 @@ def _convert(node: Any, path: Path, loader: SafeLoader, doc: Document) -> Any:
     if isinstance(node, ScalarNode):
         if node.tag not in _PLAIN_TAGS:
             raise _YAMLError(*_pos(node), f"unsupported YAML tag {node.tag}: remove it")
-        return loader.construct_object(node, deep=True)
+        return _scalar(loader.construct_object(node, deep=True), node)
     if isinstance(node, SequenceNode):
         if node.tag != "tag:yaml.org,2002:seq":
             raise _YAMLError(*_pos(node), f"unsupported YAML tag {node.tag}: remove it")
@@ -134,7 +139,7 @@ def _convert(node: Any, path: Path, loader: SafeLoader, doc: Document) -> Any:
         for key_node, value_node in node.value:
             if not isinstance(key_node, ScalarNode) or key_node.tag not in _PLAIN_TAGS:
                 raise _YAMLError(*_pos(key_node), "a mapping key must be plain text")
-            key = loader.construct_object(key_node, deep=True)
+            key = _scalar(loader.construct_object(key_node, deep=True), key_node)
             if key in out:
                 first = doc.keys[(*path, key)]
                 raise _YAMLError(
@@ -146,6 +151,45 @@ def _convert(node: Any, path: Path, loader: SafeLoader, doc: Document) -> Any:
             out[key] = _convert(value_node, (*path, key), loader, doc)
         return out
     raise _YAMLError(*_pos(node), "unsupported YAML node")  # pragma: no cover
+
+
+_BAD_CHARACTER = re.compile(
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ud800-\udfff\ufffe\uffff]"
+)
+
+
+def bad_character(text: str) -> str | None:
+    """Say what is wrong when ``text`` holds a control character or a lone surrogate.
+
+    Tab, line feed, carriage return and NEL (U+0085, a line break) are allowed.
+
+    Examples
+    --------
+    >>> bad_character("Plant A"), bad_character("Plant\\x1bA")
+    (None, 'text holds the control character U+001B: remove it')
+    >>> bad_character("\\ud800")
+    'text holds U+D800, half of a surrogate pair and no character: remove it'
+    """
+    found = _BAD_CHARACTER.search(text)
+    if found is None:
+        return None
+    code = ord(found.group())
+    if 0xD800 <= code <= 0xDFFF:
+        return f"text holds U+{code:04X}, half of a surrogate pair and no character: remove it"
+    if code in (0xFFFE, 0xFFFF):
+        return f"text holds U+{code:04X}, which is no character: remove it"
+    return f"text holds the control character U+{code:04X}: remove it"
+
+
+def _scalar(value: Any, node: Any) -> Any:
+    """A scalar as read, checked: text without control characters, no negative zero."""
+    if isinstance(value, str):
+        problem = bad_character(value)
+        if problem is not None:
+            raise _YAMLError(*_pos(node), problem)
+    elif isinstance(value, float) and value == 0:
+        return 0.0  # -0.0 + 0.0 would do too; this says why
+    return value
 
 
 def decode(raw: bytes, path: str) -> tuple[str | None, Problem | None]:

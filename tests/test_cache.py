@@ -44,7 +44,7 @@ def _contents(G) -> tuple:
 
 def test_first_load_writes_the_cache_and_the_second_reads_it(cache_home, monkeypatch):
     fresh = graph.load()
-    assert (cache_home / "bundled.pickle").is_file()
+    assert (cache_home / "bundled.json").is_file()
     _no_parsing(monkeypatch)
     cached = graph.load()
     assert _contents(cached) == _contents(fresh)
@@ -101,9 +101,9 @@ def test_a_changed_key_is_not_read(cache_home, monkeypatch):
 
 def test_a_damaged_cache_file_is_ignored_and_replaced(cache_home, monkeypatch):
     fresh = graph.load()
-    path = cache_home / "bundled.pickle"
+    path = cache_home / "bundled.json"
     key = path.read_bytes().partition(b"\n")[0]
-    path.write_bytes(key + b"\nnot a pickle")
+    path.write_bytes(key + b"\nnot json")
     again = graph.load()
     assert _contents(again) == _contents(fresh)
     _no_parsing(monkeypatch)
@@ -126,3 +126,79 @@ def test_cache_folder_follows_xdg_cache_home(tmp_path, monkeypatch):
     monkeypatch.delenv("XDG_CACHE_HOME")
     monkeypatch.setenv("HOME", str(tmp_path / "home"))
     assert _cache.cache_folder() == tmp_path / "home" / ".cache" / "chokegraph"
+
+
+# --------------------------------------------------------------------------- a hostile cache
+
+
+def _body_with_hash(key: bytes, body: bytes) -> bytes:
+    import hashlib
+
+    return key + b"\n" + hashlib.sha256(body).hexdigest().encode() + b"\n" + body
+
+
+def test_a_planted_pickle_never_runs(cache_home, tmp_path):
+    import pickle
+
+    fresh = graph.load()
+    path = cache_home / "bundled.json"
+    key = path.read_bytes().partition(b"\n")[0]
+    marker = tmp_path / "ran"
+
+    class Evil:
+        def __reduce__(self):
+            return (Path.touch, (marker,))
+
+    path.write_bytes(_body_with_hash(key, pickle.dumps(Evil())))
+    path.chmod(0o600)
+    assert _contents(graph.load()) == _contents(fresh)
+    assert not marker.exists()
+
+
+def test_a_changed_body_is_not_read(cache_home, monkeypatch):
+    fresh = graph.load()
+    path = cache_home / "bundled.json"
+    raw = path.read_bytes()
+    # One share changed, the stored hash left as it was: damage, not the dataset.
+    tampered = raw.replace(b'"share":0.98', b'"share":0.01', 1)
+    assert tampered != raw
+    path.write_bytes(tampered)
+    assert _contents(graph.load()) == _contents(fresh)
+
+
+@pytest.mark.parametrize("mode", [0o620, 0o602])
+def test_a_cache_file_others_may_write_is_not_read(cache_home, monkeypatch, mode):
+    graph.load()
+    path = cache_home / "bundled.json"
+    path.chmod(mode)
+    calls = []
+    real = load_module._load_files
+    monkeypatch.setattr(
+        load_module, "_load_files", lambda *a, **k: calls.append(1) or real(*a, **k)
+    )
+    graph.load()
+    assert calls == [1]
+
+
+def test_the_cache_is_private_whatever_the_umask(cache_home):
+    import os
+    import stat
+
+    old = os.umask(0)
+    try:
+        graph.load()
+    finally:
+        os.umask(old)
+    assert stat.S_IMODE(cache_home.stat().st_mode) == 0o700
+    assert stat.S_IMODE((cache_home / "bundled.json").stat().st_mode) == 0o600
+    assert [p.name for p in cache_home.iterdir()] == ["bundled.json"]
+
+
+def test_the_cache_file_is_plain_json(cache_home):
+    import json
+
+    graph.load()
+    key, digest, body = (cache_home / "bundled.json").read_bytes().split(b"\n", 2)
+    assert len(key) == len(digest) == 64
+    data = json.loads(body)
+    assert sorted(data) == ["edges", "graph", "nodes"]

@@ -81,7 +81,9 @@ def test_old_tables_that_would_stay_behind_are_refused(tmp_path, example_yaml):
     out = tmp_path / "out"
     out.mkdir()
     (out / "nodes.parquet").write_bytes(b"old")
-    with pytest.raises(ChokegraphError, match=r"already holds nodes\.parquet"):
+    with pytest.raises(
+        ChokegraphError, match=r"holds files chokegraph did not write there .*\(nodes\.parquet\)"
+    ):
         convert(example_yaml, out)
     assert sorted(p.name for p in out.iterdir()) == ["nodes.parquet"]
 

@@ -77,10 +77,14 @@ def test_a_node_is_found_by_id_or_display_name_in_any_case(G, typed, node):
     assert resolve_node(G, typed) == node
 
 
-def test_two_nodes_with_one_display_name_give_the_first_id(G):
-    # "Japan" names jpn and jp-semis; sorted, "jp-semis" comes before "jpn".
-    assert resolve_node(G, "japan") == "jp-semis"
+def test_two_nodes_with_one_display_name_are_an_error_naming_both(G):
+    # "Japan" names jpn and jp-semis: neither is picked silently (issue 18).
+    with pytest.raises(UnknownNameError) as err:
+        resolve_node(G, "japan")
+    assert str(err.value) == "'japan' is the name of 2 nodes (jp-semis, jpn): give one of these ids"
+    # The kind tells them apart; the id is never ambiguous.
     assert resolve_node(G, "japan", kind="country") == "jpn"
+    assert resolve_node(G, "jp-semis") == "jp-semis"
 
 
 def test_kind_limits_the_nodes_that_match(G):

@@ -198,6 +198,11 @@ def workdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
         (tmp_path / target).write_bytes(b"old content\n")
     for name in ("edges.csv", "sources.csv"):
         (tmp_path / "tables" / name).write_bytes(b"old content\n")
+    # The old tables are an earlier import's: its manifest lists them (graph.files.write_folder),
+    # so they may be replaced; a folder of anyone else's tables is refused (tests/test_files.py).
+    old = hashlib.sha256(b"old content\n").hexdigest()
+    manifest = {name: old for name in ("nodes.csv", "edges.csv", "sources.csv")}
+    (tmp_path / "tables" / ".chokegraph-written.json").write_text(json.dumps(manifest))
     monkeypatch.chdir(tmp_path)
     return tmp_path
 
@@ -316,6 +321,7 @@ def test_nothing_is_written_into_the_bundled_dataset(
         "graph.graphml",
         "schema.json",
         "usgs-tables",
+        "usgs-tables/.chokegraph-written.json",
         "usgs-tables/edges.csv",
         "usgs-tables/nodes.csv",
         "usgs-tables/sources.csv",

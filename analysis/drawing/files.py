@@ -9,6 +9,7 @@ is written atomically: rendered to bytes first, then put in place in one step.
 from __future__ import annotations
 
 import io
+from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -19,7 +20,7 @@ from analysis.drawing.graphfiles import GRAPH_FORMATS, write_graph
 from analysis.drawing.options import DiagramOptions
 from analysis.drawing.selection import select_subgraph
 from graph.errors import ChokegraphError
-from graph.files import missing_folder, write_atomic
+from graph.files import check_output_path, write_atomic
 
 if TYPE_CHECKING:
     from analysis.whatif import WhatIf
@@ -40,12 +41,20 @@ def _format_of(path: str | Path) -> str:
     return suffix
 
 
-def check_output(path: str | Path, *, timeline: bool = False, chart: str | None = None) -> str:
+def check_output(
+    path: str | Path,
+    *,
+    timeline: bool = False,
+    chart: str | None = None,
+    inputs: Iterable[str | Path] = (),
+) -> str:
     """Check that ``path`` can take a picture or graph file; return its format.
 
-    Raises ``ChokegraphError`` for an unknown suffix, a missing folder, or a
+    Raises ``ChokegraphError`` for an unknown suffix, a missing folder, a
     timeline (or another ``chart``, named so: ``"a heatmap"``) asked for in a
-    format that is not a picture.
+    format that is not a picture, or a path that must not be written (a
+    device, a pipe, a folder, one of ``inputs``: see
+    ``graph.files.check_output_path``).
 
     Examples
     --------
@@ -53,9 +62,7 @@ def check_output(path: str | Path, *, timeline: bool = False, chart: str | None 
     'svg'
     """
     fmt = _format_of(path)
-    folder = Path(path).parent
-    if not folder.is_dir():
-        raise ChokegraphError(f"cannot write {path}: {missing_folder(folder)}")
+    check_output_path(path, inputs=inputs)
     chart = "a timeline" if timeline else chart
     if chart and fmt not in IMAGE_FORMATS:
         raise ChokegraphError(f"{chart} is a picture: write it as .png, .svg or .pdf, not .{fmt}")

@@ -23,12 +23,13 @@ from __future__ import annotations
 
 import os
 from collections import Counter, defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from graph.errors import ChokegraphError
-from graph.files import missing_folder
+from graph.files import check_output_path, missing_folder
 
 __all__ = ["REASONS", "Imported", "Skipped", "plural"]
 
@@ -119,20 +120,30 @@ class Imported:
 
         return to_yaml(self.data)
 
-    def write(self, out: str | os.PathLike) -> Path:
+    def write(
+        self,
+        out: str | os.PathLike,
+        *,
+        inputs: Iterable[str | os.PathLike] = (),
+        force: bool = False,
+    ) -> Path:
         """Write the dataset: YAML to a file, or CSV tables when ``out`` is a folder.
 
         ``out`` is a folder when it exists as one or ends with a slash; the
-        folder is created if needed. Files are written atomically.
+        folder is created if needed and written whole (``graph.files.write_folder``:
+        one holding files chokegraph did not write there is refused unless
+        ``force``). ``out`` may not be one of ``inputs``. Files are written
+        atomically.
         """
         text = str(out)
         target = Path(out)
+        inputs = list(inputs)
         if target.is_dir() or text.endswith(("/", os.sep)):
             if not target.parent.is_dir():
                 raise ChokegraphError(f"cannot write {target}: {missing_folder(target.parent)}")
             from graph.export import write_tables
 
-            write_tables(self.data, target)
+            write_tables(self.data, target, inputs=inputs, force=force)
             return target
         if target.suffix.lower() not in (".yaml", ".yml"):
             raise ChokegraphError(
@@ -141,6 +152,7 @@ class Imported:
             )
         from graph.export import write_yaml
 
+        check_output_path(target, inputs=inputs)
         return write_yaml(self.data, target)
 
 

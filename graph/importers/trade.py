@@ -35,13 +35,15 @@ from __future__ import annotations
 
 import csv
 import io
+import math
 import os
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
-from graph.errors import ChokegraphError
+from graph.errors import ChokegraphError, DataError
+from graph.files import read_regular, regular_input
 from graph.importers.common import Imported, Skipped
 from graph.importers.countries import country_name, find_country_id
 
@@ -68,6 +70,8 @@ _SOURCES = {
 _UNITS = {"baci": "thousand USD", "comtrade": "USD"}
 #: What an import share can be measured by (``auto``: quantity where the table has it).
 MEASURES = ("auto", "quantity", "value")
+# No trade flow comes near 1e18 (world trade is about 3e13 USD a year); larger is a broken cell.
+_LARGEST_VALUE = 1e18
 
 # Comtrade partner codes that are not a country: World, and areas not elsewhere specified.
 _WORLD_CODES = {"0", "w00", "wld", "world"}
@@ -86,8 +90,21 @@ _COMTRADE_TOTALS = {"motCode": "0", "customsCode": "C00", "partner2Code": "0"}
 
 
 def _header(path: Path) -> list[str]:
-    with _open(path) as fh:
-        return [h.strip() for h in next(csv.reader(fh), [])]
+    try:
+        with _open(path) as fh:
+            return [h.strip() for h in next(csv.reader(fh), [])]
+    except UnicodeDecodeError:
+        raise _not_utf8(path) from None
+
+
+def _not_utf8(path: Path) -> ChokegraphError:
+    """The located error for a trade table that is not UTF-8 (found by a second, byte-wise pass)."""
+    from graph.files import utf8_problem
+
+    problem = utf8_problem(path, str(path), gzipped=path.suffix == ".gz")
+    if problem is None:
+        return ChokegraphError(f"{path}: not UTF-8 text: save the file as UTF-8")
+    return DataError([problem])
 
 
 def _open(path: Path) -> io.TextIOWrapper:
@@ -114,9 +131,7 @@ def detect_layout(path: str | os.PathLike) -> str:
     >>> detect_layout(file)
     'baci'
     """
-    source = Path(path)
-    if not source.is_file():
-        raise ChokegraphError(f"no such file: {source}")
+    source = regular_input(path)
     header = _header(source)
     lower = {h.lower() for h in header}
     if set(BACI_COLUMNS[:5]) <= lower:
@@ -165,10 +180,8 @@ def read_country_codes(path: str | os.PathLike) -> dict[str, str | None]:
     >>> read_country_codes(file)
     {'842': 'usa', '490': 'twn'}
     """
-    source = Path(path)
-    if not source.is_file():
-        raise ChokegraphError(f"no such file: {source}")
-    raw = source.read_bytes()
+    source = regular_input(path)
+    raw = read_regular(source)
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -451,9 +464,19 @@ def _layout_of(source: Path, layout: str) -> str:
         return detect_layout(source)
     if layout not in _SOURCES:
         raise ChokegraphError(f"unknown layout {layout!r} (baci, comtrade or auto)")
-    if not source.is_file():
-        raise ChokegraphError(f"no such file: {source}")
+    regular_input(source)
     return layout
+
+
+def _refuse_huge(values: Any, column: str, source: str) -> None:
+    """inf (or a number too large to sum) is no trade figure: a broken cell, named by its row."""
+    huge = values.abs() >= _LARGEST_VALUE  # inf too
+    if huge.any():
+        row = int(values.index[huge][0]) + 1  # read_csv numbers rows across chunks
+        raise ChokegraphError(
+            f"{source}: data row {row} has the {column} {float(values[huge].iloc[0]):g}, "
+            f"which is no trade {column} (inf, or not below 1e18): fix or remove the row"
+        )
 
 
 def _read_flows(
@@ -478,6 +501,8 @@ def _read_flows(
     parts, unmeasured = [], []
     try:
         for chunk in chunks(source, wanted, year, chunksize, stats):
+            for column in dict.fromkeys(("value", measure)):
+                _refuse_huge(pd.to_numeric(chunk[column], errors="coerce"), column, source)
             values = pd.to_numeric(chunk[measure], errors="coerce")
             missing = values.isna()
             stats[f"rows without a {measure}"] += int(missing.sum())
@@ -487,7 +512,11 @@ def _read_flows(
             chunk = chunk.assign(value=values)[~missing]
             stats["rows used"] += len(chunk)
             parts.append(chunk.groupby(keys)["value"].sum())
-    except (ValueError, pd.errors.ParserError, UnicodeDecodeError) as exc:
+    except UnicodeDecodeError:
+        raise _not_utf8(source) from None
+    except ChokegraphError:
+        raise
+    except (ValueError, pd.errors.ParserError) as exc:
         raise ChokegraphError(f"{source}: cannot read as a {layout} table: {exc}") from exc
     if not parts or not any(len(p) for p in parts):
         when = f" in {year}" if year is not None else ""
@@ -501,7 +530,12 @@ def _read_flows(
             f"{source}: rows for several years ({', '.join(years)}): choose one with --year"
         )
     lost = pd.concat(unmeasured).groupby(level=[0, 1, 2, 3]).sum() if unmeasured else {}
-    return flows, int(float(years[0])), dict(sorted(dict(lost).items()))
+    try:
+        return flows, int(float(years[0])), dict(sorted(dict(lost).items()))
+    except (ValueError, OverflowError):  # a broken year cell: '1.5S 2023', 'inf'
+        raise ChokegraphError(
+            f"{source}: the year column holds {years[0]!r}, which is not a year: fix the rows"
+        ) from None
 
 
 def _attribute(
@@ -527,6 +561,12 @@ def _attribute(
             unknown[f"exporter {exporter_code} (to {importer}, HS {product})"] += float(value)
             continue
         by_node[(importer, product)][exporter] += float(value)
+    for (importer, product), total in totals.items():
+        if not math.isfinite(total):
+            raise ChokegraphError(
+                f"the values imported by {importer} of HS {product} sum to more than a "
+                "number can hold: check the file's value column"
+            )
     return totals, by_node, unknown
 
 

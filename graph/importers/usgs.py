@@ -32,7 +32,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from graph.errors import ChokegraphError, UnknownNameError
+from graph.errors import ChokegraphError, DataError, Problem, UnknownNameError
 from graph.importers.common import Imported, Skipped, plural
 from graph.importers.countries import (
     country_name,
@@ -174,12 +174,25 @@ class _Row:
 
 
 def _open_text(path: Path) -> str:
-    data = path.read_bytes()
+    from graph.files import read_regular
+
+    data = read_regular(path)
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
-        # Some USGS releases (MCS 2026) are Windows-1252.
-        return data.decode("cp1252")
+        try:
+            # Some USGS releases (MCS 2026) are Windows-1252.
+            return data.decode("cp1252")
+        except UnicodeDecodeError as exc:
+            # Five bytes (0x81, 0x8d, 0x8f, 0x90, 0x9d) are not Windows-1252 either.
+            start = exc.start
+            line = data.count(b"\n", 0, start) + 1
+            col = start - (data.rfind(b"\n", 0, start) + 1) + 1
+            message = (
+                f"byte 0x{data[exc.start]:02x} is neither UTF-8 nor Windows-1252 text: "
+                "save the file as UTF-8"
+            )
+            raise DataError([Problem(str(path), line, col, message)]) from None
 
 
 def _year_column(header: list[str], year: int, source: Path) -> int:
@@ -215,9 +228,9 @@ def read_usgs(path: str | os.PathLike, *, year: int = 2024) -> list[_Row]:
     ChokegraphError
         When the file is missing or lacks the needed columns or year.
     """
-    source = Path(path)
-    if not source.is_file():
-        raise ChokegraphError(f"no such file: {source}")
+    from graph.files import regular_input
+
+    source = regular_input(path)
     reader = csv.reader(io.StringIO(_open_text(source), newline=""))
     try:
         header = [re.sub(r"\s+", "", normalize_name(h)).upper() for h in next(reader)]
