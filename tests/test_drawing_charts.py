@@ -214,3 +214,14 @@ def test_cli_render_chart_bad_input(args, message, tmp_path, monkeypatch):
     assert code == 2, err
     assert message in err
     assert list(tmp_path.iterdir()) == []
+
+
+def test_the_note_under_a_timeline_counts_in_the_right_number():
+    from analysis.drawing.charts import _drawn
+
+    assert _drawn("industries", 3).startswith("Shortfall of the 3 most affected industries")
+    assert _drawn("industries", 1).startswith("Shortfall of the most affected industry ")
+    assert _drawn("nodes around Gallium", 1).startswith(
+        "Shortfall of the most affected node around"
+    )
+    assert _drawn("nodes", 0) == "Nothing is hit"

@@ -59,11 +59,21 @@ def _timeline_nodes(
     return list(result.records[:top]), "nodes"
 
 
+def _drawn(what: str, n: int) -> str:
+    """``Shortfall of the 3 most affected industries over time``, in the right number."""
+    if n == 0:
+        return "Nothing is hit"
+    if n == 1:  # "industries" -> "industry", "nodes around X" -> "node around X"
+        one = what.replace("industries", "industry").replace("nodes", "node", 1)
+        return f"Shortfall of the most affected {one} over time (marker: first day hit)"
+    return f"Shortfall of the {n} most affected {what} over time (marker: first day hit)"
+
+
 def _timeline_note(what: str, n: int, shown: tuple[int, int, int], fs: float) -> str:
     """The line (or lines) under a timeline's title: what is drawn, and where it stops."""
     right, last, horizon = shown
     return S.wrap_to_width(
-        f"Shortfall of the {n} most affected {what} over time (marker: first day hit)"
+        _drawn(what, n)
         + (f"; no change from day {last} to the horizon, day {horizon}" if right < horizon else ""),
         9.2,
         fs,
