@@ -15,6 +15,7 @@ from functools import cached_property
 from typing import Any
 
 import networkx as nx
+import numpy as np
 
 from analysis.engine import AFFECTED, CompiledGraph, Run, compile_graph, run, via_chains
 from analysis.output import Report, Section, Table, format_usd
@@ -195,11 +196,122 @@ class WhatIf(Report):
         ]
         if not rows:
             return [Section(self.headline())]
+        self._band_cells(rows)  # section 3c: a band next to each figure
         columns, headers = list(PEOPLE_COLUMNS), list(PEOPLE_HEADERS)
         if day is not None:
             columns.insert(5, "on_day")
             headers.insert(5, f"on day {day}")
-        return [Section(self.headline(), Table(rows, columns, headers))]
+        return [Section(self.headline(), Table(rows, columns, headers)), *self._driver_sections()]
+
+    # --- How sure (DESIGN section 3c): bands, per-sample figures, drivers -------------------
+
+    sample_set = None  # analysis.uncertainty.Samples, when the run was sampled
+    sensitivity = None  # analysis.uncertainty.Sensitivity, with --sensitivity
+
+    def attach_uncertainty(self, samples=None, sensitivity=None) -> None:
+        """Add the bands and ``p_hit`` of ``samples`` and the ``drivers`` of ``sensitivity``.
+
+        Every node that a sample lists joins the impacts (with its point figures).
+        """
+        from analysis.uncertainty import Figures
+
+        C, raw = self.compiled, self.raw
+        self.sample_set, self.sensitivity = samples, sensitivity
+        known = {r["node"] for r in self.records}
+        extra = [] if samples is None else [i for i in samples.nodes if C.nodes[i] not in known]
+        if extra:
+            point = Figures.of(raw)
+            chains = via_chains(C, raw, extra)
+            for i, via in zip(extra, chains, strict=True):
+                node = C.nodes[int(i)]
+                attrs = self.G.nodes[node]
+                value = attrs.get("value")
+                shortfall = 1.0 - float(raw.steady[i])
+                at = np.searchsorted(point.nodes, i)
+                on = at < point.nodes.size and point.nodes[min(at, point.nodes.size - 1)] == i
+                first = point.days_to_impact[at] if on else np.inf
+                day = self.scenario.day
+                self.records.append(
+                    {
+                        "node": node,
+                        "name": attrs.get("name") or node,
+                        "kind": attrs.get("kind"),
+                        "country": attrs.get("country"),
+                        "shortfall": shortfall,
+                        "days_to_impact": None if np.isinf(first) else int(first),
+                        "shortfall_on_day": None
+                        if day is None
+                        else (1.0 - float(raw.timeline[day, at]) if on else 0.0),
+                        "value_at_risk": None if value is None else float(value) * shortfall,
+                        "via": via,
+                    }
+                )
+            self.records.sort(key=lambda r: (-r["shortfall"], r["node"]))
+        for r in self.records:
+            i = C.index[r["node"]]
+            if samples is not None:
+                col = int(np.searchsorted(samples.nodes, i))
+                r.update(samples.bands(col))
+            if sensitivity is not None:
+                r["drivers"] = sensitivity.drivers(i)
+        self.__dict__.pop("impacts", None)
+
+    @property
+    def bands(self):
+        """The bands and ``p_hit`` of every impact (a pandas DataFrame; empty without samples)."""
+        import pandas as pd
+
+        names = ("shortfall", "peak_shortfall", "lost_days", "days_to_impact")
+        rows = []
+        for r in self.records:
+            if "p_hit" not in r:
+                continue
+            row = {"node": r["node"]}
+            for name in names:
+                for q, x in zip(("p5", "p50", "p95"), r[f"{name}_band"], strict=True):
+                    row[f"{name}_{q}"] = x
+            row["p_hit"] = r["p_hit"]
+            rows.append(row)
+        columns = ["node", *(f"{n}_{q}" for n in names for q in ("p5", "p50", "p95")), "p_hit"]
+        return pd.DataFrame(rows, columns=columns)
+
+    def samples(self, node: str):
+        """The steady shortfall of ``node`` in every sample (a numpy array, for a histogram)."""
+        if self.sample_set is None:
+            raise ValueError("this result has no samples: run it with samples=N")
+        i = self.compiled.index[node]
+        col = int(np.searchsorted(self.sample_set.nodes, i))
+        if col >= self.sample_set.nodes.size or self.sample_set.nodes[col] != i:
+            return np.zeros(self.sample_set.shortfall.shape[0])
+        return self.sample_set.shortfall[:, col].copy()
+
+    def _band_cells(self, rows: list[dict]) -> None:
+        """Write each sampled shortfall as ``42.0% (35.1-47.9)`` (p5-p95)."""
+        for row, r in zip(rows, self.records, strict=True):
+            low, _, high = r.get("shortfall_band", (None, None, None))
+            if low is not None and high is not None:
+                row["shortfall"] += f" ({100 * low:.1f}-{100 * high:.1f})"
+
+    def _driver_sections(self) -> list[Section]:
+        """The top drivers of the most affected industries (with ``--sensitivity``)."""
+        if self.sensitivity is None:
+            return []
+        rows = [
+            {
+                "name": r["name"],
+                "param": d["param"],
+                "range": f"{d['low']:g}-{d['high']:g}",
+                "low": _percent(d["shortfall_low"]),
+                "high": _percent(d["shortfall_high"]),
+            }
+            for r in [r for r in self.records if r["kind"] == "industry"][:5]
+            for d in r.get("drivers", [])
+        ]
+        if not rows:
+            return [Section("No uncertain number moves an industry's shortfall.")]
+        columns = ["name", "param", "range", "low", "high"]
+        headers = ["industry", "driver", "range", "shortfall at low", "shortfall at high"]
+        return [Section("What moves it most", Table(rows, columns, headers))]
 
     def markdown_sections(self) -> list[Section]:
         """Every JSON field of the impacts, titled by the headline (the markdown format)."""
@@ -302,3 +414,56 @@ def run_scenario(
     C = compiled if compiled is not None else compile_graph(G)
     with no_cyclic_gc():  # right after a big load, its first full pass would land here
         return WhatIf(G, C, resolved, run(C, resolved))
+
+
+def run_uncertain(
+    G: nx.MultiDiGraph,
+    scenario: Scenario,
+    *,
+    samples: int | None = None,
+    seed: int = 0,
+    distribution: str = "uniform",
+    sensitivity: bool = False,
+    compiled: CompiledGraph | None = None,
+    mapper=None,
+    progress=None,
+) -> WhatIf:
+    """Run a scenario with its bands (``samples``) and drivers (``sensitivity``), DESIGN 3c.
+
+    ``samples`` defaults to the scenario's own ``samples:``; ``mapper`` runs
+    the chunks elsewhere (``analysis.distributed``), with the same answers.
+
+    Examples
+    --------
+    >>> import graph
+    >>> from analysis.scenario import Restriction
+    >>> s = Scenario(restrictions=(Restriction("chn", ("gallium",)),))
+    >>> res = run_uncertain(graph.load(), s, samples=20)
+    >>> 0.0 <= res.records[0]["p_hit"] <= 1.0
+    True
+    """
+    from analysis import uncertainty
+
+    n = scenario.samples if samples is None else samples
+    if n is not None:
+        uncertainty.check_samples(n, seed, distribution)
+    result = run_scenario(G, scenario, compiled=compiled)
+    C, point = result.compiled, result.raw
+    drawn = None
+    if n is not None:
+        drawn = uncertainty.sample_runs(
+            C,
+            result.scenario,
+            point,
+            n,
+            seed=seed,
+            distribution=distribution,
+            mapper=mapper,
+            progress=progress,
+        )
+    swings = (
+        uncertainty.sensitivity(C, result.scenario, point, mapper=mapper) if sensitivity else None
+    )
+    if drawn is not None or swings is not None:
+        result.attach_uncertainty(drawn, swings)
+    return result
