@@ -219,12 +219,33 @@ def chunks(n: int, size: int = CHUNK) -> list[range]:
     return [range(lo, min(n, lo + size)) for lo in range(0, n, size)]
 
 
-#: Runs a list of chunks: ``mapper(function, chunks)`` returns their results in order.
-Mapper = Callable[[Callable[[range], list[Figures]], list[range]], list[list[Figures]]]
+#: Runs chunks: ``mapper(task, shared, parts, progress)`` returns ``[task(shared, part)
+#: for part in parts]``, in order; ``shared`` (the compiled graph and the scenario) is
+#: the same for every part, so a cluster is sent it once. ``progress(k)``, when given,
+#: is told of every ``k`` runs done.
+Mapper = Callable[..., list[list[Figures]]]
 
 
-def _in_process(function: Callable[[range], list[Figures]], parts: list[range]):
-    return [function(part) for part in parts]
+def in_process(task, shared, parts, progress=None) -> list[list[Figures]]:
+    """The default mapper: every chunk in this process, in order."""
+    out = []
+    for part in parts:
+        out.append(task(shared, part))
+        if progress is not None:
+            progress(len(part))
+    return out
+
+
+def sample_task(shared: tuple, part: range) -> list[Figures]:
+    """A chunk of samples; ``shared`` is ``(C, scenario, params, seed, distribution)``."""
+    C, scenario, ps, seed, distribution = shared
+    return sample_chunk(C, scenario, ps, seed, part, distribution)
+
+
+def sensitivity_task(shared: tuple, part: range) -> list[Figures]:
+    """A chunk of sensitivity runs; ``shared`` is ``(C, scenario, params)``."""
+    C, scenario, ps = shared
+    return sensitivity_chunk(C, scenario, ps, part)
 
 
 def check_samples(samples: int, seed: int, distribution: str) -> None:
@@ -308,15 +329,8 @@ def sample_runs(
     """
     check_samples(n, seed, distribution)
     ps = params(C, scenario)
-    parts = chunks(n, chunk)
-
-    def task(part: range) -> list[Figures]:
-        out = sample_chunk(C, scenario, ps, seed, part, distribution)
-        if progress is not None:
-            progress(len(part))
-        return out
-
-    results = (mapper or _in_process)(task, parts)
+    shared = (C, scenario, ps, seed, distribution)
+    results = (mapper or in_process)(sample_task, shared, chunks(n, chunk), progress)
     runs = [f for part in results for f in part]
     return gather(runs, Figures.of(point))
 
@@ -393,6 +407,7 @@ def sensitivity(
     *,
     chunk: int = CHUNK,
     mapper: Mapper | None = None,
+    progress: Callable[[int], None] | None = None,
 ) -> Sensitivity:
     """One run per parameter at its low end and one at its high end, all else at its value.
 
@@ -407,7 +422,7 @@ def sensitivity(
     """
     ps = params(C, scenario)
     parts = chunks(2 * len(ps), chunk)
-    results = (mapper or _in_process)(lambda part: sensitivity_chunk(C, scenario, ps, part), parts)
+    results = (mapper or in_process)(sensitivity_task, (C, scenario, ps), parts, progress)
     runs = [f for part in results for f in part]
     table = gather(runs, Figures.of(point))
     return Sensitivity(ps, table.nodes, table.shortfall[0::2], table.shortfall[1::2])
