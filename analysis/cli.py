@@ -291,7 +291,9 @@ _UNCERTAINTY_PARAMS = (
 _SCENARIO_FIELDS = tuple(f.name for f in fields(ScenarioOptions))
 
 
-def scenario_options(*, nodes_only: bool = False) -> Callable[[Callable], Callable]:
+def scenario_options(
+    *, nodes_only: bool = False, sampled: bool = True
+) -> Callable[[Callable], Callable]:
     """Add the options that describe a scenario; the command gets them as ``scenario``.
 
     The options are ``COUNTRY COMMODITY... --to --severity --start-day
@@ -310,7 +312,9 @@ def scenario_options(*, nodes_only: bool = False) -> Callable[[Callable], Callab
     >>> run(["china", "gallium", "--to", "japan"], standalone_mode=False)
     china restricts gallium to japan
     """
-    params = (_REMOVAL_PARAMS if nodes_only else _RESTRICTION_PARAMS) + _UNCERTAINTY_PARAMS
+    params = _REMOVAL_PARAMS if nodes_only else _RESTRICTION_PARAMS
+    if sampled:  # --samples, --seed, --distribution, --sensitivity, --scheduler
+        params += _UNCERTAINTY_PARAMS
 
     def decorate(f: Callable) -> Callable:
         @functools.wraps(f)
@@ -443,7 +447,7 @@ def _draw_to_file(path: str, G, **kwargs) -> None:
 
 
 @cli.command("render")
-@scenario_options()
+@scenario_options(sampled=False)
 @click.option(
     "--focus", metavar="NODE", default=None, help="Draw only what lies around NODE (see --depth)."
 )

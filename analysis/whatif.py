@@ -176,6 +176,8 @@ class WhatIf(Report):
     def data_table(self) -> Table:
         """The impacts with every JSON field, one row each (CSV and markdown)."""
         columns = list(self.records[0]) if self.records else ["node", "shortfall"]
+        if self.sample_set is not None or self.sensitivity is not None:
+            return self._flat_table(columns)  # section 3c: one column per percentile
         return Table(self.records, columns)
 
     def people_sections(self) -> list[Section]:
@@ -285,12 +287,42 @@ class WhatIf(Report):
             return np.zeros(self.sample_set.shortfall.shape[0])
         return self.sample_set.shortfall[:, col].copy()
 
+    def _flat_table(self, columns: list[str]) -> Table:
+        """The records, each band as three columns (``shortfall_p5`` ...), drivers as text."""
+        rows, flat = [], []
+        for r in self.records:
+            row = {}
+            for key, value in r.items():
+                if key.endswith("_band"):
+                    for q, x in zip(("p5", "p50", "p95"), value, strict=True):
+                        row[f"{key.removesuffix('_band')}_{q}"] = x
+                elif key == "drivers":
+                    row[key] = "; ".join(
+                        f"{d['param']} {d['low']:g}-{d['high']:g}: "
+                        f"{d['shortfall_low']:.6g} to {d['shortfall_high']:.6g}"
+                        for d in value
+                    )
+                else:
+                    row[key] = value
+            rows.append(row)
+        for key in columns:
+            if key.endswith("_band"):
+                flat += [f"{key.removesuffix('_band')}_{q}" for q in ("p5", "p50", "p95")]
+            else:
+                flat.append(key)
+        return Table(rows, flat)
+
     def _band_cells(self, rows: list[dict]) -> None:
         """Write each sampled shortfall as ``42.0% (35.1-47.9)`` (p5-p95)."""
         for row, r in zip(rows, self.records, strict=True):
             low, _, high = r.get("shortfall_band", (None, None, None))
             if low is not None and high is not None:
                 row["shortfall"] += f" ({100 * low:.1f}-{100 * high:.1f})"
+
+    def _driver_records(self) -> list[dict]:
+        """The most affected industries shown (at most five), else the impacts shown."""
+        industries = [r for r in self.records if r["kind"] == "industry"]
+        return (industries or self.records)[:5]
 
     def _driver_sections(self) -> list[Section]:
         """The top drivers of the most affected industries (with ``--sensitivity``)."""
@@ -304,13 +336,13 @@ class WhatIf(Report):
                 "low": _percent(d["shortfall_low"]),
                 "high": _percent(d["shortfall_high"]),
             }
-            for r in [r for r in self.records if r["kind"] == "industry"][:5]
+            for r in self._driver_records()
             for d in r.get("drivers", [])
         ]
         if not rows:
-            return [Section("No uncertain number moves an industry's shortfall.")]
+            return [Section("No uncertain number moves the shortfalls shown.")]
         columns = ["name", "param", "range", "low", "high"]
-        headers = ["industry", "driver", "range", "shortfall at low", "shortfall at high"]
+        headers = ["node", "driver", "range", "shortfall at low", "shortfall at high"]
         return [Section("What moves it most", Table(rows, columns, headers))]
 
     def markdown_sections(self) -> list[Section]:
