@@ -148,11 +148,15 @@ class WhatIf(Report):
         return text
 
     def plot(self, kind: str = "graph", **kwargs):
-        """Draw the scenario: ``"graph"`` (dependency diagram) or ``"timeline"``."""
+        """Draw the scenario: ``"graph"`` (diagram), ``"timeline"`` or ``"sensitivity"``."""
         from analysis import drawing
 
         if kind == "timeline":
             return drawing.plot_timeline(self, **kwargs)
+        if kind == "sensitivity":  # a tornado of the drivers (section 3c)
+            from analysis.drawing.charts import plot_sensitivity
+
+            return plot_sensitivity(self, **kwargs)
         return drawing.plot_scenario(self, **kwargs)
 
     def head(self, n: int | None) -> WhatIf:

@@ -71,3 +71,16 @@ def test_ties_break_by_name_and_at_most_five():
     assert [d["param"] for d in fab["drivers"]] == [f"s{i}->fab.share" for i in range(5)]
     assert {d["shortfall_low"] for d in fab["drivers"]} == {0.6875}
     assert {d["shortfall_high"] for d in fab["drivers"]} == {0.8125}
+
+
+def test_tornado_plot_draws_one_bar_per_driver():
+    G = dataset(SMALL)
+    r = Restriction("chn", ["gallium"], severity=0.9, severity_range=(0.8, 1.0))
+    res = run_uncertain(G, Scenario(restrictions=(r,)), sensitivity=True)
+    _fig, ax = res.plot("sensitivity")
+    bars = ax.patches
+    assert len(bars) == 3
+    # Bottom to top: severity (25.6-32.0), dependence (25.2-36.0), share (21.6-36.0).
+    assert [round(b.get_x(), 6) for b in bars] == [25.6, 25.2, 21.6]
+    assert [round(b.get_width(), 6) for b in bars] == [6.4, 10.8, 14.4]
+    assert [t.get_text() for t in ax.get_yticklabels()][-1] == "cn-ga->fab.share"
