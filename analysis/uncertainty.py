@@ -55,7 +55,7 @@ class Param:
     high: float
 
 
-def params(C: CompiledGraph, scenario: Scenario) -> list[Param]:
+def params(C: CompiledGraph, scenario: Scenario) -> Params:
     """Every uncertain number of the compiled graph and the scenario, in a fixed order.
 
     Edges first (in the compiled order: by consumer, commodity, supplier),
@@ -105,7 +105,7 @@ def params(C: CompiledGraph, scenario: Scenario) -> list[Param]:
         if r.severity_range is not None:
             low, high = r.severity_range
             out.append(Param(f"restrictions[{i}].severity", "severity", i, r.severity, low, high))
-    return out
+    return Params(out)
 
 
 def draw(ps: Sequence[Param], seed: int, k: int, distribution: str = "uniform") -> np.ndarray:
@@ -123,19 +123,37 @@ def draw(ps: Sequence[Param], seed: int, k: int, distribution: str = "uniform") 
     >>> draw([p], 0, 7).tolist() == draw([p], 0, 7).tolist()
     True
     """
+    low, high, mode = bounds(ps)
     rng = np.random.Generator(np.random.PCG64(np.random.SeedSequence(seed, spawn_key=(k,))))
-    u = rng.random(len(ps))
-    low = np.array([p.low for p in ps], dtype=np.float64)
-    high = np.array([p.high for p in ps], dtype=np.float64)
+    u = rng.random(low.size)
     if distribution == "uniform":
         return low + (high - low) * u
-    mode = np.array([p.value for p in ps], dtype=np.float64)
     width = high - low
     with np.errstate(divide="ignore", invalid="ignore"):
         cut = np.where(width > 0, (mode - low) / width, 0.0)
     left = low + np.sqrt(u * width * (mode - low))
     right = high - np.sqrt((1.0 - u) * width * (high - mode))
     return np.where(u < cut, left, right)
+
+
+class Params(list):
+    """The parameters, with their bounds as arrays and their positions by field, made once."""
+
+    def __init__(self, items: Iterable[Param] = ()):
+        super().__init__(items)
+        self.low = np.array([p.low for p in self], dtype=np.float64)
+        self.high = np.array([p.high for p in self], dtype=np.float64)
+        self.value = np.array([p.value for p in self], dtype=np.float64)
+        fields = np.array([p.field for p in self], dtype=object)
+        self.where = {f: np.flatnonzero(fields == f) for f in dict.fromkeys(fields)}
+        self.index = np.array([p.index for p in self], dtype=np.int64)
+
+
+def bounds(ps: Sequence[Param]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """``(low, high, value)`` of the parameters as arrays."""
+    if not isinstance(ps, Params):
+        ps = Params(ps)
+    return ps.low, ps.high, ps.value
 
 
 def apply(
@@ -147,16 +165,19 @@ def apply(
     scaled down in proportion to sum to 1. The copy shares every structural
     array with ``C``; only the changed ones are new.
     """
+    if not isinstance(ps, Params):
+        ps = Params(ps)
+    values = np.asarray(values, dtype=np.float64)
     arrays: dict[str, np.ndarray] = {}
     severities = [r.severity for r in scenario.restrictions]
-    for p, x in zip(ps, values, strict=True):
-        if p.field == "severity":
-            severities[p.index] = float(x)
+    for fld, at in ps.where.items():
+        if fld == "severity":
+            for i, x in zip(ps.index[at], values[at], strict=True):
+                severities[i] = float(x)
             continue
-        target = _TARGETS[p.field]
-        if target not in arrays:
-            arrays[target] = getattr(C, target).copy()
-        arrays[target][p.index] = x
+        target = _TARGETS[fld]
+        arrays[target] = getattr(C, target).copy()
+        arrays[target][ps.index[at]] = values[at]
     if "share" in arrays:
         share = arrays["share"]
         total = np.bincount(C.edge_slot, weights=share, minlength=len(C.slot_node))
@@ -390,7 +411,7 @@ def sensitivity_chunk(
     C: CompiledGraph, scenario: Scenario, ps: Sequence[Param], runs: Iterable[int]
 ) -> list[Figures]:
     """Runs ``2 i`` (parameter ``i`` at its low end) and ``2 i + 1`` (at its high end)."""
-    value = np.array([p.value for p in ps], dtype=np.float64)
+    value = bounds(ps)[2]
     out = []
     for j in runs:
         p = ps[j // 2]
