@@ -190,7 +190,10 @@ def test_what_if_and_render_share_the_scenario_options():
             "removed",
         ]
     )
-    assert [p.name for p in cli.commands["remove"].params][:3] == ["removed", "day", "horizon"]
+    assert [p.name for p in cli.commands["remove"].params][:8] == [
+        *("removed", "samples", "seed", "distribution", "sensitivity", "scheduler"),
+        *("day", "horizon"),
+    ]
 
 
 def test_scenario_options_build():
