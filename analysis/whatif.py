@@ -10,6 +10,7 @@ fast.
 from __future__ import annotations
 
 import copy
+import dataclasses
 from collections.abc import Iterable, Mapping
 from functools import cached_property
 from typing import Any
@@ -483,6 +484,7 @@ def run_uncertain(
     n = scenario.samples if samples is None else samples
     if n is not None:
         uncertainty.check_samples(n, seed, distribution)
+        scenario = dataclasses.replace(scenario, samples=n)  # echoed in the JSON scenario
     result = run_scenario(G, scenario, compiled=compiled)
     C, point = result.compiled, result.raw
     drawn = None

@@ -311,3 +311,17 @@ def test_scenario_file_samples_and_severity_range(tmp_path, capsys):
         analysis.cli.main(["what-if", "--scenario", str(scenario), "--data", str(data)])
     assert exc.value.code == 2
     assert "s.yaml:1:10: error: samples must be a whole number" in capsys.readouterr().err
+
+
+def test_remove_takes_samples_and_echoes_them(tmp_path):
+    path = tmp_path / "data.yaml"
+    path.write_text(CHAIN)
+    args = ["remove", "cn-ga", "--data", str(path), "--format", "json", "--samples", "9"]
+    out = CliRunner().invoke(cli, args)
+    assert out.exit_code == 0, out.output
+    result = json.loads(out.output)
+    assert result["scenario"]["samples"] == 9
+    # fab loses its whole cut share: U(0.2, 0.6) in every sample, hit in all of them.
+    (fab,) = [r for r in result["impacts"] if r["node"] == "fab"]
+    assert fab["p_hit"] == 1.0
+    assert 0.2 <= fab["shortfall_band"][0] <= fab["shortfall_band"][2] <= 0.6
