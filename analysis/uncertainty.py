@@ -260,13 +260,13 @@ def in_process(task, shared, parts, progress=None) -> list[list[Figures]]:
 def sample_task(shared: tuple, part: range) -> list[Figures]:
     """A chunk of samples; ``shared`` is ``(C, scenario, params, seed, distribution)``."""
     C, scenario, ps, seed, distribution = shared
-    return sample_chunk(C, scenario, ps, seed, part, distribution)
+    return sample_chunk(C, scenario, Params(ps), seed, part, distribution)
 
 
 def sensitivity_task(shared: tuple, part: range) -> list[Figures]:
     """A chunk of sensitivity runs; ``shared`` is ``(C, scenario, params)``."""
     C, scenario, ps = shared
-    return sensitivity_chunk(C, scenario, ps, part)
+    return sensitivity_chunk(C, scenario, Params(ps), part)
 
 
 def check_samples(samples: int, seed: int, distribution: str) -> None:
@@ -350,7 +350,8 @@ def sample_runs(
     """
     check_samples(n, seed, distribution)
     ps = params(C, scenario)
-    shared = (C, scenario, ps, seed, distribution)
+    # Plain tuples travel to workers as they are (the arrays are remade per chunk).
+    shared = (C, scenario, tuple(ps), seed, distribution)
     results = (mapper or in_process)(sample_task, shared, chunks(n, chunk), progress)
     runs = [f for part in results for f in part]
     return gather(runs, Figures.of(point))
@@ -443,7 +444,7 @@ def sensitivity(
     """
     ps = params(C, scenario)
     parts = chunks(2 * len(ps), chunk)
-    results = (mapper or in_process)(sensitivity_task, (C, scenario, ps), parts, progress)
+    results = (mapper or in_process)(sensitivity_task, (C, scenario, tuple(ps)), parts, progress)
     runs = [f for part in results for f in part]
     table = gather(runs, Figures.of(point))
     return Sensitivity(ps, table.nodes, table.shortfall[0::2], table.shortfall[1::2])
