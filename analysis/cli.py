@@ -221,6 +221,12 @@ class ScenarioOptions:
     # Second edition (DESIGN section 3b): a window, and changes to the data.
     end_day: int | None = None
     changes: tuple[str, ...] = ()  # each --set CHANGE, as written
+    # How sure (DESIGN section 3c): see ``run_scenario_options``.
+    samples: int | None = None  # None: the scenario's own ``samples:``, else no sampling
+    seed: int = 0
+    distribution: str = "uniform"
+    sensitivity: bool = False
+    scheduler: str | None = None
 
     def build(self) -> Scenario | None:
         """The ``Scenario`` these options describe, or None if they describe none."""
@@ -338,12 +344,48 @@ _REMOVAL_PARAMS = (
     click.argument("removed", metavar="NODES...", nargs=-1, required=True),
     _SET_OPTION,
 )
+#: How sure (DESIGN section 3c): options of every form.
+_UNCERTAINTY_PARAMS = (
+    click.option(
+        "--samples",
+        type=click.IntRange(min=1),
+        default=None,
+        help="Also run N samples with every uncertain number drawn, for bands.",
+    ),
+    click.option(
+        "--seed",
+        type=click.IntRange(min=0),
+        default=0,
+        show_default=True,
+        help="Seed of the draws (the same seed gives the same output).",
+    ),
+    click.option(
+        "--distribution",
+        type=click.Choice(["uniform", "triangular"]),
+        default="uniform",
+        show_default=True,
+        help="How uncertain numbers are drawn on their ranges (triangular: mode at the value).",
+    ),
+    click.option(
+        "--sensitivity",
+        is_flag=True,
+        help="Also run each uncertain number at its low and high end: the drivers.",
+    ),
+    click.option(
+        "--scheduler",
+        metavar="ADDRESS|local",
+        default=None,
+        help="Run samples on a Dask cluster (tcp://HOST:PORT, or local).",
+    ),
+)
 # A new scenario option is one entry here (a tuple that both forms take, for
 # options of what-if and remove alike) and one field of ScenarioOptions.
 _SCENARIO_FIELDS = tuple(f.name for f in fields(ScenarioOptions))
 
 
-def scenario_options(*, nodes_only: bool = False) -> Callable[[Callable], Callable]:
+def scenario_options(
+    *, nodes_only: bool = False, sampled: bool = True
+) -> Callable[[Callable], Callable]:
     """Add the options that describe a scenario; the command gets them as ``scenario``.
 
     The options are ``COUNTRY COMMODITY... --to --severity --start-day
@@ -364,6 +406,8 @@ def scenario_options(*, nodes_only: bool = False) -> Callable[[Callable], Callab
     china restricts gallium to japan
     """
     params = _REMOVAL_PARAMS if nodes_only else _RESTRICTION_PARAMS
+    if sampled:  # --samples, --seed, --distribution, --sensitivity, --scheduler
+        params += _UNCERTAINTY_PARAMS
 
     def decorate(f: Callable) -> Callable:
         @functools.wraps(f)
@@ -414,7 +458,7 @@ def what_if_command(
     if built is None:
         raise click.UsageError("give COUNTRY COMMODITY..., --scenario NAME, or --remove NODE")
     G = load_data(data)
-    result = run_scenario(G, built)
+    result = run_scenario_options(G, built, scenario) or run_scenario(G, built)
     print_result(result.head(top), fmt)
     if draw_path is not None:
         _draw_to_file(draw_path, G, result=result)
@@ -438,7 +482,50 @@ def remove_command(
     from analysis.whatif import run_scenario
 
     built = scenario.build()
-    print_result(run_scenario(load_data(data), built).head(top), fmt)
+    G = load_data(data)
+    result = run_scenario_options(G, built, scenario) or run_scenario(G, built)
+    print_result(result.head(top), fmt)
+
+
+def run_scenario_options(G, built, options: ScenarioOptions):
+    """The run with bands and drivers (section 3c) when asked for; None otherwise.
+
+    Sampling runs show a progress bar on stderr when it is a terminal.
+    """
+    samples = options.samples if options.samples is not None else built.samples
+    if samples is None and not options.sensitivity:
+        if options.scheduler is not None:
+            raise click.UsageError("--scheduler runs samples: give --samples N or --sensitivity")
+        return None
+    import contextlib
+
+    from analysis.whatif import run_uncertain
+
+    with contextlib.ExitStack() as stack:
+        mapper = None
+        if options.scheduler is not None:
+            from analysis import distributed
+
+            mapper = distributed.dask_mapper(
+                stack.enter_context(distributed.client(options.scheduler))
+            )
+        progress = None
+        if sys.stderr.isatty():
+            from rich.progress import Progress
+
+            bar = stack.enter_context(Progress(transient=True))
+            task = bar.add_task("sampling", total=(samples or 0))
+            progress = lambda k: bar.advance(task, k)  # noqa: E731
+        return run_uncertain(
+            G,
+            built,
+            samples=samples,
+            seed=options.seed,
+            distribution=options.distribution,
+            sensitivity=options.sensitivity,
+            mapper=mapper,
+            progress=progress,
+        )
 
 
 def _inputs(scenario: ScenarioOptions, data: str | None) -> list[str]:
@@ -458,7 +545,7 @@ def _draw_to_file(path: str, G, **kwargs) -> None:
 
 
 @cli.command("render")
-@scenario_options()
+@scenario_options(sampled=False)
 @click.option(
     "--focus",
     metavar="NODE",

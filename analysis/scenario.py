@@ -67,6 +67,7 @@ class Restriction:
     severity: float = 1.0
     start_day: int = 0
     end_day: int | None = None
+    severity_range: tuple[float, float] | None = None  # [low, high] holding severity (section 3c)
 
     def __post_init__(self) -> None:
         commodities = (self.commodities,) if isinstance(self.commodities, str) else self.commodities
@@ -92,6 +93,8 @@ class Restriction:
                     "the restriction acts on the days start_day <= t < end_day"
                 )
         object.__setattr__(self, "severity", float(self.severity))
+        if self.severity_range is not None:
+            object.__setattr__(self, "severity_range", _severity_range(self))
 
     def resolve(self, G: nx.MultiDiGraph) -> Restriction:
         """Return the same restriction with every name replaced by the dataset's id.
@@ -131,10 +134,28 @@ class Restriction:
         }
         if self.end_day is not None:
             out["end_day"] = self.end_day
+        if self.severity_range is not None:
+            out["severity_range"] = list(self.severity_range)
         if day0 is not None:
             out["start"] = date_of(day0, self.start_day)
             out["end"] = date_of(day0, self.end_day)
         return out
+
+
+def _severity_range(r: Restriction) -> tuple[float, float]:
+    """A restriction's ``severity_range``: two numbers in (0, 1] that hold its severity."""
+    rng = r.severity_range
+    ok = isinstance(rng, (list, tuple)) and len(rng) == 2
+    ok = ok and all(isinstance(x, (int, float)) and not isinstance(x, bool) for x in rng)
+    if not ok or not all(math.isfinite(x) and 0 < x <= 1 for x in rng):
+        raise ScenarioError(f"severity_range must be [low, high] within (0, 1], got {rng!r}")
+    low, high = float(rng[0]), float(rng[1])
+    if not low <= r.severity <= high:
+        raise ScenarioError(
+            f"severity_range {[low, high]} must hold the severity {r.severity}"
+            " (low <= severity <= high)"
+        )
+    return low, high
 
 
 @dataclass(frozen=True)
@@ -151,6 +172,7 @@ class Scenario:
     sources: tuple[str, ...] = field(default=())
     day0: dt.date | None = None  # the calendar date of day 0, when dates are given
     overrides: tuple[Change, ...] = field(default=())  # ``set:``, applied to a copy of the data
+    samples: int | None = None  # ``samples:``: runs with the uncertain numbers drawn (section 3c)
 
     def __post_init__(self) -> None:
         for label, value in (("horizon", self.horizon), ("day", self.day)):
@@ -211,6 +233,8 @@ class Scenario:
             out["day0"] = self.day0.isoformat()
         if self.overrides:
             out["set"] = [c.to_dict() for c in self.overrides]
+        if self.samples is not None:
+            out["samples"] = self.samples
         return out
 
     def date(self, day: int | None) -> str | None:
@@ -229,8 +253,14 @@ def date_of(day0: dt.date, day: int | None) -> str | None:
     return None if day is None else (day0 + dt.timedelta(days=day)).isoformat()
 
 
-SCENARIO_KEYS = ("id", "name", "description", "sources", "day0", "restrictions", "remove", "set")
-RESTRICTION_KEYS = ("by", "commodities", "to", "severity", "start_day", "end_day", "start", "end")
+SCENARIO_KEYS = (
+    *("id", "name", "description", "sources", "day0", "restrictions", "remove", "set"),
+    "samples",
+)
+RESTRICTION_KEYS = (
+    *("by", "commodities", "to", "severity", "start_day", "end_day", "start", "end"),
+    "severity_range",
+)
 
 
 def scenario_json_schema() -> dict[str, Any]:
@@ -270,6 +300,13 @@ def scenario_json_schema() -> dict[str, Any]:
                 "minimum": 1,
                 "description": "The first day it no longer acts (above start_day).",
             },
+            "severity_range": {
+                "type": "array",
+                "items": {"type": "number", "exclusiveMinimum": 0, "maximum": 1},
+                "minItems": 2,
+                "maxItems": 2,
+                "description": "[low, high] holding severity: sampled with --samples.",
+            },
             "start": {**date, "description": "start_day as a date (needs day0)."},
             "end": {**date, "description": "end_day as a date (needs day0)."},
         },
@@ -298,6 +335,11 @@ def scenario_json_schema() -> dict[str, Any]:
             "restrictions": {"type": "array", "items": restriction},
             "remove": {**names, "description": "Node ids removed for the whole run."},
             "set": {"type": "array", "items": change},
+            "samples": {
+                "type": "integer",
+                "minimum": 1,
+                "description": "Sampled runs (section 3c).",
+            },
         },
     }
 
@@ -414,6 +456,13 @@ def scenario_from_mapping(
         if data.get(key) is not None and not isinstance(data[key], str):
             where.problem((key,), f"{key} must be text, not {data[key]!r}: put it in quotes")
     overrides = _overrides(data.get("set"), where)
+    samples = data.get("samples")
+    if samples is not None and (
+        isinstance(samples, bool) or not isinstance(samples, int) or samples < 1
+    ):
+        where.problem(
+            ("samples",), f"samples must be a whole number of at least 1, got {samples!r}"
+        )
     if where.problems:
         raise DataError(where.problems)
     return Scenario(
@@ -425,6 +474,7 @@ def scenario_from_mapping(
         sources=lists["sources"],
         day0=day0,
         overrides=overrides,
+        samples=samples,
     )
 
 
@@ -498,6 +548,7 @@ def _restriction(item: Any, i: int, day0: dt.date | None, where: _Where) -> Rest
             severity=item.get("severity", 1.0),
             start_day=0 if start is None else start,
             end_day=end,
+            severity_range=item.get("severity_range"),
         )
     except ScenarioError as exc:
         field_name = str(exc).split(" ", 1)[0]

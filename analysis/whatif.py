@@ -10,6 +10,7 @@ fast.
 from __future__ import annotations
 
 import copy
+import dataclasses
 import math
 from collections.abc import Iterable, Mapping
 from dataclasses import replace
@@ -17,6 +18,7 @@ from functools import cached_property
 from typing import Any
 
 import networkx as nx
+import numpy as np
 
 from analysis.engine import CompiledGraph, Run, compile_graph, run, via_chains
 from analysis.output import Report, Section, Table, format_usd, plural
@@ -125,40 +127,46 @@ class WhatIf(Report):
         }
 
     def _records(self) -> list[dict[str, Any]]:
+        raw = self.raw
+        # The engine has sorted the impacts (DESIGN section 3b): keep its order.
+        chains = via_chains(self.compiled, raw, raw.impacts)
+        return [
+            self._record(int(raw.affected[col]), int(col), via)
+            for col, via in zip(raw.impact_cols, chains, strict=True)
+        ]
+
+    def _record(self, i: int, col: int | None, via: list[str]) -> dict[str, Any]:
+        """The impact record of node ``i`` (``col``: its timeline column; None: never short)."""
         C, raw, scenario = self.compiled, self.raw, self.scenario
         day = scenario.day
-        # The engine has sorted the impacts (DESIGN section 3b): keep its order.
-        chains = via_chains(C, raw, raw.impacts)
-        records = []
-        for col, via in zip(raw.impact_cols, chains, strict=True):
-            i = int(raw.affected[col])
-            shortfall = 1.0 - float(raw.steady[i])
-            node = C.nodes[i]
-            attrs = self.G.nodes[node]
-            value = float(C.node_value[i])
-            lost = float(raw.value_lost[col])
-            first = int(raw.days_to_impact[col])
-            at_peak = int(raw.days_to_peak[col])
-            record = {
-                "node": node,
-                "name": attrs.get("name") or node,
-                "kind": C.kind_of(i),
-                "country": attrs.get("country"),
-                "shortfall": shortfall,
-                "days_to_impact": None if first < 0 else first,
-                "shortfall_on_day": None if day is None else 1.0 - float(raw.timeline[day, col]),
-                "value_at_risk": None if math.isnan(value) else value * shortfall,
-                "peak_shortfall": float(raw.peak_shortfall[col]),
-                "days_to_peak": None if at_peak < 0 else at_peak,
-                "lost_days": float(raw.lost_days[col]),
-                "value_lost": None if math.isnan(lost) else lost,
-            }
-            if scenario.day0 is not None:
-                record["date_to_impact"] = scenario.date(record["days_to_impact"])
-                record["date_to_peak"] = scenario.date(record["days_to_peak"])
-            record["via"] = via
-            records.append(record)
-        return records
+        shortfall = 1.0 - float(raw.steady[i])
+        node = C.nodes[i]
+        attrs = self.G.nodes[node]
+        value = float(C.node_value[i])
+        lost = 0.0 * value if col is None else float(raw.value_lost[col])
+        first = -1 if col is None else int(raw.days_to_impact[col])
+        at_peak = -1 if col is None else int(raw.days_to_peak[col])
+        record = {
+            "node": node,
+            "name": attrs.get("name") or node,
+            "kind": C.kind_of(i),
+            "country": attrs.get("country"),
+            "shortfall": shortfall,
+            "days_to_impact": None if first < 0 else first,
+            "shortfall_on_day": None
+            if day is None
+            else (0.0 if col is None else 1.0 - float(raw.timeline[day, col])),
+            "value_at_risk": None if math.isnan(value) else value * shortfall,
+            "peak_shortfall": 0.0 if col is None else float(raw.peak_shortfall[col]),
+            "days_to_peak": None if at_peak < 0 else at_peak,
+            "lost_days": 0.0 if col is None else float(raw.lost_days[col]),
+            "value_lost": None if math.isnan(lost) else lost,
+        }
+        if scenario.day0 is not None:
+            record["date_to_impact"] = scenario.date(record["days_to_impact"])
+            record["date_to_peak"] = scenario.date(record["days_to_peak"])
+        record["via"] = via
+        return record
 
     def to_json(self) -> dict[str, Any]:
         """The JSON object of ``chokegraph what-if --format json`` (DESIGN section 5)."""
@@ -242,7 +250,8 @@ class WhatIf(Report):
         return text
 
     def plot(self, kind: str = "graph", **kwargs):
-        """Draw the scenario: ``"graph"`` (dependency diagram) or ``"timeline"``.
+        """Draw the scenario: ``"graph"`` (dependency diagram), ``"timeline"`` or
+        ``"sensitivity"`` (a tornado of the drivers, with ``sensitivity=True``).
 
         Examples
         --------
@@ -250,15 +259,19 @@ class WhatIf(Report):
         >>> analysis.remove(graph.load(), ["chn"]).plot("nonsense")
         Traceback (most recent call last):
         ...
-        ValueError: kind must be 'graph' or 'timeline', got 'nonsense'
+        ValueError: kind must be 'graph', 'timeline' or 'sensitivity', got 'nonsense'
         """
         from analysis import drawing
 
         if kind == "timeline":
             return drawing.plot_timeline(self, **kwargs)
+        if kind == "sensitivity":  # a tornado of the drivers (section 3c)
+            from analysis.drawing.charts import plot_sensitivity
+
+            return plot_sensitivity(self, **kwargs)
         if kind == "graph":
             return drawing.plot_scenario(self, **kwargs)
-        raise ValueError(f"kind must be 'graph' or 'timeline', got {kind!r}")
+        raise ValueError(f"kind must be 'graph', 'timeline' or 'sensitivity', got {kind!r}")
 
     def head(self, n: int | None) -> WhatIf:
         """The same result listing only its first ``n`` impacts (the summary still counts all).
@@ -281,6 +294,8 @@ class WhatIf(Report):
     def data_table(self) -> Table:
         """The impacts with every JSON field, one row each (CSV and markdown)."""
         columns = list(self.records[0]) if self.records else ["node", "shortfall"]
+        if self.sample_set is not None or self.sensitivity is not None:
+            return self._flat_table(columns)  # section 3c: one column per percentile
         return Table(self.records, columns)
 
     def people_sections(self) -> list[Section]:
@@ -301,7 +316,126 @@ class WhatIf(Report):
             dated = {"peak": "peak (date)", "days": "first hit on"}
             pairs = [(c, dated.get(c, h)) for c, h in pairs]
         columns, headers = (list(x) for x in zip(*pairs, strict=True))
-        return [Section(self.headline(), Table(rows, columns, headers))]
+        self._band_cells(rows)  # section 3c: a band next to each figure
+        sections = [Section(self.headline(), Table(rows, columns, headers))]
+        return [*sections, *self._driver_sections()]
+
+    # --- How sure (DESIGN section 3c): bands, per-sample figures, drivers -------------------
+
+    sample_set = None  # analysis.uncertainty.Samples, when the run was sampled
+    sensitivity = None  # analysis.uncertainty.Sensitivity, with --sensitivity
+
+    def attach_uncertainty(self, samples=None, sensitivity=None) -> None:
+        """Add the bands and ``p_hit`` of ``samples`` and the ``drivers`` of ``sensitivity``.
+
+        Every node that a sample lists joins the impacts (with its point figures).
+        """
+
+        C, raw = self.compiled, self.raw
+        self.sample_set, self.sensitivity = samples, sensitivity
+        known = {r["node"] for r in self.records}
+        extra = [] if samples is None else [i for i in samples.nodes if C.nodes[i] not in known]
+        if extra:
+            columns = {int(node): col for col, node in enumerate(raw.affected)}
+            chains = via_chains(C, raw, extra)
+            for i, via in zip(extra, chains, strict=True):
+                self.records.append(self._record(int(i), columns.get(int(i)), via))
+            self.records.sort(key=lambda r: (-r["shortfall"], -r["peak_shortfall"], r["node"]))
+        for r in self.records:
+            i = C.index[r["node"]]
+            if samples is not None:
+                col = int(np.searchsorted(samples.nodes, i))
+                r.update(samples.bands(col))
+            if sensitivity is not None:
+                r["drivers"] = sensitivity.drivers(i)
+        self.__dict__.pop("impacts", None)
+
+    @property
+    def bands(self):
+        """The bands and ``p_hit`` of every impact (a pandas DataFrame; empty without samples)."""
+        import pandas as pd
+
+        names = ("shortfall", "peak_shortfall", "lost_days", "days_to_impact")
+        rows = []
+        for r in self.records:
+            if "p_hit" not in r:
+                continue
+            row = {"node": r["node"]}
+            for name in names:
+                for q, x in zip(("p5", "p50", "p95"), r[f"{name}_band"], strict=True):
+                    row[f"{name}_{q}"] = x
+            row["p_hit"] = r["p_hit"]
+            rows.append(row)
+        columns = ["node", *(f"{n}_{q}" for n in names for q in ("p5", "p50", "p95")), "p_hit"]
+        return pd.DataFrame(rows, columns=columns)
+
+    def samples(self, node: str):
+        """The steady shortfall of ``node`` in every sample (a numpy array, for a histogram)."""
+        if self.sample_set is None:
+            raise ValueError("this result has no samples: run it with samples=N")
+        i = self.compiled.index[node]
+        col = int(np.searchsorted(self.sample_set.nodes, i))
+        if col >= self.sample_set.nodes.size or self.sample_set.nodes[col] != i:
+            return np.zeros(self.sample_set.shortfall.shape[0])
+        return self.sample_set.shortfall[:, col].copy()
+
+    def _flat_table(self, columns: list[str]) -> Table:
+        """The records, each band as three columns (``shortfall_p5`` ...), drivers as text."""
+        rows, flat = [], []
+        for r in self.records:
+            row = {}
+            for key, value in r.items():
+                if key.endswith("_band"):
+                    for q, x in zip(("p5", "p50", "p95"), value, strict=True):
+                        row[f"{key.removesuffix('_band')}_{q}"] = x
+                elif key == "drivers":
+                    row[key] = "; ".join(
+                        f"{d['param']} {d['low']:g}-{d['high']:g}: "
+                        f"{d['shortfall_low']:.6g} to {d['shortfall_high']:.6g}"
+                        for d in value
+                    )
+                else:
+                    row[key] = value
+            rows.append(row)
+        for key in columns:
+            if key.endswith("_band"):
+                flat += [f"{key.removesuffix('_band')}_{q}" for q in ("p5", "p50", "p95")]
+            else:
+                flat.append(key)
+        return Table(rows, flat)
+
+    def _band_cells(self, rows: list[dict]) -> None:
+        """Write each sampled shortfall as ``42.0% (35.1-47.9)`` (p5-p95)."""
+        for row, r in zip(rows, self.records, strict=True):
+            low, _, high = r.get("shortfall_band", (None, None, None))
+            if low is not None and high is not None:
+                row["shortfall"] += f" ({100 * low:.1f}-{100 * high:.1f})"
+
+    def _driver_records(self) -> list[dict]:
+        """The most affected industries shown (at most five), else the impacts shown."""
+        industries = [r for r in self.records if r["kind"] == "industry"]
+        return (industries or self.records)[:5]
+
+    def _driver_sections(self) -> list[Section]:
+        """The top drivers of the most affected industries (with ``--sensitivity``)."""
+        if self.sensitivity is None:
+            return []
+        rows = [
+            {
+                "name": r["name"],
+                "param": d["param"],
+                "range": f"{d['low']:g}-{d['high']:g}",
+                "low": _percent(d["shortfall_low"]),
+                "high": _percent(d["shortfall_high"]),
+            }
+            for r in self._driver_records()
+            for d in r.get("drivers", [])
+        ]
+        if not rows:
+            return [Section("No uncertain number moves the shortfalls shown.")]
+        columns = ["name", "param", "range", "low", "high"]
+        headers = ["node", "driver", "range", "shortfall at low", "shortfall at high"]
+        return [Section("What moves it most", Table(rows, columns, headers))]
 
     def _people_row(self, r: Mapping[str, Any]) -> dict[str, Any]:
         """One impact in percent, days (dates, given day0) and dollars."""
@@ -435,3 +569,57 @@ def run_scenario(
     C = compiled if compiled is not None else compile_graph(G)
     with no_cyclic_gc():  # right after a big load, its first full pass would land here
         return WhatIf(G, C, resolved, run(C, resolved))
+
+
+def run_uncertain(
+    G: nx.MultiDiGraph,
+    scenario: Scenario,
+    *,
+    samples: int | None = None,
+    seed: int = 0,
+    distribution: str = "uniform",
+    sensitivity: bool = False,
+    compiled: CompiledGraph | None = None,
+    mapper=None,
+    progress=None,
+) -> WhatIf:
+    """Run a scenario with its bands (``samples``) and drivers (``sensitivity``), DESIGN 3c.
+
+    ``samples`` defaults to the scenario's own ``samples:``; ``mapper`` runs
+    the chunks elsewhere (``analysis.distributed``), with the same answers.
+
+    Examples
+    --------
+    >>> import graph
+    >>> from analysis.scenario import Restriction
+    >>> s = Scenario(restrictions=(Restriction("chn", ("gallium",)),))
+    >>> res = run_uncertain(graph.load(), s, samples=20)
+    >>> 0.0 <= res.records[0]["p_hit"] <= 1.0
+    True
+    """
+    from analysis import uncertainty
+
+    n = scenario.samples if samples is None else samples
+    if n is not None:
+        uncertainty.check_samples(n, seed, distribution)
+        scenario = dataclasses.replace(scenario, samples=n)  # echoed in the JSON scenario
+    result = run_scenario(G, scenario, compiled=compiled)
+    C, point = result.compiled, result.raw
+    drawn = None
+    if n is not None:
+        drawn = uncertainty.sample_runs(
+            C,
+            result.scenario,
+            point,
+            n,
+            seed=seed,
+            distribution=distribution,
+            mapper=mapper,
+            progress=progress,
+        )
+    swings = (
+        uncertainty.sensitivity(C, result.scenario, point, mapper=mapper) if sensitivity else None
+    )
+    if drawn is not None or swings is not None:
+        result.attach_uncertainty(drawn, swings)
+    return result

@@ -226,11 +226,9 @@ def test_what_if_and_render_share_the_scenario_options():
             "removed",
         ]
     )
-    assert [p.name for p in cli.commands["remove"].params][:4] == [
-        "removed",
-        "changes",
-        "day",
-        "horizon",
+    assert [p.name for p in cli.commands["remove"].params][:9] == [
+        *("removed", "changes", "samples", "seed", "distribution", "sensitivity", "scheduler"),
+        *("day", "horizon"),
     ]
     # The second edition's options follow, in what-if and render alike.
     names = [p.name for p in cli.commands["what-if"].params]

@@ -116,9 +116,9 @@ def test_scenario_file_errors_name_file_line_and_column(tmp_path):
         f"{path}:3:49: error: severity must be in (0, 1], got 2",
         f"{path}:4:5: error: a restriction needs 'by' and 'commodities'",
         f"{path}:4:15: error: unknown key 'comodities'; allowed: by, commodities, to, "
-        "severity, start_day, end_day, start, end",
+        "severity, start_day, end_day, start, end, severity_range",
         f"{path}:5:1: error: unknown key 'colour' in a scenario; allowed: id, name, "
-        "description, sources, day0, restrictions, remove, set",
+        "description, sources, day0, restrictions, remove, set, samples",
     ]
 
 

@@ -291,7 +291,7 @@ def test_impacts_print_rounded_and_keep_exact_values(ban, monkeypatch):
 
 
 def test_plot_kind_must_be_known(ban):
-    with pytest.raises(ValueError, match="'graph' or 'timeline', got 'nonsense'"):
+    with pytest.raises(ValueError, match="'graph', 'timeline' or 'sensitivity', got 'nonsense'"):
         ban.plot("nonsense")
 
 

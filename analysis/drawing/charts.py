@@ -585,3 +585,55 @@ def plot_chokepoints(result: Chokepoints, *, top: int = 15, ax: Any = None) -> t
     _draw_bars(ax, table["score"].astype(float).to_numpy(), kinds, labels, notes, fmt, fs)
     _bars_axes(ax, weighted, n, kinds, fs)
     return fig, ax
+
+
+def plot_sensitivity(result: WhatIf, *, node: str | None = None, ax: Any = None) -> tuple[Any, Any]:
+    """A tornado plot: how far each driver moves one node's shortfall (DESIGN section 3c).
+
+    One bar per driver, from the shortfall with the number at its low end to
+    that at its high end, largest swing on top, and the point shortfall as a
+    line. ``node`` defaults to the most affected industry with drivers (else
+    the most affected node with drivers). Needs a result run with
+    ``sensitivity=True``.
+
+    Examples
+    --------
+    >>> import graph
+    >>> from analysis.scenario import load_scenario
+    >>> from analysis.whatif import run_uncertain
+    >>> res = run_uncertain(graph.load(), load_scenario("2026-dual-use-japan"), sensitivity=True)
+    >>> fig, ax = plot_sensitivity(res)
+    """
+    if result.sensitivity is None:
+        raise ValueError("this result has no drivers: run it with sensitivity=True")
+    with_drivers = [r for r in result.records if r.get("drivers")]
+    if node is not None:
+        with_drivers = [r for r in with_drivers if r["node"] == node]
+    industries = [r for r in with_drivers if r["kind"] == "industry"]
+    chosen = (industries or with_drivers)[:1]
+    fs = 10
+    if not chosen:
+        fig, ax = fig_ax(ax, figsize=(8, 2))
+        ax.text(0.5, 0.5, "No uncertain number moves this shortfall", ha="center", va="center")
+        ax.set_axis_off()
+        return fig, ax
+    record = chosen[0]
+    drivers = list(reversed(record["drivers"]))  # largest on top
+    fig, ax = fig_ax(ax, figsize=(9, 1.2 + 0.55 * len(drivers)))
+    for y, d in enumerate(drivers):
+        low, high = 100 * d["shortfall_low"], 100 * d["shortfall_high"]
+        ax.barh(y, high - low, left=low, color=S.LINE_COLOURS[0], height=0.6)
+        ax.text(low, y, f"{d['low']:g} ", ha="right", va="center", fontsize=fs - 1)
+        ax.text(high, y, f" {d['high']:g}", ha="left", va="center", fontsize=fs - 1)
+    point = 100 * record["shortfall"]
+    ax.axvline(point, color="black", lw=1.0, ls="--", label="at the values")
+    ends = [100 * d[k] for d in drivers for k in ("shortfall_low", "shortfall_high")] + [point]
+    pad = max(0.5, 0.2 * (max(ends) - min(ends)))  # room for the range labels at the bar ends
+    ax.set_xlim(max(0.0, min(ends) - pad), min(100.0, max(ends) + pad))
+    ax.set_yticks(range(len(drivers)), [d["param"] for d in drivers], fontsize=fs - 1)
+    ax.set_xlabel("long-run shortfall (%), with the number at its low and high end")
+    ax.set_title(f"What moves {S.short_label(result.G, record['node'])} most", fontsize=fs + 1)
+    ax.legend(loc="lower right", fontsize=fs - 1)
+    if ax.figure is fig and len(fig.axes) == 1:
+        fig.tight_layout()
+    return fig, ax
