@@ -67,7 +67,10 @@ def dask_mapper(c):
         distributed = _distributed()
         if not parts:
             return []
-        scattered = c.scatter(shared, broadcast=True)  # the compiled graph goes once
+        # The compiled graph goes once. A fresh key each time (hash=False): scattering
+        # the same data again under its old key, while the first is being released,
+        # can wait for ever.
+        scattered = c.scatter(shared, broadcast=True, hash=False)
         futures = c.map(task, [scattered] * len(parts), parts, pure=False)
         position = {f.key: i for i, f in enumerate(futures)}
         out = [None] * len(parts)
