@@ -47,3 +47,20 @@ def content(G) -> tuple:
         G.graph["groups"],
         G.graph["commodities"],
     )
+
+
+# Three countries each selling one mineral, listed so that every edge crosses
+# the others: the drawing tests' smallest case for ordering and styling.
+CROSSED = """
+nodes:
+  - {id: a, kind: country}
+  - {id: b, kind: country}
+  - {id: c, kind: country}
+  - {id: x, kind: mineral}
+  - {id: y, kind: mineral}
+  - {id: z, kind: mineral}
+edges:
+  - {from: a, to: z, share: 1}
+  - {from: b, to: y, share: 1}
+  - {from: c, to: x, share: 1}
+"""

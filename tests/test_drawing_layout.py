@@ -13,25 +13,11 @@ import itertools
 import random
 
 import pytest
-from helpers import dataset
+from helpers import CROSSED, dataset
 
 import graph
 from analysis.drawing import layout as L
 from analysis.drawing.selection import KINDS
-
-CROSSED = """
-nodes:
-  - {id: a, kind: country}
-  - {id: b, kind: country}
-  - {id: c, kind: country}
-  - {id: x, kind: mineral}
-  - {id: y, kind: mineral}
-  - {id: z, kind: mineral}
-edges:
-  - {from: a, to: z, share: 1}
-  - {from: b, to: y, share: 1}
-  - {from: c, to: x, share: 1}
-"""
 
 # a and b feed m; m -> r -> i; and a sells straight to i, an edge that skips
 # the mineral and refiner columns.
