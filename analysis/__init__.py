@@ -4,9 +4,11 @@ Where each concern lives (data flows down the list; nothing here is imported
 by ``graph``):
 
 - ``scenario`` (restrictions, windows, dates) and ``overrides`` (``set:`` and
-  ``--set``): what to run. ``engine``: the graph compiled to arrays and the
-  model of ``docs/model.md`` run on them, vectorised; nothing else computes
-  availabilities.
+  ``--set``): what to run. The engine, vectorised, is the only place that
+  computes availabilities: ``compiled`` (the graph compiled to arrays, once),
+  ``propagation`` (the level solver and the steady state), ``timeline`` (day
+  by day, with stocks and ramps) and ``engine`` (``run``: a scenario's
+  numbers and the ``via`` chains).
 - One module per analysis, each a plain function returning a result object:
   ``whatif``, ``chokepoints`` (with ``parallel`` for process pools),
   ``exposure``, ``concentration``, ``neighbours``, ``risk``, ``compare``,

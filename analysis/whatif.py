@@ -233,7 +233,7 @@ class WhatIf(Report):
         --------
         >>> import graph, analysis
         >>> analysis.remove(graph.load(), ["jp-defence"]).headline()
-        'removed: Defence (Japan): 1 node hit, 1 industry'
+        'removed: Defence (Japan): 1 node hit, 1 industry, value at risk $53.0B'
         """
         from analysis.explain import why_nothing
 

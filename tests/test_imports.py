@@ -20,7 +20,11 @@ PACKAGES = ("graph", "analysis")
 # The engine and the analyses compute; they may draw only through the drawing
 # package, on demand, so importing them must not load matplotlib.
 COMPUTING = (
+    "analysis.compiled",
+    "analysis.propagation",
+    "analysis.timeline",
     "analysis.engine",
+    "analysis.uncertainty",
     "analysis.scenario",
     "analysis.chokepoints",
     "analysis.exposure",
