@@ -29,7 +29,8 @@ def test_list_commodities_gives_names_and_groups():
     code, out, _ = run_cli(["list", "commodities", "--format", "json"])
     assert code == 0
     rows = {r["commodity"]: r for r in json.loads(out)["commodities"]}
-    assert rows["refined-cobalt"]["groups"] == "battery-metals"
+    # refined-cobalt is in two groups (seeds/battery-metals.yaml), listed by name.
+    assert rows["refined-cobalt"]["groups"] == "battery-metals, cobalt"
     # Every node that outputs gallium, by display name (seeds/gallium-germanium.yaml).
     assert "Primary gallium (world supply)" in rows["gallium"]["name"].split("; ")
 

@@ -180,7 +180,20 @@ WORLD_MINERALS = (
 def test_world_supply_nodes(G, mineral):
     node = G.nodes[mineral]
     assert node["kind"] == "mineral" and node["country"] is None
-    assert node["commodity"] == mineral
+    # The mine stages of lithium and cobalt output `mined-*`, so that the names
+    # `lithium` and `cobalt` can be groups of both stages (as `graphite` is).
+    assert node["commodity"] == MINED.get(mineral, mineral)
+
+
+MINED = {"lithium": "mined-lithium", "cobalt": "mined-cobalt"}
+
+
+def test_lithium_and_cobalt_name_both_stages(G):
+    groups = G.graph["groups"]
+    assert groups["lithium"] == ["lithium-chemicals", "mined-lithium"]
+    assert groups["cobalt"] == ["mined-cobalt", "refined-cobalt"]
+    assert resolve_commodity(G, "cobalt") == "cobalt"
+    assert expand_commodities(G, ["lithium"]) == {"mined-lithium", "lithium-chemicals"}
 
 
 def test_countries_are_iso3_with_english_names(G):
