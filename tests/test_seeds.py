@@ -1050,3 +1050,18 @@ def test_timeline_dates_are_in_the_public_facts_timeline():
             continue
         for date in filter(None, dates):
             assert date in section, (scenario_id, date)
+
+
+@pytest.mark.skipif(not USGS_FILE.is_file(), reason=f"USGS MCS 2025 file not found at {USGS_FILE}")
+def test_a_usgs_import_compares_with_lithium_and_cobalt(G):
+    # The mine nodes output mined-lithium / mined-cobalt (so that `lithium` and
+    # `cobalt` name both stages); the importer gives its nodes the same
+    # commodities, so every curated lithium and cobalt share is compared:
+    # 9 lithium producers and 12 cobalt producers (seeds/battery-metals.yaml).
+    from analysis.compare import compare_shares
+    from graph.importers.usgs import import_usgs
+
+    imported = graph.from_dict(import_usgs(USGS_FILE).data)
+    rows = compare_shares(G, imported).rows
+    assert sum(r["commodity"] == "mined-lithium" for r in rows) == 9
+    assert sum(r["commodity"] == "mined-cobalt" for r in rows) == 12
