@@ -131,22 +131,59 @@ def _sources(G: nx.MultiDiGraph) -> Listing:
     return Listing("sources", rows, fields)
 
 
+def _when(day0: Any, day: int | None) -> str | None:
+    """A day of a scenario as an ISO date (with ``day0``) or as ``day N``."""
+    from analysis.scenario import date_of
+
+    if day is None:
+        return None
+    return date_of(day0, day) if day0 is not None else f"day {day}"
+
+
+def scenario_dates(scenario: Any) -> tuple[str | None, str | None]:
+    """When a scenario's restrictions act: ``(start, end)``.
+
+    ``start`` is the earliest start of its restrictions; ``end`` the latest
+    end, or None when any restriction stays in force. With ``day0`` both are
+    ISO dates, without it ``day N``.
+
+    Examples
+    --------
+    >>> from analysis.scenario import load_scenario
+    >>> scenario_dates(load_scenario("2010-rare-earths-japan"))
+    ('2010-09-21', '2010-11-21')
+    >>> scenario_dates(load_scenario("2026-dual-use-japan"))
+    ('2026-01-06', None)
+    """
+    restrictions = scenario.restrictions
+    if not restrictions:
+        return None, None
+    start = min(r.start_day for r in restrictions)
+    ends = [r.end_day for r in restrictions]
+    end = None if any(e is None for e in ends) else max(ends)
+    return _when(scenario.day0, start), _when(scenario.day0, end)
+
+
 def _scenarios() -> Listing:
     from analysis.scenario import bundled_scenarios, load_scenario
 
     rows = []
     for sid, _ in sorted(bundled_scenarios().items()):
         s = load_scenario(sid)
+        start, end = scenario_dates(s)
         rows.append(
             {
                 "scenario": sid,
                 "name": s.name,
+                "start": start,
+                "end": end,
                 "assumptions": s.__class__(restrictions=s.restrictions, removed=s.removed).title(),
                 "description": " ".join((s.description or "").split()),
                 "sources": ", ".join(s.sources),
             }
         )
-    return Listing("scenarios", rows, ("scenario", "name", "assumptions", "description", "sources"))
+    columns = ("scenario", "name", "start", "end", "assumptions", "description", "sources")
+    return Listing("scenarios", rows, columns)
 
 
 def listing(G: nx.MultiDiGraph, what: str) -> Listing:

@@ -462,11 +462,21 @@ def json_schema() -> dict:
     False
     """
     schema = DatasetFile.model_json_schema(by_alias=True)
+    _zero_share_with_spare(schema["$defs"]["Edge"])
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "title": "chokegraph dataset file",
         **{k: v for k, v in schema.items() if k != "title"},
     }
+
+
+def _zero_share_with_spare(edge: dict) -> None:
+    """DESIGN 3b in the JSON Schema: ``share: 0`` only on an edge with ``spare`` above 0."""
+    share = edge["properties"]["share"]
+    share.pop("exclusiveMinimum", None)
+    share["minimum"] = 0
+    edge["if"] = {"properties": {"share": {"const": 0}}, "required": ["share"]}
+    edge["then"] = {"required": ["spare"], "properties": {"spare": {"exclusiveMinimum": 0}}}
 
 
 def json_schema_text() -> str:

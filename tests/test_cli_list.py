@@ -29,7 +29,8 @@ def test_list_commodities_gives_names_and_groups():
     code, out, _ = run_cli(["list", "commodities", "--format", "json"])
     assert code == 0
     rows = {r["commodity"]: r for r in json.loads(out)["commodities"]}
-    assert rows["refined-cobalt"]["groups"] == "battery-metals"
+    # refined-cobalt is in two groups (seeds/battery-metals.yaml), listed by name.
+    assert rows["refined-cobalt"]["groups"] == "battery-metals, cobalt"
     # Every node that outputs gallium, by display name (seeds/gallium-germanium.yaml).
     assert "Primary gallium (world supply)" in rows["gallium"]["name"].split("; ")
 
@@ -91,3 +92,23 @@ def test_validate_table_is_one_line():
     code, out, _ = run_cli(["validate", EXAMPLE])
     assert code == 0
     assert out == "ok: 7 nodes (3 country, 2 mineral, 1 refiner, 1 industry), 4 edges, 2 sources\n"
+
+
+def test_list_scenarios_gives_their_dates():
+    code, out, _ = run_cli(["list", "scenarios", "--format", "json"])
+    assert code == 0
+    rows = {r["scenario"]: r for r in json.loads(out)["scenarios"]}
+    # The 2010 hold: 21 September to 21 November 2010 (estimated days).
+    assert (rows["2010-rare-earths-japan"]["start"], rows["2010-rare-earths-japan"]["end"]) == (
+        "2010-09-21",
+        "2010-11-21",
+    )
+    # The US ban: 3 December 2024, suspended 9 November 2025 (MOFCOM No. 46 of 2024).
+    assert (rows["2024-us-ban"]["start"], rows["2024-us-ban"]["end"]) == (
+        "2024-12-03",
+        "2025-11-09",
+    )
+    # In force: no end.
+    assert rows["2026-dual-use-japan"]["end"] is None
+    code, out, _ = run_cli(["list", "scenarios", "--format", "csv"])
+    assert out.splitlines()[0] == "scenario,name,start,end,assumptions,description,sources"

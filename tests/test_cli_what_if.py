@@ -403,3 +403,31 @@ def test_remove_takes_set(design):
     )
     semis = next(r for r in obj["impacts"] if r["node"] == "jp-compound-semis")
     assert semis["value_at_risk"] == pytest.approx(8e10 * 0.3192)
+
+
+# --- the bundled data: `cobalt` and `lithium` name both stages (issue 19) ---------
+
+
+def _bundled_shortfalls(args):
+    code, out, err = run_cli(["what-if", *args, "--format", "json"])
+    assert code == 0, err
+    return {i["node"]: i["shortfall"] for i in json.loads(out)["impacts"]}
+
+
+def test_china_cobalt_hits_the_refining_stage():
+    # seeds/battery-metals.yaml: China mines no cobalt but refines 74% of it.
+    # refined-cobalt (world market) keeps 1 - 0.74 = 0.26; Japan's batteries get
+    # 0.5 straight from China (cut) and 0.5 from that market: 0.5 x 0.26 = 0.13,
+    # a gap of 0.87, times dependence 0.9 on cobalt = 0.783.
+    got = _bundled_shortfalls(["china", "cobalt"])
+    assert got["refined-cobalt"] == pytest.approx(0.74)
+    assert got["jp-batteries"] == pytest.approx(0.87 * 0.9)
+
+
+def test_china_lithium_to_japan_hits_japans_batteries():
+    # 86% of Japan's lithium hydroxide comes from China (32,354 of 37,640 t, 2024);
+    # the other 14% rests on the world market, which a restriction aimed at Japan
+    # does not touch: gap 0.86 x dependence 1.
+    got = _bundled_shortfalls(["china", "lithium", "--to", "japan"])
+    assert got["jp-batteries"] == pytest.approx(0.86)
+    assert "lithium" not in got and "lithium-chemicals" not in got

@@ -138,14 +138,19 @@ def test_bundled_alternatives_scenario_worked_by_hand():
     C = compile_graph(H)
     r = run(C, scenario)
     col = list(r.affected).index(C.index["jp-ndfeb-magnets"])
-    # Heavy rare earths: China 0.9 cut; Lynas 0.1 + spare 0.2 over 365 days.
-    # Long run: gap 0.9 - 0.2 = 0.7, dependence 0.5: shortfall 0.35.
-    assert 1 - r.steady[C.index["jp-ndfeb-magnets"]] == pytest.approx(0.35, abs=1e-12)
-    # Day t: gap 0.9 - 0.2 t / 365. 42 days of stock: days 0..46 draw
-    # 0.9 * 47 - 0.2 * (46 * 47 / 2) / 365 = 41.708, day 47 has 0.292 for 0.874.
+    # Heavy rare earths: China 0.9 cut; Lynas 0.1 + spare 0.2 over 365 days; and
+    # the data's motor recycling, share 0 + spare 0.05 over 1826 days.
+    # Long run: gap 0.9 - 0.2 - 0.05 = 0.65, dependence 0.5: shortfall 0.325.
+    assert 1 - r.steady[C.index["jp-ndfeb-magnets"]] == pytest.approx(0.325, abs=1e-12)
+    # Day t: gap 0.9 - k t, k = 0.2 / 365 + 0.05 / 1826. 42 days of stock: days
+    # 0..46 draw 0.9 * 47 - k * (46 * 47 / 2) = 41.678, day 47 has 0.322 for 0.873.
+    k = 0.2 / 365 + 0.05 / 1826
+    assert 0.9 * 47 - k * 46 * 47 / 2 < 42 < 0.9 * 48 - k * 47 * 48 / 2
     assert r.days_to_impact[col] == 47
-    # day 48: 0.5 * (0.9 - 0.2 * 48 / 365) = 0.436849..., the peak
+    # day 48: 0.5 * (0.9 - 48 k) = 0.43619..., the peak
     assert r.days_to_peak[col] == 48
-    assert r.peak_shortfall[col] == pytest.approx(0.5 * (0.9 - 0.2 * 48 / 365), abs=1e-12)
-    # the data itself is untouched: China 0.70, Lynas 0.30 without a spare
-    assert G.edges["lynas", "jp-ndfeb-magnets", "heavy-rare-earths"]["spare"] is None
+    assert r.peak_shortfall[col] == pytest.approx(0.5 * (0.9 - 48 * k), abs=1e-12)
+    # the scenario pins the data's own estimates (seeds/rare-earths.yaml), on a copy
+    assert H is not G
+    lynas = G.edges["lynas", "jp-ndfeb-magnets", "heavy-rare-earths"]
+    assert (lynas["share"], lynas["spare"], lynas["ramp_days"]) == (0.1, 0.2, 365)

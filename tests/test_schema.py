@@ -86,7 +86,10 @@ def test_schema_shape():
         "industry",
     ]
     assert node["properties"]["id"]["pattern"] == SLUG_PATTERN
-    assert edge["properties"]["share"]["exclusiveMinimum"] == 0
+    # DESIGN 3b: share 0 is allowed only with a spare above 0.
+    assert edge["properties"]["share"]["minimum"] == 0
+    assert edge["if"] == {"properties": {"share": {"const": 0}}, "required": ["share"]}
+    assert edge["then"]["properties"]["spare"] == {"exclusiveMinimum": 0}
     assert edge["properties"]["share"]["maximum"] == 1
 
 

@@ -82,6 +82,12 @@ CURATED_MINERAL_IDS: dict[tuple[str, str], str] = {
     ("silicon", "plant production, silicon metal"): "silicon",
 }
 
+#: The commodity a curated mineral outputs where it is not its id: the bundled
+#: ``lithium`` and ``cobalt`` mine nodes output ``mined-*``, so that the names
+#: ``lithium`` and ``cobalt`` are groups of both stages (seeds/battery-metals.yaml)
+#: and an import still compares edge for edge with the bundled data.
+CURATED_COMMODITIES: dict[str, str] = {"lithium": "mined-lithium", "cobalt": "mined-cobalt"}
+
 # Rows the USGS filed under a variant of their table's commodity or type
 # (the table's other rows, and its world total, use the second spelling).
 _SAME_TABLE: dict[tuple[str, str], tuple[str, str]] = {
@@ -456,6 +462,7 @@ def _mineral_node(
         "id": mineral,
         "kind": "mineral",
         "name": f"{first.commodity}: {first.type[0].lower()}{first.type[1:]}",
+        **({"commodity": CURATED_COMMODITIES[mineral]} if mineral in CURATED_COMMODITIES else {}),
         "source": USGS_SOURCE["id"],
         "year": year,
         "confidence": "reported",
