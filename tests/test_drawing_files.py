@@ -161,3 +161,72 @@ def test_what_if_render_checks_the_name_first(tmp_path):
     assert code == 2
     assert stdout == ""  # refused before any work
     assert "end it in one of" in err
+
+
+NO_INDUSTRY = """
+nodes:
+  - {id: a, kind: country}
+  - {id: m, kind: mineral}
+edges:
+  - {from: a, to: m, share: 1}
+"""
+
+
+@pytest.mark.parametrize("suffix", ["png", "html", "graphml"])
+@pytest.mark.parametrize(
+    "data, args, message",
+    [
+        ("nodes: []\nedges: []\n", [], "nothing to draw: data.yaml has no nodes"),
+        (
+            NO_INDUSTRY,
+            ["--kind", "industry"],
+            "nothing to draw: data.yaml has no node of kind industry (its kinds: country, "
+            "mineral); give another kind (--kind) or none",
+        ),
+        (
+            NO_INDUSTRY,
+            ["a", "m", "--kind", "industry", "--kind", "refiner"],
+            "has no node of kind industry or refiner",
+        ),
+        (
+            NO_INDUSTRY,
+            ["--focus", "a", "--depth", "1", "--kind", "industry"],
+            "nothing to draw: no node of kind industry lies within 1 step of 'a'",
+        ),
+    ],
+)
+def test_cli_render_nothing_to_draw(tmp_path, monkeypatch, write_file, suffix, data, args, message):
+    # Issue 18: an empty picture was an internal error (exit 1); it is bad input, and
+    # the file already there stays as it was.
+    monkeypatch.chdir(tmp_path)
+    write_file("data.yaml", data)
+    out = write_file(f"out.{suffix}", b"mine")
+    code, _, err = run_cli(["render", "--data", "data.yaml", *args, "-o", out.name])
+    assert code == 2, err
+    assert err.startswith("error: ") and message in err
+    assert "Traceback" not in err and "internal" not in err
+    assert out.read_bytes() == b"mine"
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["--chokepoints", "--top", "0"], "nothing to draw: top=0 keeps no bar"),
+        (
+            ["--compare", "2023-gallium-germanium", "--compare", "2025-graphite", "--top", "0"],
+            "nothing to draw: top=0 keeps no node",
+        ),
+    ],
+)
+def test_cli_render_chart_of_no_rows(tmp_path, args, message):
+    code, _, err = run_cli(["render", *args, "-o", str(tmp_path / "c.png")])
+    assert code == 2 and err.startswith("error: ") and message in err
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_cli_render_ranking_of_an_empty_dataset(tmp_path, write_file):
+    data = write_file("empty.yaml", "nodes: []\nedges: []\n")
+    code, _, err = run_cli(
+        ["render", "--data", str(data), "--chokepoints", "-o", str(tmp_path / "c.png")]
+    )
+    assert code == 2 and "nothing to draw: the dataset has no node to rank" in err

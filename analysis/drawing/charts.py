@@ -24,6 +24,7 @@ import networkx as nx
 
 from analysis.drawing import style as S
 from analysis.drawing.figures import fig_ax, heat_cmap
+from analysis.drawing.selection import NothingToDraw
 from analysis.output import format_usd
 
 if TYPE_CHECKING:
@@ -572,6 +573,13 @@ def plot_chokepoints(result: Chokepoints, *, top: int = 15, ax: Any = None) -> t
     G = getattr(result, "G", None)
     table = result.table.head(top)
     n = len(table)
+    if not n:
+        why = (
+            f"top={top} keeps no bar: give 1 or more (--top)"
+            if len(result.table)
+            else ("the dataset has no node to rank")
+        )
+        raise NothingToDraw(f"nothing to draw: {why}")
     weighted = bool(getattr(result, "weighted", False))
     fmt = getattr(result, "format_score", lambda s: f"{s:.3f}")
     labels = [
