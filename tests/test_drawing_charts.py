@@ -217,7 +217,7 @@ def test_cli_render_chart_bad_input(args, message, tmp_path, monkeypatch):
 
 
 def test_the_note_under_a_timeline_counts_in_the_right_number():
-    from analysis.drawing.charts import _drawn
+    from analysis.drawing.timeline import _drawn
 
     assert _drawn("industries", 3).startswith("Shortfall of the 3 most affected industries")
     assert _drawn("industries", 1).startswith("Shortfall of the most affected industry ")
