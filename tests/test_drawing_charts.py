@@ -7,7 +7,6 @@ import pytest
 from helpers import dataset, run_cli
 
 import analysis
-import graph
 from analysis.drawing import charts, selection
 from analysis.drawing import style as S
 
@@ -15,22 +14,7 @@ from analysis.drawing import style as S
 matplotlib.use("Agg")
 
 
-@pytest.fixture(scope="module")
-def G():
-    return graph.load()
-
-
-@pytest.fixture(scope="module")
-def dual_use(G):
-    return analysis.run_scenario(G, analysis.load_scenario("2026-dual-use-japan"))
-
-
-@pytest.fixture(autouse=True)
-def close_figures():
-    yield
-    import matplotlib.pyplot as plt
-
-    plt.close("all")
+pytestmark = pytest.mark.usefixtures("close_figures")  # tests/conftest.py
 
 
 def test_timeline_draws_the_most_affected_industries(dual_use):

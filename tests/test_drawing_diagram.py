@@ -9,7 +9,6 @@ import pytest
 from matplotlib.patches import PathPatch
 
 import analysis
-import graph
 from analysis.drawing import diagram, ordering
 from analysis.drawing import style as S
 from analysis.drawing.selection import select_subgraph
@@ -19,22 +18,7 @@ from graph.errors import ChokegraphError
 matplotlib.use("Agg")
 
 
-@pytest.fixture(scope="module")
-def G():
-    return graph.load()
-
-
-@pytest.fixture(scope="module")
-def dual_use(G):
-    return analysis.run_scenario(G, analysis.load_scenario("2026-dual-use-japan"))
-
-
-@pytest.fixture(autouse=True)
-def close_figures():
-    yield
-    import matplotlib.pyplot as plt
-
-    plt.close("all")
+pytestmark = pytest.mark.usefixtures("close_figures")  # tests/conftest.py
 
 
 def node_boxes(fig, ax):

@@ -9,8 +9,6 @@ import matplotlib
 import pytest
 from helpers import run_cli
 
-import analysis
-import graph
 from analysis import drawing
 from analysis.drawing import diagram, files
 from graph.errors import ChokegraphError
@@ -21,22 +19,7 @@ matplotlib.use("Agg")
 PNG = b"\x89PNG\r\n\x1a\n"
 
 
-@pytest.fixture(scope="module")
-def G():
-    return graph.load()
-
-
-@pytest.fixture(scope="module")
-def dual_use(G):
-    return analysis.run_scenario(G, analysis.load_scenario("2026-dual-use-japan"))
-
-
-@pytest.fixture(autouse=True)
-def close_figures():
-    yield
-    import matplotlib.pyplot as plt
-
-    plt.close("all")
+pytestmark = pytest.mark.usefixtures("close_figures")  # tests/conftest.py
 
 
 @pytest.mark.parametrize("suffix", ["png", "svg", "pdf"])
