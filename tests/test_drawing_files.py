@@ -213,3 +213,71 @@ def test_cli_render_ranking_of_an_empty_dataset(tmp_path, write_file):
         ["render", "--data", str(data), "--chokepoints", "-o", str(tmp_path / "c.png")]
     )
     assert code == 2 and "nothing to draw: the dataset has no node to rank" in err
+
+
+def test_cli_render_colour_point_is_the_default_picture(tmp_path):
+    args = ["render", "china", "gallium", "--to", "japan", "--focus", "gallium", "--depth", "1"]
+    code, _, err = run_cli([*args, "-o", str(tmp_path / "default.png")])
+    assert code == 0, err
+    code, _, err = run_cli([*args, "--colour", "point", "-o", str(tmp_path / "point.png")])
+    assert code == 0, err
+    assert (tmp_path / "default.png").read_bytes() == (tmp_path / "point.png").read_bytes()
+
+
+def test_cli_render_colour_p95(tmp_path):
+    args = ["render", "--scenario", "2026-dual-use-japan", "--focus", "jp-automotive"]
+    out = tmp_path / "p95.png"
+    code, _, err = run_cli([*args, "--samples", "10", "--colour", "p95", "-o", str(out)])
+    assert code == 0, err
+    assert out.read_bytes().startswith(PNG)
+    code, _, err = run_cli([*args, "-o", str(tmp_path / "point.png")])
+    assert code == 0, err
+    assert out.read_bytes() != (tmp_path / "point.png").read_bytes()
+
+
+def test_cli_render_sensitivity_draws_the_tornado_of_the_result(tmp_path, G):
+    import analysis
+    from analysis.whatif import run_uncertain
+
+    out = tmp_path / "drivers.png"
+    code, _, err = run_cli(
+        ["render", "--scenario", "2026-dual-use-japan", "--sensitivity", "-o", str(out)]
+    )
+    assert code == 0, err
+    res = run_uncertain(G, analysis.load_scenario("2026-dual-use-japan"), sensitivity=True)
+    fig, _ = res.plot("sensitivity")
+    same = files.save(fig, tmp_path / "same.png")
+    assert out.read_bytes() == same.read_bytes()
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["--scenario", "2026-dual-use-japan", "--colour", "p95"], "give --samples N"),
+        (["--colour", "p50"], "--colour p50 needs a scenario"),
+        (["--samples", "5"], "--samples needs a scenario"),
+        (["--sensitivity"], "--sensitivity needs a scenario"),
+        (["china", "gallium", "--timeline", "--sensitivity"], "give one of --timeline and"),
+        (["china", "gallium", "--samples", "5", "--colour", "p95", "--timeline"], "--colour"),
+        (["china", "gallium", "--sensitivity", "--kind", "industry"], "takes no --kind"),
+        (["--chokepoints", "--samples", "5"], "takes no --samples, --sensitivity or --scheduler"),
+        (["china", "gallium", "--samples", "5", "--colour", "p95", "-o", "a.gexf"], ".gexf"),
+        (["china", "gallium", "--sensitivity", "-o", "a.html"], "a tornado plot is a picture"),
+        (["china", "gallium", "--colour", "p99"], "p99"),
+        (["china", "gallium", "--samples", "0"], "--samples"),
+    ],
+)
+def test_cli_render_sampling_bad_input(tmp_path, monkeypatch, args, message):
+    monkeypatch.chdir(tmp_path)
+    output = [] if "-o" in args else ["-o", "out.png"]
+    code, _, err = run_cli(["render", *args, *output])
+    assert code == 2, err
+    assert message in err and err.startswith("error: ") and "Traceback" not in err
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_the_colour_choices_are_the_styles():
+    from analysis.cli.scenarios import _COLOURINGS
+    from analysis.drawing.style import COLOURINGS
+
+    assert tuple(COLOURINGS) == _COLOURINGS

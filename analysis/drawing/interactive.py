@@ -291,7 +291,9 @@ def _json_in_html(value: Any) -> str:
     return text.replace("&", "\\u0026").replace("<", "\\u003c").replace(">", "\\u003e")
 
 
-def _legend(entries: list[S.LegendEntry], scenario: bool) -> str:
+def _legend(
+    entries: list[S.LegendEntry], scenario: bool, colour_title: str = S.SHORTFALL_TITLE
+) -> str:
     items = []
     for e in entries:
         label = html.escape(e.label)
@@ -310,7 +312,7 @@ def _legend(entries: list[S.LegendEntry], scenario: bool) -> str:
         stops = ", ".join(S.SHORTFALL_STOPS)
         items.append(
             '<li><span>0%</span><span class="bar" style="background:linear-gradient(to right, '
-            f'{stops})"></span><span>100% steady-state shortfall</span></li>'
+            f'{stops})"></span><span>100% {html.escape(colour_title)}</span></li>'
         )
     return '<ul class="legend">' + "".join(items) + "</ul>"
 
@@ -323,7 +325,7 @@ def _prepare(G: nx.MultiDiGraph, result: WhatIf | None, opts: DiagramOptions) ->
             "or --kind, or write .graphml or .gexf for Gephi"
         )
     marks = S.scenario_marks(result) if result is not None else None
-    shortfall = dict(marks.shortfall) if marks is not None else None
+    shortfall = S.colour_shortfall(result, opts.colour)
     focus_id = resolve_node(G, opts.focus) if opts.focus is not None else None
     return {
         "H": H,
@@ -332,7 +334,8 @@ def _prepare(G: nx.MultiDiGraph, result: WhatIf | None, opts: DiagramOptions) ->
         "result": result,
         "colours": S.node_colours(H, shortfall=shortfall),
         "focus_id": focus_id,
-        "titles": S.diagram_titles(G, H, result, focus_id, opts.depth),
+        "titles": S.diagram_titles(G, H, result, focus_id, opts.depth, opts.colour),
+        "colour_title": S.colour_title(result, opts.colour),
         "legend": S.legend_entries(H, marks),
     }
 
@@ -380,7 +383,7 @@ def interactive(
     page = _PAGE.format(
         title=html.escape(title),
         subtitle=html.escape(subtitle),
-        legend=_legend(d["legend"], d["marks"] is not None),
+        legend=_legend(d["legend"], d["marks"] is not None, d["colour_title"]),
         svg=svg,
         data=_json_in_html({"edges": details[0], "nodes": details[1]}),
         script=script,

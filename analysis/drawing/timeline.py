@@ -22,6 +22,8 @@ from typing import TYPE_CHECKING, Any
 from analysis.drawing import style as S
 from analysis.drawing.figures import fig_ax
 
+BAND_ALPHA = 0.18  # the p5-p95 band: light enough that overlapping bands and lines still read
+
 if TYPE_CHECKING:
     from analysis.whatif import WhatIf
 
@@ -84,7 +86,8 @@ def _timeline_size(
     result: WhatIf, chosen: list[dict], fs: float, note_lines: int = 1
 ) -> tuple[tuple, dict]:
     """Figure size and margins: the legend goes under the plot, in one or two columns."""
-    rows = math.ceil(len(chosen) / _legend_columns(result, chosen))
+    entries = len(chosen) + (getattr(result, "sampling", None) is not None and bool(chosen))
+    rows = math.ceil(entries / _legend_columns(result, chosen))
     dated = result.scenario.day0 is not None  # a second line under each tick: the date
     legend_in = 0.75 + 0.2 * dated + rows * fs * 1.7 / 72
     plot_in = 4.2
@@ -95,12 +98,60 @@ def _timeline_size(
     return (10, fig_h), margins
 
 
-def _draw_timeline_lines(ax: Any, result: WhatIf, chosen: list[dict], days: Any) -> None:
-    """One step line per node, with a marker and a dotted stem at its day of impact."""
+Bands = dict  # node id -> (p5, p95): its shortfall on each day over the samples
+
+
+def sample_bands(result: WhatIf, nodes: list[str]) -> Bands:
+    """The p5 and p95 of each node's shortfall on each day over a sampled result's samples.
+
+    numpy's linear percentile over ``result.sample_timelines(nodes)``, as the
+    bands of DESIGN section 3c; empty when the result was not sampled.
+
+    Examples
+    --------
+    >>> import graph, analysis
+    >>> sample_bands(analysis.remove(graph.load(), ["chn"]), ["jp-automotive"])
+    {}
+    """
+    import numpy as np
+
+    from analysis.uncertainty import PERCENTILES
+
+    if getattr(result, "sampling", None) is None or not nodes:
+        return {}
+    per_sample = result.sample_timelines(nodes)
+    low, high = np.percentile(per_sample, (PERCENTILES[0], PERCENTILES[-1]), axis=0)
+    return {node: (low[:, j], high[:, j]) for j, node in enumerate(nodes)}
+
+
+def _band_entry(result: WhatIf) -> Any:
+    """The legend entry that says what the shaded bands are."""
+    from matplotlib.patches import Patch
+
+    n = result.sampling["samples"]
+    return Patch(
+        facecolor=S.NOTE_COLOUR,
+        alpha=BAND_ALPHA,
+        label=f"shaded: p5-p95 of each line over {n} samples (every range drawn independently)",
+    )
+
+
+def _draw_timeline_lines(
+    ax: Any, result: WhatIf, chosen: list[dict], days: Any, bands: Bands
+) -> None:
+    """One step line per node, with a marker and a dotted stem at its day of impact.
+
+    With ``bands``, each line's p5-p95 band is shaded around it in its colour.
+    """
     frame = result.timeline
     for i, r in enumerate(chosen):
         colour = S.LINE_COLOURS[i % len(S.LINE_COLOURS)]
         series = frame[r["node"]].to_numpy()
+        if r["node"] in bands:
+            low, high = bands[r["node"]]
+            ax.fill_between(
+                days, low, high, step="post", color=colour, alpha=BAND_ALPHA, lw=0, zorder=2.5
+            )
         label = f"{S.short_label(result.G, r['node'])}: {_timeline_label(result, r)}"
         first = r["days_to_impact"]
         # Colour and dash both differ, so that the lines survive greyscale printing.
@@ -191,20 +242,25 @@ def _mark_windows(ax: Any, result: WhatIf, fs: float) -> None:
         )
 
 
-def _days_shown(result: WhatIf, chosen: list[dict], days: Any) -> tuple[int, int, int]:
+def _days_shown(
+    result: WhatIf, chosen: list[dict], days: Any, bands: Bands | None = None
+) -> tuple[int, int, int]:
     """``(right, last, horizon)``: the last day drawn, the last day anything changes, the horizon.
 
     Zoom in on the days where something happens: a flat tail to the horizon
-    says nothing, and squeezes the steps into the left edge.
+    says nothing, and squeezes the steps into the left edge. A band's edges
+    count as lines.
     """
     import numpy as np
 
     frame = result.timeline
     horizon = int(days[-1]) if len(days) else 1
+    series = [frame[r["node"]].to_numpy() for r in chosen]
+    series += [edge for pair in (bands or {}).values() for edge in pair]
     changes = [
-        int(days[np.flatnonzero(np.abs(np.diff(frame[r["node"]].to_numpy())) > 1e-12)[-1] + 1])
-        for r in chosen
-        if (np.abs(np.diff(frame[r["node"]].to_numpy())) > 1e-12).any()
+        int(days[np.flatnonzero(np.abs(np.diff(line)) > 1e-12)[-1] + 1])
+        for line in series
+        if (np.abs(np.diff(line)) > 1e-12).any()
     ]
     bounds = [d for w in _windows(result) for d in w if d is not None]
     last = max([*changes, *bounds, 0])
@@ -214,12 +270,15 @@ def _days_shown(result: WhatIf, chosen: list[dict], days: Any) -> tuple[int, int
     return right, last, horizon
 
 
-def _timeline_axes(ax: Any, result: WhatIf, chosen: list[dict], right: int, fs: float) -> None:
+def _timeline_axes(
+    ax: Any, result: WhatIf, chosen: list[dict], right: int, fs: float, bands: Bands
+) -> None:
     from matplotlib.ticker import FuncFormatter, PercentFormatter
 
     ax.set_xlim(0, right)
     # A line can peak above its long run (alternatives ramping up) or below it (a window).
     highest = max((max(r["shortfall"], r["peak_shortfall"]) for r in chosen), default=0.0)
+    highest = max([highest, *(float(high.max()) for _, high in bands.values())])
     ax.set_ylim(0, min(1.0, highest * 1.12) if highest > 0 else 1.0)
     ax.yaxis.set_major_formatter(PercentFormatter(1.0))
     if result.scenario.day0 is not None:
@@ -238,9 +297,12 @@ def _timeline_axes(ax: Any, result: WhatIf, chosen: list[dict], right: int, fs: 
 
 
 def _timeline_text(
-    ax: Any, result: WhatIf, chosen: list[dict], what: str, note: str, fs: float
+    ax: Any, result: WhatIf, chosen: list[dict], what: str, note: str, fs: float, bands: Bands
 ) -> None:
-    """Title, the note under it, and the legend (or a note that nothing is hit)."""
+    """Title, the note under it, and the legend (or a note that nothing is hit).
+
+    With ``bands``, the legend's last entry says what the shading is.
+    """
     # One blank title line (a larger font) per line of the note under it.
     ax.set_title(
         f"{S.wrap_to_width(result.title(), 8.6, fs + 3)}" + "\n" * (note.count("\n") + 1),
@@ -258,7 +320,9 @@ def _timeline_text(
         va="bottom",
     )
     if chosen:
+        handles, _ = ax.get_legend_handles_labels()
         ax.legend(
+            handles=[*handles, _band_entry(result)] if bands else handles,
             loc="upper left",
             bbox_to_anchor=(-0.02, -0.14 if result.scenario.day0 is not None else -0.1),
             ncol=_legend_columns(result, chosen),
@@ -286,6 +350,7 @@ def plot_timeline(
     top: int = 8,
     focus: str | None = None,
     depth: int = 2,
+    band: bool = True,
     ax: Any = None,
 ) -> tuple[Any, Any]:
     """Shortfall over the days of the most affected industries, with days to impact marked.
@@ -299,7 +364,9 @@ def plot_timeline(
     the legend gives what the table gives: the peak and the day it is
     reached, the long run where it differs, the days lost. Each restriction's
     window is shaded and labelled; with the scenario's ``day0`` the axis
-    shows dates too.
+    shows dates too. A result run with samples (``run_uncertain(...,
+    samples=N)``) also shades, with ``band``, the p5-p95 band of each line's
+    shortfall over the samples around it, in its colour (``sample_bands``).
 
     Examples
     --------
@@ -309,13 +376,14 @@ def plot_timeline(
     """
     fs = 9
     chosen, what = _timeline_nodes(result, top, focus, depth)
+    bands = sample_bands(result, [r["node"] for r in chosen]) if band else {}
     days = result.timeline.index.to_numpy()
-    shown = _days_shown(result, chosen, days)
+    shown = _days_shown(result, chosen, days, bands)
     note = _timeline_note(what, len(chosen), shown, fs)
     size, margins = _timeline_size(result, chosen, fs, note.count("\n") + 1)
     fig, ax = fig_ax(ax, size, margins=margins)
-    _draw_timeline_lines(ax, result, chosen, days)
-    _timeline_axes(ax, result, chosen, shown[0], fs)
+    _draw_timeline_lines(ax, result, chosen, days, bands)
+    _timeline_axes(ax, result, chosen, shown[0], fs, bands)
     _mark_windows(ax, result, fs)  # after the axes: a window without an end runs to their edge
-    _timeline_text(ax, result, chosen, what, note, fs)
+    _timeline_text(ax, result, chosen, what, note, fs, bands)
     return fig, ax
