@@ -126,24 +126,9 @@ def test_graphviz_ordering(G, dual_use):
         assert not box_a.overlaps(box_b), (a, b)
 
 
-# Two industries, each cut by its uncertain share of China's gallium (see
-# tests/test_drawing_timeline.py): each sample's shortfall is the share it drew.
-TWO_SHARES = """
-nodes:
-  - {id: chn, kind: country}
-  - {id: jpn, kind: country}
-  - {id: cn-ga, kind: refiner, country: chn, commodity: gallium}
-  - {id: fab, kind: industry, country: jpn, name: Fabs}
-  - {id: lab, kind: industry, country: jpn, name: Labs}
-edges:
-  - {from: cn-ga, to: fab, share: 0.4, range: [0.2, 0.6]}
-  - {from: cn-ga, to: lab, share: 0.2, range: [0.1, 0.3]}
-"""
-
-
 @pytest.fixture(scope="module")
 def sampled():
-    from helpers import dataset
+    from helpers import TWO_SHARES, dataset
 
     from analysis.scenario import Restriction, Scenario
     from analysis.whatif import run_uncertain

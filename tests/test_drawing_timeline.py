@@ -5,7 +5,7 @@ from __future__ import annotations
 import matplotlib
 import numpy as np
 import pytest
-from helpers import dataset, run_cli
+from helpers import TWO_SHARES, dataset, run_cli
 from matplotlib.collections import PolyCollection
 from matplotlib.colors import to_rgb
 
@@ -18,20 +18,8 @@ matplotlib.use("Agg")
 
 pytestmark = pytest.mark.usefixtures("close_figures")  # tests/conftest.py
 
-# Two industries, each cut by its uncertain share of China's gallium. Nothing
-# holds stock, so in every sample a node's shortfall is 0 before the start day
-# and, from it on, the share that sample drew: its steady shortfall.
-TWO_SHARES = """
-nodes:
-  - {id: chn, kind: country}
-  - {id: jpn, kind: country}
-  - {id: cn-ga, kind: refiner, country: chn, commodity: gallium}
-  - {id: fab, kind: industry, country: jpn, name: Fabs}
-  - {id: lab, kind: industry, country: jpn, name: Labs}
-edges:
-  - {from: cn-ga, to: fab, share: 0.4, range: [0.2, 0.6]}
-  - {from: cn-ga, to: lab, share: 0.2, range: [0.1, 0.3]}
-"""
+# In TWO_SHARES nothing holds stock, so in every sample a node's shortfall is 0 before
+# the start day and, from it on, the share that sample drew: its steady shortfall.
 START, HORIZON = 10, 40
 
 

@@ -301,11 +301,9 @@ def colour_shortfall(result: Any, colour: str = "point") -> dict[str, float] | N
     Examples
     --------
     >>> import graph, analysis
-    >>> G = graph.from_dict({"nodes": [{"id": "chn", "kind": "country"},
-    ...     {"id": "x", "kind": "industry"}],
-    ...   "edges": [{"from": "chn", "to": "x", "commodity": "ga", "share": 0.5}]})
-    >>> colour_shortfall(analysis.what_if(G, [analysis.Restriction("chn", ["ga"])]))
-    {'x': 0.5}
+    >>> res = analysis.remove(graph.load(), ["jp-defence"])
+    >>> colour_shortfall(res)
+    {'jp-defence': 1.0}
     """
     if colour not in COLOURINGS:
         known = ", ".join(COLOURINGS)
