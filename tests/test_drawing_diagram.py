@@ -185,3 +185,7 @@ def test_the_page_is_coloured_the_same_way(sampled):
     node = page.split('data-id="fab">', 1)[1].split("</g>", 1)[0]
     assert f'fill="{fill}"' in node
     assert "100% steady-state shortfall, p95 of 60 samples" in page
+    # Hovering a node gives its band, in whole percent (style.percent).
+    low, high = (np.percentile(sampled.samples("fab"), q) for q in (5, 95))
+    shown = f"{100 * low:.0f}%-{100 * high:.0f}%"
+    assert f'["p5-p95 over the samples", "{shown}"]' in page

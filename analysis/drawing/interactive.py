@@ -114,9 +114,16 @@ def _sources(G: nx.MultiDiGraph, ids: list[str]) -> list[str]:
 
 
 def _node_details(
-    G: nx.MultiDiGraph, n: str, marks: S.ScenarioMarks | None, via: list[str] | None
+    G: nx.MultiDiGraph,
+    n: str,
+    marks: S.ScenarioMarks | None,
+    via: list[str] | None,
+    band: list | None = None,
 ) -> dict[str, Any]:
-    """What hovering over a node shows (plain strings: the script puts them in as text)."""
+    """What hovering over a node shows (plain strings: the script puts them in as text).
+
+    ``band`` is the node's ``shortfall_band`` in a sampled result.
+    """
     attrs = G.nodes[n]
     rows: list[list[str]] = [["id", n], ["kind", _text(attrs.get("kind"))]]
     if attrs.get("country"):
@@ -124,6 +131,8 @@ def _node_details(
     if marks is not None:
         shortfall = marks.shortfall.get(n)
         rows.append(["shortfall", "unaffected" if shortfall is None else S.percent(shortfall)])
+        if band is not None:
+            rows.append(["p5-p95 over the samples", f"{S.percent(band[0])}-{S.percent(band[2])}"])
         if shortfall is not None:
             days = marks.days_to_impact.get(n)
             rows.append(["days to impact", "not within the horizon" if days is None else str(days)])
@@ -252,14 +261,17 @@ def _svg(d: dict[str, Any], px: _Px) -> tuple[str, list[str]]:
     H, lay, marks = d["H"], d["lay"], d["marks"]
     edge_details: list[dict] = []
     parts = _svg_edges(H, lay, marks, px, edge_details)
-    via = {}
+    via, bands = {}, {}
     if d["result"] is not None:
         via = {r["node"]: r["via"] for r in d["result"].records}
+        bands = {
+            r["node"]: r["shortfall_band"] for r in d["result"].records if "shortfall_band" in r
+        }
     node_details = {}
     for n in lay.pos:
         removed = marks is not None and n in marks.removed
         parts.append(_svg_node(n, lay, d["colours"][n], px, n == d["focus_id"], removed))
-        node_details[n] = _node_details(H, n, marks, via.get(n))
+        node_details[n] = _node_details(H, n, marks, via.get(n), bands.get(n))
     _, top = lay.y_range()
     for kind in dict.fromkeys(lay.columns):
         cols = [i for i, k in enumerate(lay.columns) if k == kind]
