@@ -324,6 +324,7 @@ class WhatIf(Report):
 
     sample_set = None  # analysis.uncertainty.Samples, when the run was sampled
     sensitivity = None  # analysis.uncertainty.Sensitivity, with --sensitivity
+    sampling = None  # {"samples", "seed", "distribution"} of a sampled run (sample_timelines)
 
     def attach_uncertainty(self, samples=None, sensitivity=None) -> None:
         """Add the bands and ``p_hit`` of ``samples`` and the ``drivers`` of ``sensitivity``.
@@ -378,6 +379,39 @@ class WhatIf(Report):
         if col >= self.sample_set.nodes.size or self.sample_set.nodes[col] != i:
             return np.zeros(self.sample_set.shortfall.shape[0])
         return self.sample_set.shortfall[:, col].copy()
+
+    def sample_timelines(self, nodes: Iterable[str]):
+        """The shortfall of ``nodes`` on every day in every sample: a samples x days x nodes array.
+
+        The samples of the bands are drawn again (the same seed and
+        distribution give the same draws) and each is run with its timeline;
+        the timeline plot shades its p5-p95 band from them. A node a sample
+        leaves untouched has shortfall 0 there.
+
+        Examples
+        --------
+        >>> import graph
+        >>> from analysis.scenario import Restriction
+        >>> s = Scenario(restrictions=(Restriction("chn", ("gallium",)),), horizon=30)
+        >>> run_uncertain(graph.load(), s, samples=4).sample_timelines(["jp-automotive"]).shape
+        (4, 31, 1)
+        """
+        if self.sample_set is None or self.sampling is None:
+            raise ValueError("this result has no samples: run it with samples=N")
+        from analysis import uncertainty
+
+        C, scenario = self.compiled, self.scenario
+        cols = np.array([C.index[n] for n in nodes], dtype=np.int64)
+        ps = uncertainty.params(C, scenario)
+        n, seed, distribution = (self.sampling[k] for k in ("samples", "seed", "distribution"))
+        out = np.zeros((n, self.raw.timeline.shape[0], cols.size))
+        for k in range(n):
+            values = uncertainty.draw(ps, seed, k, distribution)
+            r = run(*uncertainty.apply(C, scenario, ps, values))
+            at = np.minimum(np.searchsorted(r.affected, cols), max(r.affected.size - 1, 0))
+            hit = (r.affected.size > 0) & (r.affected[at] == cols)
+            out[k][:, hit] = 1.0 - r.timeline[:, at[hit]]
+        return out
 
     def _flat_table(self, columns: list[str]) -> Table:
         """The records, each band as three columns (``shortfall_p5`` ...), drivers as text."""
@@ -622,4 +656,6 @@ def run_uncertain(
     )
     if drawn is not None or swings is not None:
         result.attach_uncertainty(drawn, swings)
+    if drawn is not None:
+        result.sampling = {"samples": n, "seed": seed, "distribution": distribution}
     return result

@@ -64,3 +64,33 @@ def example_graph(example_yaml: Path):
     import graph
 
     return graph.load(example_yaml)
+
+
+# The drawing tests' fixtures (tests/test_drawing_*.py): the bundled graph, the 2026
+# scenario run on it, and closing every figure after a test (each drawing test file
+# asks for that on all its tests with ``pytestmark``).
+
+
+@pytest.fixture(scope="module")
+def G():
+    """The bundled dataset, loaded once per test module (a module may override it)."""
+    import graph
+
+    return graph.load()
+
+
+@pytest.fixture(scope="module")
+def dual_use(G):
+    """China's 2026 dual-use controls on Japan, run on ``G``."""
+    import analysis
+
+    return analysis.run_scenario(G, analysis.load_scenario("2026-dual-use-japan"))
+
+
+@pytest.fixture
+def close_figures():
+    """Close every matplotlib figure after the test, so that a run does not pile them up."""
+    yield
+    import matplotlib.pyplot as plt
+
+    plt.close("all")

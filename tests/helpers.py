@@ -64,3 +64,18 @@ edges:
   - {from: b, to: y, share: 1}
   - {from: c, to: x, share: 1}
 """
+
+# Two industries, each cut by its uncertain share of China's gallium: in every
+# sample a node's steady shortfall is the share that sample drew. The drawing
+# tests' smallest case for bands and for colouring by a percentile.
+TWO_SHARES = """
+nodes:
+  - {id: chn, kind: country}
+  - {id: jpn, kind: country}
+  - {id: cn-ga, kind: refiner, country: chn, commodity: gallium}
+  - {id: fab, kind: industry, country: jpn, name: Fabs}
+  - {id: lab, kind: industry, country: jpn, name: Labs}
+edges:
+  - {from: cn-ga, to: fab, share: 0.4, range: [0.2, 0.6]}
+  - {from: cn-ga, to: lab, share: 0.2, range: [0.1, 0.3]}
+"""

@@ -7,7 +7,6 @@ import pytest
 from helpers import dataset, run_cli
 
 import analysis
-import graph
 from analysis.drawing import charts, selection
 from analysis.drawing import style as S
 
@@ -15,22 +14,7 @@ from analysis.drawing import style as S
 matplotlib.use("Agg")
 
 
-@pytest.fixture(scope="module")
-def G():
-    return graph.load()
-
-
-@pytest.fixture(scope="module")
-def dual_use(G):
-    return analysis.run_scenario(G, analysis.load_scenario("2026-dual-use-japan"))
-
-
-@pytest.fixture(autouse=True)
-def close_figures():
-    yield
-    import matplotlib.pyplot as plt
-
-    plt.close("all")
+pytestmark = pytest.mark.usefixtures("close_figures")  # tests/conftest.py
 
 
 def test_timeline_draws_the_most_affected_industries(dual_use):
@@ -221,7 +205,7 @@ def test_cli_render_chart_bad_input(args, message, tmp_path, monkeypatch):
 
 
 def test_the_note_under_a_timeline_counts_in_the_right_number():
-    from analysis.drawing.charts import _drawn
+    from analysis.drawing.timeline import _drawn
 
     assert _drawn("industries", 3).startswith("Shortfall of the 3 most affected industries")
     assert _drawn("industries", 1).startswith("Shortfall of the most affected industry ")

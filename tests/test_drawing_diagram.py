@@ -9,7 +9,6 @@ import pytest
 from matplotlib.patches import PathPatch
 
 import analysis
-import graph
 from analysis.drawing import diagram, ordering
 from analysis.drawing import style as S
 from analysis.drawing.selection import select_subgraph
@@ -19,22 +18,7 @@ from graph.errors import ChokegraphError
 matplotlib.use("Agg")
 
 
-@pytest.fixture(scope="module")
-def G():
-    return graph.load()
-
-
-@pytest.fixture(scope="module")
-def dual_use(G):
-    return analysis.run_scenario(G, analysis.load_scenario("2026-dual-use-japan"))
-
-
-@pytest.fixture(autouse=True)
-def close_figures():
-    yield
-    import matplotlib.pyplot as plt
-
-    plt.close("all")
+pytestmark = pytest.mark.usefixtures("close_figures")  # tests/conftest.py
 
 
 def node_boxes(fig, ax):
@@ -140,3 +124,68 @@ def test_graphviz_ordering(G, dual_use):
     boxes = node_boxes(fig, ax)
     for (a, box_a), (b, box_b) in itertools.combinations(boxes.items(), 2):
         assert not box_a.overlaps(box_b), (a, b)
+
+
+@pytest.fixture(scope="module")
+def sampled():
+    from helpers import TWO_SHARES, dataset
+
+    from analysis.scenario import Restriction, Scenario
+    from analysis.whatif import run_uncertain
+
+    scenario = Scenario(restrictions=(Restriction("chn", ("gallium",)),))
+    return run_uncertain(dataset(TWO_SHARES), scenario, samples=60, seed=5)
+
+
+def fills(ax):
+    """Each drawn box's fill (RGB), by the first word of its label."""
+    return {
+        t.get_text().split()[0]: matplotlib.colors.to_rgb(t.get_bbox_patch().get_facecolor())
+        for t in ax.texts
+        if t.get_bbox_patch() is not None
+    }
+
+
+@pytest.mark.parametrize("colour, q", [("p95", 95), ("p50", 50)])
+def test_nodes_coloured_by_a_percentile_of_their_sampled_shortfall(sampled, colour, q):
+    import numpy as np
+
+    from analysis.drawing.figures import shortfall_cmap
+
+    _, ax = diagram.plot_graph(sampled.G, result=sampled, colour=colour)
+    drawn = fills(ax)
+    for node, word in (("fab", "Fabs"), ("lab", "Labs")):
+        at = float(np.percentile(sampled.samples(node), q))  # worked out apart from the plot
+        expected = shortfall_cmap()(at)[:3]  # the colour bar's colour at that shortfall
+        assert drawn[word] == pytest.approx(expected, abs=0.01), (node, at)
+        point = shortfall_cmap()(next(r for r in sampled.records if r["node"] == node)["shortfall"])
+        assert drawn[word] != pytest.approx(point[:3], abs=0.01)  # the point colour differs
+    subtitle = ax.figure.texts[1].get_text().replace("\n", " ")
+    assert f"colour: steady-state shortfall, {colour} of 60 samples" in subtitle
+
+
+def test_point_colour_is_the_default_and_needs_no_samples(sampled, dual_use):
+    _, by_default = diagram.plot_graph(sampled.G, result=sampled)
+    _, by_point = diagram.plot_graph(sampled.G, result=sampled, colour="point")
+    assert fills(by_default) == fills(by_point)
+    assert fills(by_point)["Fabs"] == pytest.approx(S._hex_to_rgb(S.shortfall_colour(0.4)))
+    with pytest.raises(ChokegraphError, match=r"colour 'p95' is the p95 of the sampled.*--samples"):
+        diagram.plot_graph(dual_use.G, result=dual_use, colour="p95")
+    with pytest.raises(ChokegraphError, match="colour must be one of point, p50, p95"):
+        diagram.plot_graph(dual_use.G, result=dual_use, colour="p99")
+
+
+def test_the_page_is_coloured_the_same_way(sampled):
+    import numpy as np
+
+    from analysis.drawing import interactive
+
+    page = interactive(sampled.G, result=sampled, colour="p95").html
+    fill = S.shortfall_colour(float(np.percentile(sampled.samples("fab"), 95)))
+    node = page.split('data-id="fab">', 1)[1].split("</g>", 1)[0]
+    assert f'fill="{fill}"' in node
+    assert "100% steady-state shortfall, p95 of 60 samples" in page
+    # Hovering a node gives its band, in whole percent (style.percent).
+    low, high = (np.percentile(sampled.samples("fab"), q) for q in (5, 95))
+    shown = f"{100 * low:.0f}%-{100 * high:.0f}%"
+    assert f'["p5-p95 over the samples", "{shown}"]' in page

@@ -10,12 +10,7 @@ from analysis.drawing.figures import fig_ax
 matplotlib.use("Agg")
 
 
-@pytest.fixture(autouse=True)
-def close_figures():
-    yield
-    import matplotlib.pyplot as plt
-
-    plt.close("all")
+pytestmark = pytest.mark.usefixtures("close_figures")  # tests/conftest.py
 
 
 def test_a_new_figure_has_the_size_asked_for():

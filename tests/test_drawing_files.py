@@ -9,8 +9,6 @@ import matplotlib
 import pytest
 from helpers import run_cli
 
-import analysis
-import graph
 from analysis import drawing
 from analysis.drawing import diagram, files
 from graph.errors import ChokegraphError
@@ -21,22 +19,7 @@ matplotlib.use("Agg")
 PNG = b"\x89PNG\r\n\x1a\n"
 
 
-@pytest.fixture(scope="module")
-def G():
-    return graph.load()
-
-
-@pytest.fixture(scope="module")
-def dual_use(G):
-    return analysis.run_scenario(G, analysis.load_scenario("2026-dual-use-japan"))
-
-
-@pytest.fixture(autouse=True)
-def close_figures():
-    yield
-    import matplotlib.pyplot as plt
-
-    plt.close("all")
+pytestmark = pytest.mark.usefixtures("close_figures")  # tests/conftest.py
 
 
 @pytest.mark.parametrize("suffix", ["png", "svg", "pdf"])
@@ -161,3 +144,140 @@ def test_what_if_render_checks_the_name_first(tmp_path):
     assert code == 2
     assert stdout == ""  # refused before any work
     assert "end it in one of" in err
+
+
+NO_INDUSTRY = """
+nodes:
+  - {id: a, kind: country}
+  - {id: m, kind: mineral}
+edges:
+  - {from: a, to: m, share: 1}
+"""
+
+
+@pytest.mark.parametrize("suffix", ["png", "html", "graphml"])
+@pytest.mark.parametrize(
+    "data, args, message",
+    [
+        ("nodes: []\nedges: []\n", [], "nothing to draw: data.yaml has no nodes"),
+        (
+            NO_INDUSTRY,
+            ["--kind", "industry"],
+            "nothing to draw: data.yaml has no node of kind industry (its kinds: country, "
+            "mineral); give another kind (--kind) or none",
+        ),
+        (
+            NO_INDUSTRY,
+            ["a", "m", "--kind", "industry", "--kind", "refiner"],
+            "has no node of kind industry or refiner",
+        ),
+        (
+            NO_INDUSTRY,
+            ["--focus", "a", "--depth", "1", "--kind", "industry"],
+            "nothing to draw: no node of kind industry lies within 1 step of 'a'",
+        ),
+    ],
+)
+def test_cli_render_nothing_to_draw(tmp_path, monkeypatch, write_file, suffix, data, args, message):
+    # Issue 18: an empty picture was an internal error (exit 1); it is bad input, and
+    # the file already there stays as it was.
+    monkeypatch.chdir(tmp_path)
+    write_file("data.yaml", data)
+    out = write_file(f"out.{suffix}", b"mine")
+    code, _, err = run_cli(["render", "--data", "data.yaml", *args, "-o", out.name])
+    assert code == 2, err
+    assert err.startswith("error: ") and message in err
+    assert "Traceback" not in err and "internal" not in err
+    assert out.read_bytes() == b"mine"
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["--chokepoints", "--top", "0"], "nothing to draw: top=0 keeps no bar"),
+        (
+            ["--compare", "2023-gallium-germanium", "--compare", "2025-graphite", "--top", "0"],
+            "nothing to draw: top=0 keeps no node",
+        ),
+    ],
+)
+def test_cli_render_chart_of_no_rows(tmp_path, args, message):
+    code, _, err = run_cli(["render", *args, "-o", str(tmp_path / "c.png")])
+    assert code == 2 and err.startswith("error: ") and message in err
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_cli_render_ranking_of_an_empty_dataset(tmp_path, write_file):
+    data = write_file("empty.yaml", "nodes: []\nedges: []\n")
+    code, _, err = run_cli(
+        ["render", "--data", str(data), "--chokepoints", "-o", str(tmp_path / "c.png")]
+    )
+    assert code == 2 and "nothing to draw: the dataset has no node to rank" in err
+
+
+def test_cli_render_colour_point_is_the_default_picture(tmp_path):
+    args = ["render", "china", "gallium", "--to", "japan", "--focus", "gallium", "--depth", "1"]
+    code, _, err = run_cli([*args, "-o", str(tmp_path / "default.png")])
+    assert code == 0, err
+    code, _, err = run_cli([*args, "--colour", "point", "-o", str(tmp_path / "point.png")])
+    assert code == 0, err
+    assert (tmp_path / "default.png").read_bytes() == (tmp_path / "point.png").read_bytes()
+
+
+def test_cli_render_colour_p95(tmp_path):
+    args = ["render", "--scenario", "2026-dual-use-japan", "--focus", "jp-automotive"]
+    out = tmp_path / "p95.png"
+    code, _, err = run_cli([*args, "--samples", "10", "--colour", "p95", "-o", str(out)])
+    assert code == 0, err
+    assert out.read_bytes().startswith(PNG)
+    code, _, err = run_cli([*args, "-o", str(tmp_path / "point.png")])
+    assert code == 0, err
+    assert out.read_bytes() != (tmp_path / "point.png").read_bytes()
+
+
+def test_cli_render_sensitivity_draws_the_tornado_of_the_result(tmp_path, G):
+    import analysis
+    from analysis.whatif import run_uncertain
+
+    out = tmp_path / "drivers.png"
+    code, _, err = run_cli(
+        ["render", "--scenario", "2026-dual-use-japan", "--sensitivity", "-o", str(out)]
+    )
+    assert code == 0, err
+    res = run_uncertain(G, analysis.load_scenario("2026-dual-use-japan"), sensitivity=True)
+    fig, _ = res.plot("sensitivity")
+    same = files.save(fig, tmp_path / "same.png")
+    assert out.read_bytes() == same.read_bytes()
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["--scenario", "2026-dual-use-japan", "--colour", "p95"], "give --samples N"),
+        (["--colour", "p50"], "--colour p50 needs a scenario"),
+        (["--samples", "5"], "--samples needs a scenario"),
+        (["--sensitivity"], "--sensitivity needs a scenario"),
+        (["china", "gallium", "--timeline", "--sensitivity"], "give one of --timeline and"),
+        (["china", "gallium", "--samples", "5", "--colour", "p95", "--timeline"], "--colour"),
+        (["china", "gallium", "--sensitivity", "--kind", "industry"], "takes no --kind"),
+        (["--chokepoints", "--samples", "5"], "takes no --samples, --sensitivity or --scheduler"),
+        (["china", "gallium", "--samples", "5", "--colour", "p95", "-o", "a.gexf"], ".gexf"),
+        (["china", "gallium", "--sensitivity", "-o", "a.html"], "a tornado plot is a picture"),
+        (["china", "gallium", "--colour", "p99"], "p99"),
+        (["china", "gallium", "--samples", "0"], "--samples"),
+    ],
+)
+def test_cli_render_sampling_bad_input(tmp_path, monkeypatch, args, message):
+    monkeypatch.chdir(tmp_path)
+    output = [] if "-o" in args else ["-o", "out.png"]
+    code, _, err = run_cli(["render", *args, *output])
+    assert code == 2, err
+    assert message in err and err.startswith("error: ") and "Traceback" not in err
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_the_colour_choices_are_the_styles():
+    from analysis.cli.scenarios import _COLOURINGS
+    from analysis.drawing.style import COLOURINGS
+
+    assert tuple(COLOURINGS) == _COLOURINGS

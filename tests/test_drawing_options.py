@@ -5,15 +5,9 @@ from __future__ import annotations
 import matplotlib
 import pytest
 
-import graph
 from analysis.drawing import DiagramOptions, diagram, files, select_subgraph
 
 matplotlib.use("Agg")
-
-
-@pytest.fixture(scope="module")
-def G():
-    return graph.load()
 
 
 def test_kinds_become_a_tuple_and_empty_means_every_kind():

@@ -47,6 +47,7 @@ def test_the_notebooks_are_there():
         "01_explore_the_graph.ipynb",
         "02_what_if_china_restricts.ipynb",
         "03_chokepoints_and_exposure.ipynb",
+        "04_how_sure.ipynb",
     ]
 
 

@@ -28,6 +28,10 @@ from analysis.cli.options import (
     top_option,
 )
 
+#: ``--colour``: ``analysis.drawing.style.COLOURINGS``, written out so that starting the
+#: command line does not import the drawing code (tests check that the two agree).
+_COLOURINGS = ("point", "p50", "p95")
+
 
 @click.command("what-if")
 @scenario_options()
@@ -151,13 +155,14 @@ def _draw_to_file(path: str, G, **kwargs) -> None:
 
 
 @click.command("render")
-@scenario_options(sampled=False)
+@scenario_options()
 @click.option(
     "--focus",
     metavar="NODE",
     default=None,
     help="Draw only what lies around NODE (see --depth); with a scenario, also the paths "
-    "from its cut edges to NODE; with --timeline, only NODE and the nodes around it.",
+    "from its cut edges to NODE; with --timeline, only NODE and the nodes around it; "
+    "with --sensitivity, the drivers of NODE.",
 )
 @click.option(
     "--depth",
@@ -177,6 +182,14 @@ def _draw_to_file(path: str, G, **kwargs) -> None:
     "--timeline",
     is_flag=True,
     help="Draw the scenario's shortfall over the days instead of the graph.",
+)
+@click.option(
+    "--colour",
+    type=click.Choice(list(_COLOURINGS)),
+    default="point",
+    show_default=True,
+    help="Colour the diagram's nodes by the shortfall at the values (point), or by its "
+    "p50 or p95 over the samples (with --samples N).",
 )
 @click.option(
     "--exposure",
@@ -229,6 +242,7 @@ def render_command(
     depth: int,
     kinds: tuple[str, ...],
     timeline: bool,
+    colour: str,
     exposure_of: str | None,
     chokepoints: bool,
     compared: tuple[str, ...],
@@ -242,9 +256,14 @@ def render_command(
     The scenario options are those of what-if; without any, the plain graph
     is drawn. The suffix of FILE picks the format; .html is an interactive
     diagram in one offline page. --timeline, --exposure, --chokepoints and
-    --compare draw a chart instead of the diagram.
+    --compare draw a chart instead of the diagram; --sensitivity draws the
+    scenario's drivers as a tornado. With --samples N, the timeline shades
+    each line's p5-p95 band and --colour p50 or p95 colours the diagram by
+    the sampled shortfall.
 
     Example: chokegraph render china gallium --to japan --focus gallium -o gallium.png
+
+    Example: chokegraph render --scenario 2026-dual-use-japan --timeline --samples 200 -o t.png
 
     Example: chokegraph render --scenario 2026-dual-use-japan -o dual-use.html
 
@@ -269,16 +288,24 @@ def render_command(
             raise click.UsageError(
                 f"{chosen[0]} draws a chart of its own: it takes no scenario, --focus or --kind"
             )
+        if _sampled(scenario):
+            raise click.UsageError(
+                f"{chosen[0]} draws a chart of its own: it takes no --samples, --sensitivity "
+                "or --scheduler"
+            )
         _render_chart(chosen[0], output, data, top, exposure_of, compared)
         return
-    suffix = check_output(output, timeline=timeline, inputs=_inputs(scenario, data))
     built = scenario.build()
-    if built is None and timeline:
-        raise click.UsageError(
-            "--timeline needs a scenario: COUNTRY COMMODITY..., --scenario or --remove"
-        )
+    _check_scenario_picture(built, scenario, timeline=timeline, colour=colour, kinds=kinds)
+    chart = "a tornado plot" if scenario.sensitivity else None
+    suffix = check_output(output, timeline=timeline, chart=chart, inputs=_inputs(scenario, data))
     G = load_data(data)
-    result = None if built is None else run_scenario(G, built)
+    result = None
+    if built is not None:
+        result = run_scenario_options(G, built, scenario) or run_scenario(G, built)
+    if scenario.sensitivity:
+        _render_sensitivity(output, result, focus)
+        return
     if suffix in IMAGE_FORMATS and not timeline:
         _hint_if_large(G, focus=focus, depth=depth, kinds=kinds or None, result=result)
     _draw_to_file(
@@ -290,7 +317,52 @@ def render_command(
         kinds=kinds or None,
         timeline=timeline,
         method=method,
+        colour=colour,
     )
+
+
+def _sampled(scenario: ScenarioOptions) -> bool:
+    """Whether the options ask for samples or drivers."""
+    return scenario.samples is not None or scenario.sensitivity or scenario.scheduler is not None
+
+
+def _check_scenario_picture(
+    built, scenario: ScenarioOptions, *, timeline: bool, colour: str, kinds: tuple[str, ...]
+) -> None:
+    """Refuse the render options that do not go together, before any work."""
+    needs = "--timeline" if timeline else "--sensitivity" if scenario.sensitivity else None
+    if needs is None and built is None and (_sampled(scenario) or colour != "point"):
+        needs = "--samples" if _sampled(scenario) else f"--colour {colour}"
+    if built is None and needs is not None:
+        raise click.UsageError(
+            f"{needs} needs a scenario: COUNTRY COMMODITY..., --scenario or --remove"
+        )
+    if timeline and scenario.sensitivity:
+        raise click.UsageError("give one of --timeline and --sensitivity, not both")
+    if colour != "point" and (timeline or scenario.sensitivity):
+        other = "--timeline" if timeline else "--sensitivity"
+        raise click.UsageError(f"--colour colours the diagram's nodes: it does not go with {other}")
+    if scenario.sensitivity and kinds:
+        raise click.UsageError("--sensitivity draws a chart of its own: it takes no --kind")
+    if colour != "point" and built is not None:
+        samples = scenario.samples if scenario.samples is not None else built.samples
+        if samples is None:
+            raise click.UsageError(
+                f"--colour {colour} is the {colour} of the sampled shortfall: give --samples N"
+            )
+
+
+def _render_sensitivity(output: str, result, focus: str | None) -> None:
+    """``render --sensitivity``: the tornado of ``res.plot("sensitivity")``, to ``output``."""
+    import matplotlib
+
+    from analysis.drawing import save_or_show
+    from graph.lookup import resolve_node
+
+    matplotlib.use("Agg")  # a command line draws to files, never to a window
+    node = None if focus is None else resolve_node(result.G, focus)
+    fig, _ = result.plot("sensitivity", node=node)
+    click.echo(f"wrote {save_or_show(fig, output)}", err=True)
 
 
 def _render_chart(

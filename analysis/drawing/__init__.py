@@ -12,10 +12,11 @@ The modules follow the steps of a picture, each using only those above it:
 ``ordering`` and ``layout``
     Geometry: the order within each column (barycentre sweeps, or the
     optional Graphviz ``dot`` program), then positions and edge routes.
-``figures``, ``diagram``, ``charts`` and ``comparison``
-    matplotlib, imported lazily: the dependency diagram, the timeline, the
-    exposure heatmap, the chokepoint bars and scenarios side by side
-    (``riskchart``: an importer's partners' contributions to its supply
+``figures``, ``diagram``, ``timeline``, ``charts`` and ``comparison``
+    matplotlib, imported lazily: the dependency diagram, the timeline (with
+    the p5-p95 band of a sampled result shaded), the exposure heatmap, the
+    chokepoint bars, the tornado of a result's drivers and scenarios side by
+    side (``riskchart``: an importer's partners' contributions to its supply
     risk). Every plot takes ``ax=`` and returns ``(fig, ax)``.
 ``interactive`` (and ``interactive.js``)
     The dependency diagram as one offline HTML page (SVG and plain
@@ -39,7 +40,7 @@ Examples
 
 from __future__ import annotations
 
-from analysis.drawing.charts import plot_chokepoints, plot_exposure, plot_timeline
+from analysis.drawing.charts import plot_chokepoints, plot_exposure, plot_sensitivity
 from analysis.drawing.comparison import plot_scenario_comparison
 from analysis.drawing.diagram import draw, plot_graph, plot_scenario
 from analysis.drawing.files import (
@@ -54,7 +55,8 @@ from analysis.drawing.files import (
 )
 from analysis.drawing.interactive import InteractiveDiagram, interactive
 from analysis.drawing.options import DiagramOptions
-from analysis.drawing.selection import explaining_nodes, select_subgraph
+from analysis.drawing.selection import NothingToDraw, explaining_nodes, select_subgraph
+from analysis.drawing.timeline import plot_timeline
 
 LEGIBLE_NODES = 90  # above this many nodes, suggest --focus: a page cannot hold more
 
@@ -66,6 +68,7 @@ __all__ = [
     "PAGE_FORMATS",
     "DiagramOptions",
     "InteractiveDiagram",
+    "NothingToDraw",
     "check_output",
     "draw",
     "draw_file",
@@ -76,6 +79,7 @@ __all__ = [
     "plot_graph",
     "plot_scenario",
     "plot_scenario_comparison",
+    "plot_sensitivity",
     "plot_timeline",
     "save",
     "save_or_show",

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 from analysis.drawing import style as S
 from analysis.drawing.figures import fig_ax
+from analysis.drawing.selection import NothingToDraw
 
 if TYPE_CHECKING:
     from analysis.compare import ScenarioComparison
@@ -67,6 +68,8 @@ def plot_scenario_comparison(
 
     fs = 8
     rows = result.rows[:top]
+    if result.rows and not rows:
+        raise NothingToDraw(f"nothing to draw: top={top} keeps no node: give 1 or more (--top)")
     k = len(result.labels)
     G = result.results[0].G if result.results else None
     names = [S.short_label(G, r["node"], 40) for r in rows]

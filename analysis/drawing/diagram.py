@@ -77,6 +77,7 @@ class _Diagram:
     subtitle: str
     legend: list[S.LegendEntry]
     focus_id: str | None
+    colour_title: str  # what the node colours show
 
 
 @dataclass(frozen=True)
@@ -101,6 +102,7 @@ def _diagram_limits(lay: DiagramLayout, scale: _Scale) -> tuple[tuple, tuple]:
 
 def _prepare(G: nx.MultiDiGraph, result: WhatIf | None, opts: DiagramOptions) -> _Diagram:
     """Select, lay out and style the diagram of ``G`` (and ``result``) that ``opts`` ask for."""
+    shortfall = S.colour_shortfall(result, opts.colour)  # fails before the work if it must
     H = select_subgraph(G, opts, result=result)
     if len(H) > MAX_DRAWN_NODES:
         raise ChokegraphError(
@@ -110,10 +112,9 @@ def _prepare(G: nx.MultiDiGraph, result: WhatIf | None, opts: DiagramOptions) ->
     focus_id = resolve_node(G, opts.focus) if opts.focus is not None else None
     lay = diagram_layout(H, method=opts.method, label_width=opts.label_width)
     marks = S.scenario_marks(result) if result is not None else None
-    shortfall = dict(marks.shortfall) if marks is not None else None
     scale = _Scale.for_layout(lay, len(H))
     xlim, ylim = _diagram_limits(lay, scale)
-    title, subtitle = S.diagram_titles(G, H, result, focus_id, opts.depth)
+    title, subtitle = S.diagram_titles(G, H, result, focus_id, opts.depth, opts.colour)
     return _Diagram(
         H=H,
         lay=lay,
@@ -126,6 +127,7 @@ def _prepare(G: nx.MultiDiGraph, result: WhatIf | None, opts: DiagramOptions) ->
         subtitle=subtitle,
         legend=S.legend_entries(H, marks),
         focus_id=focus_id,
+        colour_title=S.colour_title(result, opts.colour),
     )
 
 
@@ -312,7 +314,7 @@ def _cross_out(ax: Any, text: Any, scale: _Scale) -> None:
         ax.plot(xs, ys, color=S.CUT_COLOUR, lw=1.8, solid_capstyle="round", zorder=5)
 
 
-def _draw_colour_bar(fig: Any, ax: Any, cax: Any, fontsize: float) -> None:
+def _draw_colour_bar(fig: Any, ax: Any, cax: Any, fontsize: float, title: str) -> None:
     """The shortfall scale: in ``cax`` on a figure of our own, else beside ``ax``."""
     from matplotlib.cm import ScalarMappable
     from matplotlib.colors import Normalize
@@ -327,7 +329,7 @@ def _draw_colour_bar(fig: Any, ax: Any, cax: Any, fontsize: float) -> None:
         )
     bar.ax.xaxis.set_major_formatter(PercentFormatter(1.0))
     bar.ax.tick_params(labelsize=fontsize)
-    bar.set_label("steady-state shortfall", fontsize=fontsize)
+    bar.set_label(title, fontsize=fontsize)
 
 
 def plot_graph(
@@ -341,8 +343,10 @@ def plot_graph(
     """Draw the dependency diagram, layered left to right by kind.
 
     Edge width shows the share of the consumer's input; with a ``result``,
-    node colour shows the steady-state shortfall (light grey: unaffected),
-    cut flows are dashed red and removed nodes crossed out.
+    node colour shows the steady-state shortfall (light grey: unaffected;
+    with ``colour="p50"`` or ``"p95"``, its median or 95th percentile over
+    the samples of a sampled result), cut flows are dashed red and removed
+    nodes crossed out.
 
     Parameters
     ----------
@@ -350,7 +354,7 @@ def plot_graph(
         A graph from ``graph.load``.
     options : DiagramOptions, optional
         What to show and how to lay it out (``focus``, ``depth``, ``kinds``,
-        ``method``, ``label_width``); its fields may also be given as keywords.
+        ``method``, ``label_width``, ``colour``); its fields may also be given as keywords.
     result : WhatIf, optional
         A scenario run on ``G`` to colour the diagram by.
     ax : matplotlib Axes, optional
@@ -384,7 +388,7 @@ def plot_graph(
     if d.marks is not None:
         for n in sorted(d.marks.removed & set(d.H)):
             _cross_out(ax, texts[n], d.scale)
-        _draw_colour_bar(fig, ax, cax, d.scale.fontsize)
+        _draw_colour_bar(fig, ax, cax, d.scale.fontsize, d.colour_title)
     return fig, ax
 
 

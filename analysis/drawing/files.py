@@ -141,7 +141,9 @@ def draw_file(
     when ``options.focus`` is set); ``.html`` writes the interactive diagram;
     ``.dot``, ``.graphml`` and ``.gexf`` write the part of the graph the
     options select, with the scenario's numbers as node and edge attributes.
-    ``options`` (or its fields as keywords) are those of ``plot_graph``.
+    ``options`` (or its fields as keywords) are those of ``plot_graph``; a
+    ``colour`` other than ``"point"`` goes with the diagram only. A sampled
+    ``result`` shades its bands on the timeline.
 
     Examples
     --------
@@ -155,6 +157,12 @@ def draw_file(
     if timeline and result is None:
         raise ChokegraphError(
             "a timeline needs a scenario: COUNTRY COMMODITY..., --scenario NAME or --remove NODE"
+        )
+    if opts.colour != "point" and (timeline or fmt in GRAPH_FORMATS):
+        what = "a timeline" if timeline else f"a .{fmt} file"
+        raise ChokegraphError(
+            f"colour {opts.colour!r} colours the diagram's nodes, which {what} does not draw: "
+            "write the diagram (.png .svg .pdf .html)"
         )
     if fmt in GRAPH_FORMATS:
         return write_graph(select_subgraph(G, opts, result=result), path, result=result)

@@ -114,9 +114,16 @@ def _sources(G: nx.MultiDiGraph, ids: list[str]) -> list[str]:
 
 
 def _node_details(
-    G: nx.MultiDiGraph, n: str, marks: S.ScenarioMarks | None, via: list[str] | None
+    G: nx.MultiDiGraph,
+    n: str,
+    marks: S.ScenarioMarks | None,
+    via: list[str] | None,
+    band: list | None = None,
 ) -> dict[str, Any]:
-    """What hovering over a node shows (plain strings: the script puts them in as text)."""
+    """What hovering over a node shows (plain strings: the script puts them in as text).
+
+    ``band`` is the node's ``shortfall_band`` in a sampled result.
+    """
     attrs = G.nodes[n]
     rows: list[list[str]] = [["id", n], ["kind", _text(attrs.get("kind"))]]
     if attrs.get("country"):
@@ -124,6 +131,8 @@ def _node_details(
     if marks is not None:
         shortfall = marks.shortfall.get(n)
         rows.append(["shortfall", "unaffected" if shortfall is None else S.percent(shortfall)])
+        if band is not None:
+            rows.append(["p5-p95 over the samples", f"{S.percent(band[0])}-{S.percent(band[2])}"])
         if shortfall is not None:
             days = marks.days_to_impact.get(n)
             rows.append(["days to impact", "not within the horizon" if days is None else str(days)])
@@ -252,14 +261,17 @@ def _svg(d: dict[str, Any], px: _Px) -> tuple[str, list[str]]:
     H, lay, marks = d["H"], d["lay"], d["marks"]
     edge_details: list[dict] = []
     parts = _svg_edges(H, lay, marks, px, edge_details)
-    via = {}
+    via, bands = {}, {}
     if d["result"] is not None:
         via = {r["node"]: r["via"] for r in d["result"].records}
+        bands = {
+            r["node"]: r["shortfall_band"] for r in d["result"].records if "shortfall_band" in r
+        }
     node_details = {}
     for n in lay.pos:
         removed = marks is not None and n in marks.removed
         parts.append(_svg_node(n, lay, d["colours"][n], px, n == d["focus_id"], removed))
-        node_details[n] = _node_details(H, n, marks, via.get(n))
+        node_details[n] = _node_details(H, n, marks, via.get(n), bands.get(n))
     _, top = lay.y_range()
     for kind in dict.fromkeys(lay.columns):
         cols = [i for i, k in enumerate(lay.columns) if k == kind]
@@ -291,7 +303,9 @@ def _json_in_html(value: Any) -> str:
     return text.replace("&", "\\u0026").replace("<", "\\u003c").replace(">", "\\u003e")
 
 
-def _legend(entries: list[S.LegendEntry], scenario: bool) -> str:
+def _legend(
+    entries: list[S.LegendEntry], scenario: bool, colour_title: str = S.SHORTFALL_TITLE
+) -> str:
     items = []
     for e in entries:
         label = html.escape(e.label)
@@ -310,7 +324,7 @@ def _legend(entries: list[S.LegendEntry], scenario: bool) -> str:
         stops = ", ".join(S.SHORTFALL_STOPS)
         items.append(
             '<li><span>0%</span><span class="bar" style="background:linear-gradient(to right, '
-            f'{stops})"></span><span>100% steady-state shortfall</span></li>'
+            f'{stops})"></span><span>100% {html.escape(colour_title)}</span></li>'
         )
     return '<ul class="legend">' + "".join(items) + "</ul>"
 
@@ -323,7 +337,7 @@ def _prepare(G: nx.MultiDiGraph, result: WhatIf | None, opts: DiagramOptions) ->
             "or --kind, or write .graphml or .gexf for Gephi"
         )
     marks = S.scenario_marks(result) if result is not None else None
-    shortfall = dict(marks.shortfall) if marks is not None else None
+    shortfall = S.colour_shortfall(result, opts.colour)
     focus_id = resolve_node(G, opts.focus) if opts.focus is not None else None
     return {
         "H": H,
@@ -332,7 +346,8 @@ def _prepare(G: nx.MultiDiGraph, result: WhatIf | None, opts: DiagramOptions) ->
         "result": result,
         "colours": S.node_colours(H, shortfall=shortfall),
         "focus_id": focus_id,
-        "titles": S.diagram_titles(G, H, result, focus_id, opts.depth),
+        "titles": S.diagram_titles(G, H, result, focus_id, opts.depth, opts.colour),
+        "colour_title": S.colour_title(result, opts.colour),
         "legend": S.legend_entries(H, marks),
     }
 
@@ -380,7 +395,7 @@ def interactive(
     page = _PAGE.format(
         title=html.escape(title),
         subtitle=html.escape(subtitle),
-        legend=_legend(d["legend"], d["marks"] is not None),
+        legend=_legend(d["legend"], d["marks"] is not None, d["colour_title"]),
         svg=svg,
         data=_json_in_html({"edges": details[0], "nodes": details[1]}),
         script=script,

@@ -30,6 +30,10 @@ class DiagramOptions:
         Where the order within each column comes from (``"dot"`` needs Graphviz).
     label_width : int
         Characters per label line before wrapping.
+    colour : {"point", "p50", "p95"}
+        What a scenario's node colours show: the steady shortfall at the
+        values (default), or its median or 95th percentile over the samples
+        of a sampled result (``run_uncertain(..., samples=N)``).
 
     Examples
     --------
@@ -45,6 +49,7 @@ class DiagramOptions:
     kinds: tuple[str, ...] | None = None
     method: str = "barycenter"
     label_width: int = LABEL_WIDTH
+    colour: str = "point"
 
     def __post_init__(self) -> None:
         # A list from a caller or click's empty tuple: store a hashable tuple, or None.

@@ -22,6 +22,10 @@ KINDS = ("country", "mineral", "refiner", "component", "industry")  # left to ri
 COUNTRY_NAMES = "country_names"
 
 
+class NothingToDraw(ChokegraphError):
+    """What a picture was asked to show holds no node (an empty dataset, a ``--kind`` of none)."""
+
+
 def _part(G: nx.MultiDiGraph, nodes: Iterable[str]) -> nx.MultiDiGraph:
     """The subgraph induced by ``nodes``, remembering the names of the countries it names."""
     H = G.subgraph(nodes).copy()
@@ -157,6 +161,12 @@ def select_subgraph(
     result : WhatIf, optional
         The scenario drawn, whose cut edges a focus view must include.
 
+    Raises
+    ------
+    NothingToDraw
+        When the part holds no node (an empty dataset, or no node of
+        ``kinds`` where it looks), saying why and what to change.
+
     Examples
     --------
     >>> import graph
@@ -175,4 +185,27 @@ def select_subgraph(
                 H = _part(G, set(H) | extra)
     if opts.kinds:
         H = nodes_of_kinds(H, opts.kinds)
+    if not len(H):
+        raise NothingToDraw(_nothing_to_draw(G, opts))
     return H
+
+
+def _nothing_to_draw(G: nx.MultiDiGraph, opts: DiagramOptions) -> str:
+    """Why a selection is empty, and what to change (the only way one can be: see above)."""
+    where = str(G.graph.get("path") or "the dataset")
+    if not len(G):
+        return f"nothing to draw: {where} has no nodes"
+    kinds = " or ".join(opts.kinds or ())
+    found = {str(k) for _, k in G.nodes(data="kind")}
+    present = ", ".join([k for k in KINDS if k in found] + sorted(found - set(KINDS)))
+    if opts.focus is None:
+        return (
+            f"nothing to draw: {where} has no node of kind {kinds} (its kinds: {present}); "
+            "give another kind (--kind) or none"
+        )
+    steps = "step" if opts.depth == 1 else "steps"
+    return (
+        f"nothing to draw: no node of kind {kinds} lies within {opts.depth} {steps} of "
+        f"{resolve_node(G, opts.focus)!r}; give a larger depth (--depth), another kind "
+        "(--kind) or none"
+    )

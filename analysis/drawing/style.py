@@ -18,6 +18,7 @@ from analysis.drawing.options import LABEL_WIDTH
 from analysis.drawing.selection import COUNTRY_NAMES, KINDS
 from analysis.engine import AFFECTED
 from analysis.output import format_usd
+from graph.errors import ChokegraphError
 
 KIND_TITLES = {
     "country": "Countries",
@@ -285,6 +286,55 @@ def node_colours(
     return {n: shortfall_colour(shortfall.get(n, 0.0)) for n in G}
 
 
+#: What a scenario's node colours can show (``DiagramOptions.colour``): the steady
+#: shortfall at the values, or its p50 or p95 over the samples (its place in a band).
+COLOURINGS = {"point": None, "p50": 1, "p95": 2}
+SHORTFALL_TITLE = "steady-state shortfall"
+
+
+def colour_shortfall(result: Any, colour: str = "point") -> dict[str, float] | None:
+    """``{node: shortfall}`` that a diagram of ``result`` is coloured by (None: no scenario).
+
+    ``"point"`` is each impact's steady shortfall; ``"p50"`` and ``"p95"`` the
+    median and 95th percentile of its ``shortfall_band`` over the samples.
+
+    Examples
+    --------
+    >>> import graph, analysis
+    >>> res = analysis.remove(graph.load(), ["jp-defence"])
+    >>> colour_shortfall(res)
+    {'jp-defence': 1.0}
+    """
+    if colour not in COLOURINGS:
+        known = ", ".join(COLOURINGS)
+        raise ChokegraphError(f"colour must be one of {known}, got {colour!r}")
+    at = COLOURINGS[colour]
+    if at is not None and getattr(result, "sample_set", None) is None:
+        raise ChokegraphError(
+            f"colour {colour!r} is the {colour} of the sampled shortfall: run the scenario "
+            "with samples (--samples N; in Python run_uncertain(..., samples=N))"
+        )
+    if result is None:
+        return None
+    if at is None:
+        return {r["node"]: r["shortfall"] for r in result.records}
+    return {r["node"]: r["shortfall_band"][at] for r in result.records if "shortfall_band" in r}
+
+
+def colour_title(result: Any, colour: str = "point") -> str:
+    """What the node colours show, in words: ``steady-state shortfall, p95 of 200 samples``.
+
+    Examples
+    --------
+    >>> colour_title(None)
+    'steady-state shortfall'
+    """
+    if COLOURINGS.get(colour) is None:
+        return SHORTFALL_TITLE
+    n = len(result.sample_set.shortfall)
+    return f"{SHORTFALL_TITLE}, {colour} of {n} samples"
+
+
 @dataclass(frozen=True)
 class ScenarioMarks:
     """What a scenario did to each node and edge, keyed by graph ids.
@@ -426,7 +476,12 @@ def legend_entries(H: nx.MultiDiGraph, marks: ScenarioMarks | None) -> list[Lege
 
 
 def diagram_titles(
-    G: nx.MultiDiGraph, H: nx.MultiDiGraph, result: Any, focus_id: str | None, depth: int
+    G: nx.MultiDiGraph,
+    H: nx.MultiDiGraph,
+    result: Any,
+    focus_id: str | None,
+    depth: int,
+    colour: str = "point",
 ) -> tuple[str, str]:
     """The title of a diagram of ``H`` (a part of ``G``), and a line under it.
 
@@ -451,7 +506,7 @@ def diagram_titles(
         if s.get("value_at_risk") is not None:
             toll += f", value at risk {format_usd(s['value_at_risk'])}"
         parts.append(toll + (" in the whole dataset" if focus_id is not None else ""))
-        parts.append("colour: steady-state shortfall")
+        parts.append(f"colour: {colour_title(result, colour)}")
     else:
         title = "Supply dependencies"
         parts.append(f"{H.number_of_nodes()} nodes, {H.number_of_edges()} edges")
