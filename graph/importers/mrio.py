@@ -68,6 +68,7 @@ def load_system(path: str | os.PathLike | None = None, *, test_system: bool = Fa
     folder = Path(path)
     if not folder.exists():
         raise ChokegraphError(f"no such folder or file: {folder}")
+    _check_regular(folder)
     try:
         return pymrio.load_all(folder)
     except Exception as exc:  # pymrio raises many kinds; all mean "not a saved system"
@@ -75,6 +76,18 @@ def load_system(path: str | os.PathLike | None = None, *, test_system: bool = Fa
             f"{folder}: not a pymrio system (a folder written by IOSystem.save_all, with "
             f"Z and Y): {exc}"
         ) from exc
+
+
+def _check_regular(folder: Path) -> None:
+    """Refuse a saved system holding a pipe or a device, which pymrio would read for ever."""
+    from graph.files import regular_input
+
+    if not folder.is_dir():
+        regular_input(folder)  # a zip archive of a system
+        return
+    for file in sorted(folder.rglob("*")):
+        if not file.is_dir():
+            regular_input(file)
 
 
 def parse_dependence(text: str) -> float | None:
