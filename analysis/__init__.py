@@ -15,7 +15,8 @@ by ``graph``):
   ``listing``; ``explain`` says why an answer is empty.
 - ``output``: one ``Format`` enum, one formatter each; results are
   ``Report`` objects that hand over their JSON, CSV rows and sections for
-  people (``spreadsheet`` writes xlsx). ``drawing/``: every picture, kept
+  people (``spreadsheet`` writes xlsx; ``textwidth`` fits tables to the
+  terminal without cutting a word). ``drawing/``: every picture, kept
   apart from computing (matplotlib only there, imported lazily).
 - ``cli``: options in, one library call, the result printed; no analysis of
   its own.

@@ -39,6 +39,8 @@ from dataclasses import dataclass
 from enum import Enum
 from typing import Any
 
+from analysis.textwidth import column_widths, wrap_words
+
 #: The width of a table for people when stdout is not a terminal and ``COLUMNS`` is not set
 #: (a file, a pipe): that of a wide terminal, so that files read well in a pager or an editor.
 TABLE_WIDTH = 100
@@ -264,14 +266,19 @@ def to_table(
     columns: Sequence[str],
     title: str | None = None,
     headers: Sequence[str] | None = None,
+    spare: Sequence[str] = (),
 ) -> str:
     """Render records as a plain-text table for people (rich, no colour codes).
 
-    The table is as wide as ``table_width()`` at most: long names and ``via``
-    chains wrap within their column. Cells are data, never rich markup
-    (``[link=...]`` prints as typed); no line ends in spaces; the box is ASCII
-    when stdout cannot print box-drawing characters. A column empty on every
-    row is left out.
+    The table is as wide as ``table_width()`` at most. Cells wrap only
+    between words, so a date, an id or a number is never cut; long names and
+    ``via`` chains wrap within their column. Where even that cannot fit,
+    columns are left out, those in ``spare`` first, then from the right (a
+    table lists its columns most important first), and a line under the
+    table names them. Cells are data, never
+    rich markup (``[link=...]`` prints as typed); no line ends in spaces;
+    the box is ASCII when stdout cannot print box-drawing characters. A
+    column empty on every row is left out.
 
     Examples
     --------
@@ -289,6 +296,11 @@ def to_table(
     # where it has underscores: "top supplier" wraps where "top_supplier" cannot.
     headers = headers or [c.replace("_", " ") for c in columns]
     columns, headers = _shown_columns(records, columns, headers)
+    cells = [[_cell(row.get(c)) for c in columns] for row in records]
+    width = table_width()
+    order = [columns.index(c) for c in spare if c in columns]
+    order += [j for j in reversed(range(len(columns))) if j not in order]
+    shown, widths = column_widths(headers, cells, width, order)
     table = RichTable(
         title=None if title is None else Text(title),
         title_justify="left",
@@ -296,71 +308,23 @@ def to_table(
         pad_edge=False,
         box=box.HEAVY_HEAD if _unicode_ok() else box.ASCII,
     )
-    cells = [[_cell(row.get(c)) for c in columns] for row in records]
-    for header, width in zip(headers, _column_widths(headers, cells), strict=True):
-        table.add_column(Text(header), overflow="fold", width=width)
+    for j, w in zip(shown, widths, strict=True):
+        table.add_column(Text(headers[j]), overflow="fold", width=w)
     for row in cells:
-        table.add_row(*(Text(cell) for cell in row))
+        table.add_row(*(Text(row[j]) for j in shown))
     buf = io.StringIO()
-    Console(
-        file=buf, width=table_width(), no_color=True, highlight=False, markup=False, emoji=False
-    ).print(table)
-    return "".join(line.rstrip() + "\n" for line in buf.getvalue().splitlines())
-
-
-def _two_line_width(header: str) -> int:
-    """The narrowest width at which ``header`` wraps onto two lines at most."""
-    import textwrap
-
-    for width in range(1, len(header) + 1):
-        lines = textwrap.wrap(header, width, break_long_words=False)
-        if len(lines) <= 2 and all(len(line) <= width for line in lines):
-            return width
-    return len(header)
-
-
-def _column_widths(headers: Sequence[str], cells: list[list[str]]) -> list[int]:
-    """The width of each column, so that the table fits ``table_width()`` if it can.
-
-    Each column starts as wide as its widest cell or heading; while the table
-    is too wide, the widest column that can give a character gives one, in
-    steps, cheapest first: the headings of short columns (a share, a day
-    count: 12 characters or fewer, whose cells stay whole) wrap onto two
-    lines; long text (a name, a via chain) wraps down to 24 characters;
-    headings wrap between every word and long text down to 16, both keeping
-    their words whole; long text goes down to 12 keeping its words, then to
-    8, breaking them; only then do short headings break inside a word.
-    """
-
-    def words(text: str) -> int:
-        return max((len(w) for w in text.split()), default=0)
-
-    natural: list[int] = []
-    floors: tuple[list[int], ...] = ([], [], [], [], [], [])
-    for j, header in enumerate(headers):
-        longest = max((len(row[j]) for row in cells), default=0)
-        natural.append(max(longest, len(header)))
-        short = longest <= 12
-        whole = max(longest, words(header))
-        two_lines = max(longest, _two_line_width(header))
-        # A long column keeps its words (an id) whole as long as it can.
-        word = max(words(header), min(max((words(row[j]) for row in cells), default=0), 30))
-        floors[0].append(two_lines if short else natural[-1])  # headings on two lines
-        floors[1].append(two_lines if short else max(24, word))  # long text wraps
-        floors[2].append(whole if short else max(16, word))  # more of both
-        floors[3].append(whole if short else max(12, word))
-        floors[4].append(whole if short else 8)  # long text breaks inside words
-        floors[5].append(max(longest, min(words(header), 6)) if short else 8)  # headings too
-    widths = list(natural)
-    room = table_width() - 3 * (len(widths) - 1)  # " | " between columns
-    for floor in floors:
-        while sum(widths) > room:
-            can = [j for j, w in enumerate(widths) if w > floor[j]]
-            if not can:
-                break  # as narrow as this floor goes
-            widest = max(can, key=lambda j: widths[j])
-            widths[widest] -= 1
-    return widths
+    Console(file=buf, width=width, no_color=True, highlight=False, markup=False, emoji=False).print(
+        table
+    )
+    text = "".join(line.rstrip() + "\n" for line in buf.getvalue().splitlines())
+    hidden = [h for j, h in enumerate(headers) if j not in shown]
+    if hidden:
+        note = (
+            f"{plural(len(hidden), 'column')} hidden at {width} columns: {', '.join(hidden)}; "
+            "use --format csv or a wider terminal"
+        )
+        text += wrap_words(note, width)
+    return text
 
 
 @dataclass(frozen=True)
@@ -377,12 +341,17 @@ class Table:
         The table format's column headings, when they differ from ``columns``.
     title : str, optional
         A caption drawn as part of the table (rich's title, markdown's bold line).
+    spare : sequence of str, optional
+        The columns people can best do without, in the order a table too wide
+        for the terminal leaves them out; after them, columns go from the
+        right (``to_table``). CSV, JSON and markdown keep every column.
     """
 
     records: Sequence[Mapping[str, Any]]
     columns: Sequence[str]
     headers: Sequence[str] | None = None
     title: str | None = None
+    spare: Sequence[str] = ()
 
 
 @dataclass(frozen=True)
@@ -449,13 +418,16 @@ def format_table(report: Report) -> str:
     'Primary gallium (world supply) (gallium): mineral'
     """
     parts = []
+    width = table_width()
     for section in report.people_sections():
+        # A headline wraps between words, as the table's cells do: never inside an id.
+        line = None if section.text is None else wrap_words(section.text, width)
         table = section.table
         if table is None:
-            parts.append(section.text or "")
+            parts.append(line or "")
             continue
-        text = to_table(table.records, table.columns, table.title, table.headers)
-        parts.append(text if section.text is None else f"{section.text}\n{text}")
+        text = to_table(table.records, table.columns, table.title, table.headers, table.spare)
+        parts.append(text if line is None else f"{line}{text}")
     return _join(parts)
 
 

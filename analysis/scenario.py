@@ -368,34 +368,32 @@ def load_scenario(name_or_path: str | Path) -> Scenario:
     >>> load_scenario("2023-gallium-germanium").restrictions[0].by
     'chn'
     """
+    from graph.files import read_regular, shown_name
     from graph.yamlio import decode, parse
 
     path = Path(name_or_path)
     bundled = bundled_scenarios()
-    if not path.is_file():
-        if str(name_or_path) in bundled:
-            path = bundled[str(name_or_path)]
-        elif path.suffix in (".yaml", ".yml") or path.parent != Path("."):
-            raise ScenarioError(f"scenario file {str(name_or_path)!r} does not exist")
-        else:
-            hint = did_you_mean(str(name_or_path), bundled, n=1)
-            known = ", ".join(bundled) or "none"
-            raise ScenarioError(
-                f"unknown scenario {str(name_or_path)!r}{hint}; bundled scenarios: {known}"
-            )
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise ScenarioError(f"cannot read scenario file {str(path)!r}: {exc.strerror}") from exc
-    text, problem = decode(raw, str(path))
+    # A folder beside the user named like a bundled scenario (say, for its
+    # pictures) does not hide it; anything else there is what they meant,
+    # and read_regular refuses a pipe, a device or a folder as it does data.
+    name = str(name_or_path)
+    if name in bundled and not path.is_file() and (path.is_dir() or not path.exists()):
+        path = bundled[name]
+    elif not path.exists():
+        if path.suffix in (".yaml", ".yml") or path.parent != Path("."):
+            raise ScenarioError(f"scenario file {name!r} does not exist")
+        hint = did_you_mean(name, bundled, n=1)
+        known = ", ".join(bundled) or "none"
+        raise ScenarioError(f"unknown scenario {name!r}{hint}; bundled scenarios: {known}")
+    shown = shown_name(path)  # a file name that is not UTF-8 still prints
+    raw = read_regular(path, shown=shown)
+    text, problem = decode(raw, shown)
     doc = None
     if problem is None:
-        doc, problem = parse(text, str(path))
+        doc, problem = parse(text, shown)
     if problem is not None:
         raise DataError([problem])
-    return scenario_from_mapping(
-        doc.data, path=str(path), positions=doc.values, key_positions=doc.keys
-    )
+    return scenario_from_mapping(doc.data, path=shown, positions=doc.values, key_positions=doc.keys)
 
 
 @dataclass

@@ -317,7 +317,8 @@ class WhatIf(Report):
             pairs = [(c, dated.get(c, h)) for c, h in pairs]
         columns, headers = (list(x) for x in zip(*pairs, strict=True))
         self._band_cells(rows)  # section 3c: a band next to each figure
-        sections = [Section(self.headline(), Table(rows, columns, headers))]
+        spare = ("value_lost", "value", "via", "lost_days", "days", "peak", "on_day")
+        sections = [Section(self.headline(), Table(rows, columns, headers, spare=spare))]
         return [*sections, *self._driver_sections()]
 
     # --- How sure (DESIGN section 3c): bands, per-sample figures, drivers -------------------

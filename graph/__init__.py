@@ -9,8 +9,9 @@ Where each concern lives (data flows down the list):
   container of ``records`` (``Dataset`` of ``Columns``, with locators that
   turn a row back into FILE:LINE:COL).
 - ``validate``: the rules across records, one function per rule family, all
-  reading the declared limits; ``bulk`` applies the same rules to whole
-  columns for big tables.
+  reading the declared limits; ``check`` calls them in order from ``rules/``
+  (one module per family: sources, nodes, edges, groups; ``common``); ``bulk``
+  applies the same rules to whole columns for big tables.
 - ``build``: the networkx graph; ``export`` and ``convert``: a graph back to
   YAML or tables.
 - ``yaml_records`` reads YAML records beside ``tables``; ``lookup`` resolves

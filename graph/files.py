@@ -145,10 +145,12 @@ def read_regular(
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
     except OSError as exc:
         raise ChokegraphError(f"cannot read {name}: {exc.strerror or exc}") from exc
+    # Checked before fdopen, which itself refuses a folder with IsADirectoryError.
+    what = not_regular(os.fstat(fd).st_mode)
+    if what is not None:
+        os.close(fd)
+        raise ChokegraphError(f"cannot read {name}: it is {what}, not a regular file")
     with os.fdopen(fd, "rb") as fh:
-        what = not_regular(os.fstat(fd).st_mode)
-        if what is not None:
-            raise ChokegraphError(f"cannot read {name}: it is {what}, not a regular file")
         try:
             data = fh.read(limit + 1)
         except OSError as exc:

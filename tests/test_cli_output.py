@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -84,14 +85,168 @@ def test_in_a_pipe_without_columns_tables_are_table_width_at_most():
     assert max(len(line) for line in lines) <= TABLE_WIDTH
 
 
+def table_body(out: str) -> list[str]:
+    """The lines of the first table in ``out``: from its heading to its last row."""
+    lines = out.splitlines()
+    first = next(i for i, line in enumerate(lines) if "┃" in line)
+    end = next((i for i in range(first, len(lines)) if not lines[i].strip() or
+                "hidden at" in lines[i]), len(lines))  # fmt: skip
+    return lines[first:end]
+
+
 def test_every_row_keeps_its_borders_at_80_columns(monkeypatch):
     # Each line of the table has the same number of column separators: a row
     # that wraps wraps inside its cells, never across the border.
     monkeypatch.setenv("COLUMNS", "80")
     _, out, _ = run_cli(["what-if", "china", "gallium", "--to", "japan"])
-    body = [line for line in out.splitlines()[1:] if line.strip()]
+    body = table_body(out)
+    assert len(body) > 6, out
     separators = {line.count("┃") + line.count("│") + line.count("╇") for line in body}
     assert len(separators) == 1 and separators.pop() >= 5, out
+
+
+# --------------------------------------------------------------------------- words stay whole
+
+#: The what-if command lines of issue 19: the widest tables (9 columns, dates, bands).
+WIDE_WHAT_IFS = [
+    ["what-if", "--scenario", "2026-dual-use-japan"],
+    ["what-if", "china", "gallium", "germanium", "--to", "japan"],
+    ["what-if", "china", "gallium", "germanium", "--to", "japan", "--samples", "50"],
+    ["what-if", "--scenario", "2026-dual-use-japan", "--samples", "50"],
+]
+DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def tokens(text: str) -> set[str]:
+    """The words of ``text``, without box characters and the brackets around a figure."""
+    words = re.split(r"[\s│┃━╇]+", text)
+    return {w.strip("(),;:") for w in words if w.strip("(),;:")}
+
+
+#: A figure as the table prints it: 85.5%, 312.9, $252.0B, 0, or a band 24.5-73.1.
+FIGURE = re.compile(r"\$?\d+(\.\d)?[%kMBT]?|\d+\.\d-\d+\.\d")
+
+
+#: A figure as the table prints it: 85.5%, 312.9, $252.0B, 0, or a band 24.5-73.1.
+FIGURE = re.compile(r"\$?\d+(\.\d)?[%kMBT]?|\d+\.\d-\d+\.\d")
+
+
+@pytest.mark.parametrize("columns", [80, 100, 60])
+@pytest.mark.parametrize("args", WIDE_WHAT_IFS, ids=lambda a: " ".join(a[1:4]))
+def test_dates_and_ids_are_never_split_across_lines(args, columns, monkeypatch):
+    _, data, _ = run_cli([*args, "--format", "json"])
+    impacts = json.loads(data)["impacts"]
+    monkeypatch.setenv("COLUMNS", str(columns))
+    code, out, err = run_cli(args)
+    assert code == 0, err
+    assert max(len(line) for line in out.splitlines()) <= columns, out
+    body = table_body(out)
+    seen = tokens("\n".join(body))
+    ids = {r["country"] for r in impacts} | {n for r in impacts for n in r["via"]}
+    dates = {r[k] for r in impacts for k in ("date_to_impact", "date_to_peak") if r.get(k)}
+    words = tokens(" ".join(r["name"] for r in impacts)) | tokens(" ".join(body[:4]))
+    # Every word of the table is a whole word of a cell: a piece of a cut id
+    # ("chn-graph"), date ("2026-01-0") or figure ("312.") is none of these.
+    pieces = {t for t in seen if t not in ids | dates | words | {"->"} and not FIGURE.fullmatch(t)}
+    assert not pieces, f"cut at {columns} columns: {sorted(pieces)}\n{out}"
+    # What is kept at every width here is there whole on every row.
+    assert {r["country"] for r in impacts} <= seen
+    if "2026-dual-use-japan" in args and columns >= 80:
+        assert {r["date_to_impact"] for r in impacts} <= seen
+        assert {f"{r['lost_days']:.1f}" for r in impacts} <= seen
+
+
+@pytest.mark.parametrize(
+    ("args", "columns", "hidden"),
+    [
+        # Each column as narrow as its longest word (names 15: "semiconductors:",
+        # country 7, long-run shortfall 9, peak 12 "(2026-01-06)" or 5 "70.0%", first hit 10
+        # "2026-01-06" or 5 "first", days lost 5, values 7 "$252.0B" or 6 "$10.7B", via 26
+        # "jp-semiconductor-materials" or 22 "chn-germanium-refining"), plus 3 between
+        # columns: the values, then via, then days lost go first, and come back if they fit.
+        (WIDE_WHAT_IFS[0], 100, ["via"]),  # 122 > 100; without both values 102; all but via 93
+        (WIDE_WHAT_IFS[0], 80, ["value at risk", "value lost", "via"]),  # 73; +value 83 > 80
+        # 73 without those > 60; without days lost 65; without first hit 52, days lost back: 60
+        (WIDE_WHAT_IFS[0], 60, ["first hit on", "value at risk", "value lost", "via"]),
+        (WIDE_WHAT_IFS[1], 100, ["value lost"]),  # 104 > 100; 95 without value lost
+        (WIDE_WHAT_IFS[1], 80, ["via"]),  # 61 without the three; values back: 70, 79
+        (WIDE_WHAT_IFS[1], 60, ["days lost", "value at risk", "value lost", "via"]),  # 53
+    ],
+)
+def test_a_table_too_wide_hides_its_least_needed_columns_and_says_which(
+    args, columns, hidden, monkeypatch
+):
+    monkeypatch.setenv("COLUMNS", str(columns))
+    _, out, _ = run_cli(args)
+    note = out[out.index(f"hidden at {columns} columns") - 10 :].split("\n\n")[0]
+    n = len(hidden)
+    assert " ".join(note.split()).endswith(
+        f"{n} column{'s' if n > 1 else ''} hidden at {columns} columns: {', '.join(hidden)}; "
+        "use --format csv or a wider terminal"
+    ), out
+    heading = " ".join(table_body(out)[:4])
+    for header in hidden:
+        assert header not in heading.replace("┃", " "), (header, out)
+
+
+def test_a_wide_terminal_shows_every_column_and_no_note(monkeypatch):
+    monkeypatch.setenv("COLUMNS", "200")
+    _, out, _ = run_cli(WIDE_WHAT_IFS[0])
+    assert "hidden" not in out
+    body = table_body(out)
+    assert body[0].split("┃")[-1].strip() == "" and body[1].split("┃")[-1].strip() == "via"
+    assert body[3].count("│") == 8  # 9 columns
+
+
+def test_the_headline_wraps_between_words(monkeypatch):
+    monkeypatch.setenv("COLUMNS", "60")
+    _, out, _ = run_cli(WIDE_WHAT_IFS[0])
+    head = out.splitlines()[:4]
+    assert max(len(line) for line in head) <= 60
+    assert " ".join(head) == (
+        "China's dual-use export controls on Japan (2026) (China restricts rare-earths, "
+        "gallium, germanium, graphite, industrial-diamond to Japan (severity 0.9)): 17 nodes "
+        "hit, 10 industries, value at risk $331.1B"
+    )
+
+
+def test_to_table_keeps_a_date_and_an_id_whole_and_wraps_the_text(monkeypatch):
+    monkeypatch.setenv("COLUMNS", "30")
+    rows = [{"day": "2026-01-06", "node": "jp-compound-semis", "name": "Gallium arsenide wafers"}]
+    text = to_table(rows, ["day", "node", "name"])
+    # 10 + 17 + 8 ("arsenide") + 2 x 3 = 41 > 30: the name goes; 10 + 17 + 3 = 30 fits.
+    assert text.splitlines()[2:] == [
+        "2026-01-06 │ jp-compound-semis",
+        "1 column hidden at 30 columns:",
+        "name; use --format csv or a",
+        "wider terminal",
+    ]
+    monkeypatch.setenv("COLUMNS", "45")
+    text = to_table(rows, ["day", "node", "name"])
+    # 45 - 6 = 39: 10 + 17 leave 12 for the name, which wraps between its words.
+    assert text.splitlines()[2:] == [
+        "2026-01-06 │ jp-compound-semis │ Gallium",
+        "           │                   │ arsenide",
+        "           │                   │ wafers",
+    ]
+
+
+def test_to_table_leaves_out_the_spare_columns_first(monkeypatch):
+    monkeypatch.setenv("COLUMNS", "20")
+    rows = [{"a": "aaaaa", "b": "bbbbb", "c": "ccccc"}]
+    # 3 x 5 + 2 x 3 = 21 > 20: one goes; "a" is named spare, so "a" rather than the last.
+    assert to_table(rows, ["a", "b", "c"], spare=["a"]).splitlines()[:3] == [
+        "b     ┃ c",
+        "━━━━━━╇━━━━━━",
+        "bbbbb │ ccccc",
+    ]
+    assert to_table(rows, ["a", "b", "c"]).splitlines()[2] == "aaaaa │ bbbbb"
+
+
+def test_a_word_wider_than_the_whole_table_is_folded_as_a_last_resort(monkeypatch):
+    monkeypatch.setenv("COLUMNS", "10")
+    text = to_table([{"node": "x" * 25}], ["node"])
+    assert text.splitlines()[2:] == ["x" * 10, "x" * 10, "x" * 5]
 
 
 def test_short_cells_stay_whole_and_long_ones_wrap(monkeypatch):
@@ -281,7 +436,8 @@ def test_top_lists_the_first_rows_of_every_listing_command(args, key):
 
 def test_exposure_top_says_the_list_is_cut():
     _, out, _ = run_cli(["exposure", "japan", "--top", "3"])
-    assert "(top 3 pairs shown)" in out.splitlines()[0]
+    headline = " ".join(out.split("\n\n")[0].splitlines()[:2])  # it wraps at 100 columns
+    assert "(top 3 pairs shown)" in headline
 
 
 # --------------------------------------------------------------------------- xlsx

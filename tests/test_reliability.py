@@ -457,6 +457,139 @@ def test_hidden_files_and_scenarios_are_not_data(tmp_path: Path, monkeypatch: py
     )
 
 
+# --------------------------------------------------------------------------- scenario files
+
+needs_fifo = pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs named pipes (POSIX)")
+#: Every command line that reads a scenario file the user names (NAME is the file).
+SCENARIO_READERS = [
+    ["what-if", "--scenario", "NAME"],
+    ["render", "--scenario", "NAME", "-o", "out.svg"],
+    ["compare", "--scenario", "NAME", "--scenario", "2023-gallium-germanium"],
+    ["render", "--compare", "2023-gallium-germanium", "--compare", "NAME", "-o", "out.svg"],
+]
+SCENARIO_IDS = [" ".join(a[:2]) for a in SCENARIO_READERS]
+
+
+def _with(args: list[str], name: str) -> list[str]:
+    return [name if a == "NAME" else a for a in args]
+
+
+@needs_fifo
+@pytest.mark.parametrize("args", SCENARIO_READERS, ids=SCENARIO_IDS)
+@pytest.mark.parametrize("name", ["s.yaml", "s"])
+def test_a_scenario_that_is_a_named_pipe_is_an_error_not_a_hang(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, args: list[str], name: str
+):
+    monkeypatch.chdir(tmp_path)
+    os.mkfifo(name)  # no writer: a plain open() would wait for ever
+    assert run_cli(_with(args, name)) == (
+        2,
+        "",
+        f"error: cannot read {name}: it is a named pipe (FIFO), not a regular file\n",
+    )
+    assert not (tmp_path / "out.svg").exists()
+
+
+@pytest.mark.skipif(not Path("/dev/zero").exists(), reason="needs /dev/zero")
+@pytest.mark.parametrize("args", SCENARIO_READERS, ids=SCENARIO_IDS)
+def test_a_scenario_linked_to_an_endless_device_is_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, args: list[str]
+):
+    monkeypatch.chdir(tmp_path)
+    Path("z.yaml").symlink_to("/dev/zero")
+    assert run_cli(_with(args, "z.yaml")) == (
+        2,
+        "",
+        "error: cannot read z.yaml: it is a device, not a regular file\n",
+    )
+
+
+@pytest.mark.parametrize("args", SCENARIO_READERS, ids=SCENARIO_IDS)
+def test_a_scenario_that_is_a_folder_is_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, args: list[str]
+):
+    monkeypatch.chdir(tmp_path)
+    Path("s.yaml").mkdir()
+    assert run_cli(_with(args, "s.yaml")) == (
+        2,
+        "",
+        "error: cannot read s.yaml: it is a folder, not a regular file\n",
+    )
+
+
+def test_a_scenario_over_the_size_limit_names_the_limit(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    monkeypatch.chdir(tmp_path)
+    body = "restrictions:\n  - {by: chn, commodities: gallium}\n"
+    Path("big.yaml").write_text(body + "# " + "x" * 3000 + "\n", encoding="utf-8")
+    monkeypatch.setenv("CHOKEGRAPH_MAX_FILE_MB", "0.001")  # 1,000 bytes; the file has 3,054
+    assert run_cli(["what-if", "--scenario", "big.yaml"]) == (
+        2,
+        "",
+        "error: cannot read big.yaml: it is larger than the limit of 0.001 MB for one "
+        "file; set CHOKEGRAPH_MAX_FILE_MB to raise it\n",
+    )
+    monkeypatch.setenv("CHOKEGRAPH_MAX_FILE_MB", "1")
+    assert run_cli(["what-if", "--scenario", "big.yaml"])[0] == 0
+
+
+def test_a_folder_named_like_a_bundled_scenario_does_not_hide_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    # A user keeps a scenario's pictures in a folder of its name: the id still names the scenario.
+    expected = run_cli(["what-if", "--scenario", "2023-gallium-germanium", "--format", "json"])
+    monkeypatch.chdir(tmp_path)
+    Path("2023-gallium-germanium").mkdir()
+    got = run_cli(["what-if", "--scenario", "2023-gallium-germanium", "--format", "json"])
+    assert got[0] == 0
+    assert without_provenance(got[1]) == without_provenance(expected[1])
+
+
+@needs_fifo
+def test_a_file_named_like_a_bundled_scenario_is_the_one_read(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    # A file the user made takes precedence over a bundled id, as before: even when it is a pipe.
+    monkeypatch.chdir(tmp_path)
+    os.mkfifo("2025-graphite")
+    assert run_cli(["what-if", "--scenario", "2025-graphite"]) == (
+        2,
+        "",
+        "error: cannot read 2025-graphite: it is a named pipe (FIFO), not a regular file\n",
+    )
+
+
+@needs_fifo
+def test_an_mrio_system_holding_a_named_pipe_is_an_error_not_a_hang(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    pytest.importorskip("pymrio", reason="needs the mrio extra (pymrio)")
+    monkeypatch.chdir(tmp_path)
+    Path("sys").mkdir()
+    os.mkfifo("sys/Z.txt")
+    assert run_cli(["import", "mrio", "sys"]) == (
+        2,
+        "",
+        "error: cannot read sys/Z.txt: it is a named pipe (FIFO), not a regular file\n",
+    )
+
+
+@needs_fifo
+def test_a_geopolrisk_database_that_is_a_named_pipe_is_named(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    monkeypatch.chdir(tmp_path)
+    Path("lib").mkdir()
+    os.mkfifo("lib/wgi.db")
+    args = ["import", "geopolrisk", "lib", "--year", "2022", "--material", "Nickel"]
+    assert run_cli(args) == (
+        2,
+        "",
+        "error: cannot read lib/wgi.db: it is a named pipe (FIFO), not a regular file\n",
+    )
+
+
 # --------------------------------------------------------------------------- no command
 
 

@@ -36,6 +36,7 @@ from pathlib import Path
 from typing import Any
 
 from graph.errors import ChokegraphError
+from graph.files import regular_input
 from graph.importers.common import Imported, Skipped
 
 __all__ = [
@@ -110,6 +111,9 @@ def find_databases(path: str | os.PathLike | None = None) -> Path:
         folder = Path(path)
         if (folder / "lib" / DATABASES[0]).is_file():
             folder = folder / "lib"
+    for name in DATABASES:
+        if (folder / name).exists() and not (folder / name).is_file():
+            regular_input(folder / name)  # a pipe, a device or a folder: say which
     missing = [name for name in DATABASES if not (folder / name).is_file()]
     if missing:
         raise ChokegraphError(

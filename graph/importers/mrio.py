@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import os
 import re
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -68,6 +69,7 @@ def load_system(path: str | os.PathLike | None = None, *, test_system: bool = Fa
     folder = Path(path)
     if not folder.exists():
         raise ChokegraphError(f"no such folder or file: {folder}")
+    _check_regular(folder)
     try:
         return pymrio.load_all(folder)
     except Exception as exc:  # pymrio raises many kinds; all mean "not a saved system"
@@ -75,6 +77,18 @@ def load_system(path: str | os.PathLike | None = None, *, test_system: bool = Fa
             f"{folder}: not a pymrio system (a folder written by IOSystem.save_all, with "
             f"Z and Y): {exc}"
         ) from exc
+
+
+def _check_regular(folder: Path) -> None:
+    """Refuse a saved system holding a pipe or a device, which pymrio would read for ever."""
+    from graph.files import regular_input
+
+    if not folder.is_dir():
+        regular_input(folder)  # a zip archive of a system
+        return
+    for file in sorted(folder.rglob("*")):
+        if not file.is_dir():
+            regular_input(file)
 
 
 def parse_dependence(text: str) -> float | None:
@@ -158,40 +172,15 @@ def import_mrio(
     >>> len(imported.nodes("industry"))  # doctest: +SKIP
     48
     """
-    import numpy as np
-
     threshold = parse_dependence(dependence)
     if not 0 <= min_coefficient < 1:
         raise ChokegraphError(f"--min-coefficient {min_coefficient:g}: give a number in [0, 1)")
     io = system if system is not None else load_system(path, test_system=test_system)
     Z, x, index = system_tables(io)
-    regions = [_slug(r) for r, _ in index]
-    sectors = [_slug(s) for _, s in index]
-    ids = [f"{r}-{s}" for r, s in zip(regions, sectors, strict=True)]
-    if len(set(ids)) != len(ids):
-        raise ChokegraphError("region-sector names collide once made ids; rename them first")
-    products, product_of = np.unique(np.array(sectors), return_inverse=True)
-    n = len(ids)
-    live = x > 0
-    safe_x = np.where(live, x, 1.0)
-    # use[c, v]: v's use of product c from all regions; cost[c, v] its cost share.
-    onehot = np.zeros((len(products), n))
-    onehot[product_of, np.arange(n)] = 1.0
-    Zp = np.where(Z > 0, Z, 0.0)
-    use = onehot @ Zp
-    cost = use / safe_x
-    dep = cost if threshold is None else np.where(cost > threshold, 1.0, cost)
-    keep = (Zp > 0) & live[None, :] & (Zp / safe_x[None, :] >= min_coefficient)
-    rows, cols = np.nonzero(keep.T)  # grouped by consumer
-    v_idx, u_idx = rows, cols
-    shares = Zp[u_idx, v_idx] / use[product_of[u_idx], v_idx]
-    edges = [
-        {"from": ids[u] if u != v else f"{ids[v]}-own", "to": ids[v], "share": float(s)}
-        for u, v, s in zip(u_idx.tolist(), v_idx.tolist(), shares.tolist(), strict=True)
-    ]
-    own = sorted(set(u_idx[u_idx == v_idx].tolist()))
-    edges += [{"from": ids[j], "to": f"{ids[j]}-own", "share": 1.0} for j in own]
-    nodes: list[dict[str, Any]] = [
+    regions, sectors, ids = _region_sectors(index)
+    flows = _Flows.of(Z, x, sectors, threshold, min_coefficient)
+    edges, own = _mrio_edges(ids, flows)
+    nodes = [
         {"id": r, "kind": "country", "name": str(name)}
         for r, name in dict(zip(regions, [r for r, _ in index], strict=True)).items()
     ]
@@ -200,11 +189,105 @@ def import_mrio(
          "commodity": sectors[j], "name": f"{ids[j]}: own use of its output"}
         for j in own
     ]  # fmt: skip
+    nodes += _industry_nodes(index, regions, sectors, ids, x, flows)
     skipped = [
-        Skipped("Z", 0, "zero", f"{ids[j]}: gross output 0 (no inputs kept)")
-        for j in np.flatnonzero(~live).tolist()
+        Skipped("Z", 0, "zero", f"{ids[j]}: gross output 0 (no inputs kept)") for j in flows.dead()
     ]
-    for j in range(n):
+    how = "cost shares" if threshold is None else f"critical above a cost share of {threshold:g}"
+    info = [f"value: gross output in {_unit(io)}", f"dependence: {how}"]
+    if min_coefficient > 0:
+        info.append(
+            f"flows with a technical coefficient below {min_coefficient:g} left unmodelled: "
+            f"{flows.dropped():,}"
+        )
+    return Imported(
+        data={"sources": [], "nodes": nodes, "edges": edges},
+        skipped=skipped,
+        description=f"MRIO system {getattr(io, 'name', '') or ''} ({len(ids)} region-sectors)",
+        info=info,
+        skipped_label="region-sectors left out",
+    )
+
+
+def _region_sectors(index: Any) -> tuple[list[str], list[str], list[str]]:
+    """The region and sector slugs of each row of Z, and its node id ``region-sector``."""
+    regions = [_slug(r) for r, _ in index]
+    sectors = [_slug(s) for _, s in index]
+    ids = [f"{r}-{s}" for r, s in zip(regions, sectors, strict=True)]
+    if len(set(ids)) != len(ids):
+        raise ChokegraphError("region-sector names collide once made ids; rename them first")
+    return regions, sectors, ids
+
+
+@dataclass(frozen=True)
+class _Flows:
+    """What the dataset is made of: each region-sector's use of each product, and the flows kept.
+
+    ``use[c, v]`` is v's use of product c from all regions, ``dep[c, v]`` the
+    dependence on it (its cost share, or 1 above the critical threshold),
+    ``keep[u, v]`` whether the flow u -> v becomes an edge.
+    """
+
+    Zp: Any  # the flows, negative ones as 0
+    live: Any  # gross output > 0
+    products: Any
+    product_of: Any
+    use: Any
+    dep: Any
+    keep: Any
+
+    @classmethod
+    def of(cls, Z: Any, x: Any, sectors: list[str], threshold: float | None, minimum: float):
+        import numpy as np
+
+        products, product_of = np.unique(np.array(sectors), return_inverse=True)
+        n = len(sectors)
+        live = x > 0
+        safe_x = np.where(live, x, 1.0)
+        onehot = np.zeros((len(products), n))
+        onehot[product_of, np.arange(n)] = 1.0
+        Zp = np.where(Z > 0, Z, 0.0)
+        use = onehot @ Zp
+        cost = use / safe_x
+        dep = cost if threshold is None else np.where(cost > threshold, 1.0, cost)
+        keep = (Zp > 0) & live[None, :] & (Zp / safe_x[None, :] >= minimum)
+        return cls(Zp, live, products, product_of, use, dep, keep)
+
+    def dead(self) -> list[int]:
+        """The region-sectors with no gross output."""
+        import numpy as np
+
+        return np.flatnonzero(~self.live).tolist()
+
+    def dropped(self) -> int:
+        """How many flows ``min_coefficient`` left unmodelled."""
+        return int(((self.Zp > 0) & self.live[None, :]).sum() - self.keep.sum())
+
+
+def _mrio_edges(ids: list[str], flows: _Flows) -> tuple[list[dict], list[int]]:
+    """The supplies edges (own use through a ``-own`` node), and the sectors that use their own."""
+    import numpy as np
+
+    rows, cols = np.nonzero(flows.keep.T)  # grouped by consumer
+    v_idx, u_idx = rows, cols
+    shares = flows.Zp[u_idx, v_idx] / flows.use[flows.product_of[u_idx], v_idx]
+    edges = [
+        {"from": ids[u] if u != v else f"{ids[v]}-own", "to": ids[v], "share": float(s)}
+        for u, v, s in zip(u_idx.tolist(), v_idx.tolist(), shares.tolist(), strict=True)
+    ]
+    own = sorted(set(u_idx[u_idx == v_idx].tolist()))
+    edges += [{"from": ids[j], "to": f"{ids[j]}-own", "share": 1.0} for j in own]
+    return edges, own
+
+
+def _industry_nodes(
+    index: Any, regions: list[str], sectors: list[str], ids: list[str], x: Any, flows: _Flows
+) -> list[dict]:
+    """One industry node per region-sector: its gross output, and its inputs by product."""
+    import numpy as np
+
+    nodes = []
+    for j in range(len(ids)):
         node = {
             "id": ids[j],
             "kind": "industry",
@@ -213,26 +296,14 @@ def import_mrio(
             "commodity": sectors[j],
             "value": float(max(x[j], 0.0)),
         }
-        used = np.flatnonzero(use[:, j] > 0) if live[j] else []
-        inputs = {str(products[c]): {"dependence": min(float(dep[c, j]), 1.0)} for c in used}
+        used = np.flatnonzero(flows.use[:, j] > 0) if flows.live[j] else []
+        inputs = {
+            str(flows.products[c]): {"dependence": min(float(flows.dep[c, j]), 1.0)} for c in used
+        }
         if inputs:
             node["inputs"] = inputs
         nodes.append(node)
-    how = "cost shares" if threshold is None else f"critical above a cost share of {threshold:g}"
-    info = [f"value: gross output in {_unit(io)}", f"dependence: {how}"]
-    if min_coefficient > 0:
-        dropped = int(((Zp > 0) & live[None, :]).sum() - keep.sum())
-        info.append(
-            f"flows with a technical coefficient below {min_coefficient:g} left unmodelled: "
-            f"{dropped:,}"
-        )
-    return Imported(
-        data={"sources": [], "nodes": nodes, "edges": edges},
-        skipped=skipped,
-        description=f"MRIO system {getattr(io, 'name', '') or ''} ({n} region-sectors)",
-        info=info,
-        skipped_label="region-sectors left out",
-    )
+    return nodes
 
 
 def _unit(io: Any) -> str:

@@ -375,20 +375,50 @@ def import_trade(
     wanted = _wanted_products(products)
     layout = _layout_of(source, layout)
     measure = _measure(source, layout, by)
-    code_table = read_country_codes(codes) if codes is not None else None
+    resolve = _resolver(read_country_codes(codes) if codes is not None else None)
     stats: Counter = Counter()
     flows, the_year, unmeasured = _read_flows(
         source, layout, wanted, year, chunksize, stats, measure
     )
+    unit = "tonnes" if measure == "quantity" else _UNITS[layout]
+    totals, by_node, unknown = _attribute(flows, resolve)
+    skipped = _skipped_flows(source.name, layout, unit, unknown, unmeasured, resolve)
+    nodes, edges = _import_nodes(
+        by_node,
+        totals,
+        source_id=_SOURCES[layout]["id"],
+        year=the_year,
+        unit=unit,
+        shown=source.name,
+        skipped=skipped,
+        quantity=measure == "quantity",
+    )
+    return _trade_imported(
+        source.name, layout, f"{the_year}, HS {', '.join(sorted(wanted))}, by {measure}",
+        nodes, edges, skipped, stats,
+    )  # fmt: skip
+
+
+def _resolver(code_table: dict[str, str | None] | None) -> Callable[[str], str | None]:
+    """A trade table's country code to a country id: by the codes file, else ISO/UN numeric."""
 
     def resolve(code: str) -> str | None:
         if code_table is not None and code in code_table:
             return code_table[code]
         return find_country_id(code)
 
-    shown = source.name
-    unit = "tonnes" if measure == "quantity" else _UNITS[layout]
-    totals, by_node, unknown = _attribute(flows, resolve)
+    return resolve
+
+
+def _skipped_flows(
+    shown: str,
+    layout: str,
+    unit: str,
+    unknown: dict[str, float],
+    unmeasured: dict[tuple, float],
+    resolve: Callable[[str], str | None],
+) -> list[Skipped]:
+    """The flows left out: to or from an unknown code, and (by quantity) those without one."""
     skipped = [
         Skipped(shown, 0, "unknown-code", f"{what}: {value:,.10g} {unit} not attributed")
         for what, value in sorted(unknown.items())
@@ -403,30 +433,30 @@ def import_trade(
         )
         for (_, importer, exporter, product), value in unmeasured.items()
     ]
+    return skipped
+
+
+def _trade_imported(
+    shown: str,
+    layout: str,
+    what: str,
+    nodes: list[dict],
+    edges: list[dict],
+    skipped: list[Skipped],
+    stats: Counter,
+) -> Imported:
+    """The dataset of an import: its source (naming the file), country nodes, nodes and edges."""
     source_entry = dict(_SOURCES[layout])
     source_entry["title"] = f"{source_entry['title']} (file {shown})"
-    nodes, edges = _import_nodes(
-        by_node,
-        totals,
-        source_id=source_entry["id"],
-        year=the_year,
-        unit=unit,
-        shown=shown,
-        skipped=skipped,
-        quantity=measure == "quantity",
-    )
     countries = {node["country"] for node in nodes} | {edge["from"] for edge in edges}
     country_nodes = [
         {"id": c, "kind": "country", "name": country_name(c)} for c in sorted(countries)
     ]
-    info = [f"{k}: {v:,}" for k, v in stats.items() if v]
     return Imported(
         data={"sources": [source_entry], "nodes": country_nodes + nodes, "edges": edges},
         skipped=skipped,
-        description=(
-            f"{shown} ({layout}, {the_year}, HS {', '.join(sorted(wanted))}, by {measure})"
-        ),
-        info=info,
+        description=f"{shown} ({layout}, {what})",
+        info=[f"{k}: {v:,}" for k, v in stats.items() if v],
         skipped_label="flows left out (summed over rows)",
     )
 
