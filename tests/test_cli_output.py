@@ -203,11 +203,11 @@ def test_the_headline_wraps_between_words(monkeypatch):
     _, out, _ = run_cli(WIDE_WHAT_IFS[0])
     head = out.splitlines()[:4]
     assert max(len(line) for line in head) <= 60
-    assert " ".join(head) == (
-        "China's dual-use export controls on Japan (2026) (China restricts rare-earths, "
-        "gallium, germanium, graphite, industrial-diamond to Japan (severity 0.9)): 17 nodes "
-        "hit, 10 industries, value at risk $331.1B"
-    )
+    monkeypatch.setenv("COLUMNS", "1000")
+    _, wide, _ = run_cli(WIDE_WHAT_IFS[0])
+    headline = wide.splitlines()[0]
+    assert headline.startswith("China's dual-use export controls on Japan (2026) (China restricts")
+    assert " ".join(head) == headline
 
 
 def test_to_table_keeps_a_date_and_an_id_whole_and_wraps_the_text(monkeypatch):
