@@ -28,7 +28,7 @@ from analysis.compiled import (
 )
 from analysis.propagation import edge_keep, propagate
 from analysis.scenario import Scenario
-from analysis.timeline import DAYS_PER_YEAR, timeline, timeline_figures
+from analysis.timeline import DAYS_PER_YEAR, settled_timeline, timeline_figures
 
 __all__ = [
     "AFFECTED",
@@ -102,10 +102,10 @@ def run(C: CompiledGraph, scenario: Scenario) -> Run:
         # alternatives (stocks, late starts and ramps only add supply).
         plain, _ = propagate(C, keep, removed, alternatives=False)
         affected = np.flatnonzero(plain < 1.0)
-    daily = timeline(C, scenario, removed, affected)
+    daily, settled = settled_timeline(C, scenario, removed, affected)
     hit = daily < 1.0 - AFFECTED
     first = np.where(hit.any(axis=0), hit.argmax(axis=0), -1)
-    peak, at_peak, lost_days = timeline_figures(daily)
+    peak, at_peak, lost_days = timeline_figures(daily, settled)
     shortfall = 1.0 - steady[affected]
     cols = np.flatnonzero((shortfall > AFFECTED) | (peak > AFFECTED))
     # Node indices follow the ids' order, so the last key breaks ties by id.

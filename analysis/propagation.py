@@ -17,27 +17,36 @@ from analysis.scenario import Restriction
 from graph.lookup import expand_commodities
 
 
-def edge_keep(C: CompiledGraph, restrictions: tuple[Restriction, ...]) -> np.ndarray:
-    """What each supplies edge keeps of its flow under ``restrictions`` (all acting).
+def cut_edges(C: CompiledGraph, r: Restriction) -> tuple[np.ndarray, np.ndarray]:
+    """The supplies edges ``r`` cuts (a mask), and how much of each node ``r.by`` controls.
 
     An edge is cut when its supplier is controlled by the restricting country,
     its commodity is restricted, and its consumer lies outside that country
-    (and, with ``to``, inside one of the target countries). Several cuts on
-    one edge multiply what they keep.
+    (and, with ``to``, inside one of the target countries).
+    """
+    by = C.index[r.by]
+    frac = control_fraction(C, by)
+    wanted = expand_commodities(C.G, r.commodities)
+    cindex = [i for i, c in enumerate(C.commodities) if c in wanted]
+    consumer_country = C.node_country[C.dst]
+    if r.to is None:
+        consumer_ok = consumer_country != by
+    else:
+        targets = [C.index[t] for t in r.to if C.index[t] != by]
+        consumer_ok = np.isin(consumer_country, targets)
+    cut = (frac[C.src] > 0) & np.isin(C.edge_commodity, cindex) & consumer_ok & (C.dst != by)
+    return cut, frac
+
+
+def edge_keep(C: CompiledGraph, restrictions: tuple[Restriction, ...]) -> np.ndarray:
+    """What each supplies edge keeps of its flow under ``restrictions`` (all acting).
+
+    A cut edge (``cut_edges``) keeps ``1 - severity * control``; several cuts
+    on one edge multiply what they keep.
     """
     keep = np.ones(len(C.src))
     for r in restrictions:
-        by = C.index[r.by]
-        frac = control_fraction(C, by)
-        wanted = expand_commodities(C.G, r.commodities)
-        cindex = [i for i, c in enumerate(C.commodities) if c in wanted]
-        consumer_country = C.node_country[C.dst]
-        if r.to is None:
-            consumer_ok = consumer_country != by
-        else:
-            targets = [C.index[t] for t in r.to if C.index[t] != by]
-            consumer_ok = np.isin(consumer_country, targets)
-        cut = (frac[C.src] > 0) & np.isin(C.edge_commodity, cindex) & consumer_ok & (C.dst != by)
+        cut, frac = cut_edges(C, r)
         keep[cut] *= 1.0 - r.severity * frac[C.src[cut]]
     return keep
 

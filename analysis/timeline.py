@@ -12,11 +12,16 @@ DAYS_PER_YEAR = 365  # value is a year's output: value_lost = value * lost_days 
 _CHUNK = 1 << 20  # timeline cells per step of ``timeline_figures``, to bound its memory
 
 
-def timeline_figures(timeline: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def timeline_figures(
+    timeline: np.ndarray, settled: int | None = None
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Peak shortfall, first day at the peak (-1: none) and days lost, per column.
 
     The peak is reached on the first day whose shortfall is within 1e-9 of
-    it; a column whose peak is at most 1e-9 has none.
+    it; a column whose peak is at most 1e-9 has none. Days lost are summed
+    day by day, in order; with ``settled`` (a day from which every later day
+    repeats it) the days after it are added as one product, as the batched
+    engine (``analysis.batch``) does, so that both give the same bits.
 
     Examples
     --------
@@ -36,7 +41,13 @@ def timeline_figures(timeline: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.n
         first = (short >= top - AFFECTED).argmax(axis=0)
         peak[lo : lo + step] = top
         at_peak[lo : lo + step] = np.where(top > AFFECTED, first, -1)
-        lost[lo : lo + step] = short.sum(axis=0)
+        last = days - 1 if settled is None else min(settled, days - 1)
+        total = np.zeros(short.shape[1])
+        for row in short[: last + 1]:
+            total += row  # in day order (numpy's sum of one column is pairwise)
+        if last < days - 1:
+            total += (days - 1 - last) * short[last]
+        lost[lo : lo + step] = total
     return peak, at_peak, lost
 
 
@@ -59,19 +70,27 @@ def _draw(stocks: list[np.ndarray], gaps: list[np.ndarray]) -> bool:
 def timeline(
     C: CompiledGraph, scenario: Scenario, removed: np.ndarray, affected: np.ndarray
 ) -> np.ndarray:
-    """Availability of the affected nodes on each day 0..horizon.
+    """Availability of the affected nodes on each day 0..horizon (see ``settled_timeline``)."""
+    return settled_timeline(C, scenario, removed, affected)[0]
+
+
+def settled_timeline(
+    C: CompiledGraph, scenario: Scenario, removed: np.ndarray, affected: np.ndarray
+) -> tuple[np.ndarray, int | None]:
+    """Availability of the affected nodes on each day 0..horizon, and the day it settled.
 
     Only the nodes of ``affected`` can ever fall short, so the days are
     simulated on that part alone, and every other supplier's lost flow is
     summed once per change of restrictions (a start or an end day) rather
     than every day. The simulation stops early once nothing can change any
     more: no restriction starts or ends later, no input is still drawing on
-    a stock, and no alternative is still ramping up.
+    a stock, and no alternative is still ramping up; that day is returned
+    (None: it ran to the horizon).
     """
     horizon = scenario.horizon
     out = np.ones((horizon + 1, affected.size))
     if affected.size == 0:
-        return out
+        return out, 0
     mask = np.zeros(C.n_nodes, dtype=bool)
     mask[affected] = True
     levels = levels_within(C, mask) if affected.size < C.n_nodes else C.levels
@@ -107,5 +126,5 @@ def timeline(
                 growing = ramp.advance(lost) or growing
         if t >= last_change and not drew and not growing:
             out[t + 1 :] = out[t]
-            break
-    return out
+            return out, t
+    return out, None
