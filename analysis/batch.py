@@ -22,7 +22,14 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from analysis.compiled import AFFECTED, CONVERGED, CompiledGraph, Level, levels_within
-from analysis.propagation import cut_edges
+from analysis.propagation import (
+    EXACT_EVERY,
+    MAX_SWEEPS,
+    Linear,
+    NoConvergence,
+    cut_edges,
+    exact,
+)
 from analysis.scenario import Scenario
 
 #: The fields a column can change, and what they index.
@@ -337,7 +344,7 @@ def _sweep(P, values, a, removed, stocks=None, ramps=None):
         if lv.level.cyclic:
             a[lv.rows] = new
             active = np.ones(a.shape[1], dtype=bool)
-            while active.any():
+            for count in range(1, MAX_SWEEPS + 1):
                 again, gap2, lost2 = _solve(lv, v, a, removed, stock, ramp)
                 moved = np.max(np.abs(again - a[lv.rows]), axis=0, initial=0.0)
                 new[:, active] = again[:, active]
@@ -345,10 +352,54 @@ def _sweep(P, values, a, removed, stocks=None, ramps=None):
                 lost[:, active] = lost2[:, active]
                 a[lv.rows] = new
                 active &= moved > CONVERGED
+                if not active.any():
+                    break
+                if count % EXACT_EVERY == 0:
+                    _jump(lv, v, a, removed, stock, ramp, active, lost2)
+            else:
+                raise NoConvergence(lv.level.nodes)
         a[lv.rows] = new
         gaps.append(gap)
         losts.append(lost)
     return gaps, losts
+
+
+def _jump(lv, v, a, removed, stock, ramp, active, lost) -> None:
+    """Try ``propagation.exact`` on every column of a cyclic level that has not settled."""
+    level = lv.level
+    factor = None if ramp is None or not lv.alt.size else ramp.factors(lv, lost)
+    # The edges ``_solve`` reads: all of them, or in the timeline those from reached suppliers.
+    edges = np.arange(level.edges.size) if v.fixed_gap is None else np.flatnonzero(lv.moving)
+    for j in np.flatnonzero(active).tolist():
+
+        def col(x, j=j):
+            return None if x is None else x[:, min(j, x.shape[1] - 1)]
+
+        offer = None
+        if lv.alt.size:
+            offer = col(v.spare) * col(v.keep)[lv.alt]
+            if factor is not None:
+                offer = offer * factor[:, j]
+        q = Linear(
+            nodes=lv.rows,
+            src=lv.src_rows[edges],
+            edge_slot=level.edge_slot[edges],
+            share=col(v.share)[edges],
+            keep=col(v.keep)[edges],
+            fixed_gap=col(v.fixed_gap),
+            alt_src=lv.src_rows[lv.alt] if lv.alt.size else None,
+            alt_slot=level.edge_slot[lv.alt] if lv.alt.size else None,
+            alt_offer=offer,
+            kept=col(v.kept),
+            dependence=col(v.dependence),
+            stock=col(stock),
+            owner_start=level.owner_start,
+            slot_owner=level.slot_owner,
+            removed=removed[lv.rows, j],
+        )
+        x = exact(q, a[:, j])
+        if x is not None:
+            a[lv.rows, j] = x
 
 
 def _severity(P: Plan, cols: Columns) -> np.ndarray:

@@ -234,3 +234,23 @@ def test_no_columns_and_nothing_reached():
     assert res.steady.shape == (0, 4)
     P = batch.plan(C, Scenario(restrictions=(Restriction("c0", ("x",)),)))
     assert batch.run_columns(P, batch.Columns(0)).steady.shape == (P.nodes.size, 0)
+
+
+def test_a_slowly_converging_cycle_in_every_column(monkeypatch):
+    from test_engine import SLOW_CYCLE, count_solves
+
+    G = dataset(SLOW_CYCLE)
+    C = compile_graph(G)
+    s = Scenario(restrictions=(Restriction("c0", ("x",), severity=0.5),), horizon=10).resolve(G)
+    calls = count_solves(monkeypatch, batch, "_solve")
+    P = batch.plan(C, s)
+    res = batch.run_columns(
+        P, batch.Columns(2, {"severity": (np.array([0]), np.array([[0.5, 1.0]]))})
+    )
+    # By hand (tests/test_engine.py): 1 - a = severity e / (1 - s) for p and q.
+    e, share = 0.0000001, 0.9999999
+    for v in ("p", "q"):
+        row = int(np.searchsorted(P.nodes, C.index[v]))
+        expected = [1.0 - x * e / (1.0 - share) for x in (0.5, 1.0)]
+        assert res.steady[row].tolist() == pytest.approx(expected, abs=1e-8)
+    assert len(calls) < 200
