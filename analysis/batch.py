@@ -305,8 +305,7 @@ def _solve(lv, v, a, removed, stock, ramp):
     gap = gap * v.kept
     uncovered = gap if stock is None else np.where(stock >= gap, 0.0, gap - stock)
     need = v.dependence * uncovered
-    worst = np.maximum.reduceat(need, level.owner_start, axis=0)
-    new = np.clip(1.0 - worst, 0.0, 1.0)
+    new = np.clip(1.0 - _node_max(need, level.owner_start), 0.0, 1.0)
     new[removed[lv.rows]] = 0.0
     return new, gap, lost
 
@@ -327,6 +326,23 @@ class _Ramp:
         today = (days == 0) & (lost[alt_slot] > CONVERGED)
         return np.where(t0 >= 0, started, today.astype(np.float64))
 
+    def factors_of(self, lv: _Level, lost: np.ndarray, j: np.ndarray) -> np.ndarray:
+        """``factors`` of the alternatives ``j`` (positions in ``lv.alt``) alone."""
+        alt_slot = lv.level.edge_slot[lv.alt[j]]
+        t0 = self.t0[alt_slot]
+        days = lv.alt_ramp_days[j][:, None]
+        grown = np.minimum(1.0, (self.day - t0) / np.where(days > 0, days, 1.0))
+        started = np.where(days > 0, grown, 1.0)
+        today = (days == 0) & (lost[alt_slot] > CONVERGED)
+        return np.where(t0 >= 0, started, today.astype(np.float64))
+
+    def ramping(self, lv: _Level, alt_slot: np.ndarray, t: int) -> np.ndarray:
+        """The inputs with an alternative whose factor on day ``t`` differs from the day before."""
+        t0 = self.t0[alt_slot]
+        days = lv.alt_ramp_days[:, None]
+        moving = ((t0 >= 0) & (days > 0) & (t - t0 <= days)).any(axis=1)
+        return alt_slot[moving]
+
     def advance(self, lv: _Level, lost: np.ndarray) -> np.ndarray:
         self.t0[(self.t0 < 0) & (lost > CONVERGED)] = self.day
         t0 = self.t0[lv.level.edge_slot[lv.alt]]
@@ -340,28 +356,34 @@ def _sweep(P, values, a, removed, stocks=None, ramps=None):
     for i, (lv, v) in enumerate(zip(P.levels, values, strict=True)):
         stock = None if stocks is None else stocks[i]
         ramp = None if ramps is None else ramps[i]
-        new, gap, lost = _solve(lv, v, a, removed, stock, ramp)
-        if lv.level.cyclic:
-            a[lv.rows] = new
-            active = np.ones(a.shape[1], dtype=bool)
-            for count in range(1, MAX_SWEEPS + 1):
-                again, gap2, lost2 = _solve(lv, v, a, removed, stock, ramp)
-                moved = np.max(np.abs(again - a[lv.rows]), axis=0, initial=0.0)
-                new[:, active] = again[:, active]
-                gap[:, active] = gap2[:, active]
-                lost[:, active] = lost2[:, active]
-                a[lv.rows] = new
-                active &= moved > CONVERGED
-                if not active.any():
-                    break
-                if count % EXACT_EVERY == 0:
-                    _jump(lv, v, a, removed, stock, ramp, active, lost2)
-            else:
-                raise NoConvergence(lv.level.nodes)
-        a[lv.rows] = new
+        gap, lost = _level(lv, v, a, removed, stock, ramp)
         gaps.append(gap)
         losts.append(lost)
     return gaps, losts
+
+
+def _level(lv, v, a, removed, stock, ramp):
+    """Solve one level for every column (to its fixed point if cyclic), updating ``a``."""
+    new, gap, lost = _solve(lv, v, a, removed, stock, ramp)
+    if lv.level.cyclic:
+        a[lv.rows] = new
+        active = np.ones(a.shape[1], dtype=bool)
+        for count in range(1, MAX_SWEEPS + 1):
+            again, gap2, lost2 = _solve(lv, v, a, removed, stock, ramp)
+            moved = np.max(np.abs(again - a[lv.rows]), axis=0, initial=0.0)
+            new[:, active] = again[:, active]
+            gap[:, active] = gap2[:, active]
+            lost[:, active] = lost2[:, active]
+            a[lv.rows] = new
+            active &= moved > CONVERGED
+            if not active.any():
+                break
+            if count % EXACT_EVERY == 0:
+                _jump(lv, v, a, removed, stock, ramp, active, lost2)
+        else:
+            raise NoConvergence(lv.level.nodes)
+    a[lv.rows] = new
+    return gap, lost
 
 
 def _jump(lv, v, a, removed, stock, ramp, active, lost) -> None:
@@ -443,60 +465,193 @@ def _phase(P: Plan, values: list[_Values], severity, active: list[int], n: int) 
         v.fixed_gap = _segment_sum(lv.level.edge_slot[fixed], lost, lv.level.slots.size)
 
 
+def _ranges(ptr: np.ndarray, items: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The runs ``ptr[i]:ptr[i + 1]`` of ``items`` end to end, and each one's item position."""
+    starts = ptr[items]
+    counts = ptr[items + 1] - starts
+    shift = np.repeat(starts - np.cumsum(counts) + counts, counts)
+    return shift + np.arange(shift.size), np.repeat(np.arange(items.size), counts)
+
+
+class _State:
+    """One level's timeline state: stocks, ramps, and yesterday's losses and gaps."""
+
+    def __init__(self, lv: _Level, v: _Values, n: int):
+        level = lv.level
+        k = level.slots.size
+        self.stock = np.repeat(v.stock, n, axis=1) if v.stock.shape[1] != n else v.stock.copy()
+        self.ramp = _Ramp(lv, n) if lv.alt.size else None
+        self.lost, self.gap = np.zeros((k, n)), np.zeros((k, n))
+        self.drawing = np.zeros(k, dtype=bool)  # inputs that drew on a stock yesterday
+        self.drew = np.zeros(n, dtype=bool)
+        self.mv = np.flatnonzero(lv.moving)
+        self.mv_ptr = np.searchsorted(level.edge_slot[self.mv], np.arange(k + 1))
+        self.alt_ptr = np.searchsorted(level.edge_slot[lv.alt], np.arange(k + 1))
+        self.alt_slot = level.edge_slot[lv.alt]
+        self.slot_ptr = np.append(level.owner_start, k)
+
+
+def _day(lv, v, st: _State, a, first, removed, t: int, full: bool, changed) -> np.ndarray:
+    """Solve one level on day ``t``, only where something can have changed; the rows solved.
+
+    A node is solved again when a supplier changed today, the stock of one
+    of its inputs no longer covers its gap in some column, or one of its
+    alternatives is still ramping up (and every node on the first day, on a
+    change of restrictions, and in a cycle); any other node has yesterday's
+    inputs and gives yesterday's numbers, so they are kept. The lost flow of
+    an input is summed again only where a supplier changed.
+    """
+    level = lv.level
+    if st.ramp is not None:
+        st.ramp.day = t
+    if full or level.cyclic:
+        old = a[lv.rows].copy()
+        if level.cyclic:
+            a[lv.rows] = first[lv.rows]  # every day's sweeps start from 1, as one run's do
+        st.gap, st.lost = _level(lv, v, a, removed, st.stock, st.ramp)
+        changed[lv.rows] = (a[lv.rows] != old).any(axis=1)
+        _draw_on(st, np.arange(level.slots.size), st.gap)
+        return lv.rows
+    dirty = np.zeros(level.slots.size, dtype=bool)
+    dirty[level.edge_slot[st.mv[changed[lv.src_rows[st.mv]]]]] = True
+    # An input drawing on its stock changes its node only once the stock left no
+    # longer covers the gap in some column (until then its need stays 0).
+    drawn = np.flatnonzero(st.drawing)
+    tail = dirty.copy()
+    tail[drawn[(st.stock[drawn] < st.gap[drawn]).any(axis=1)]] = True
+    if st.ramp is not None:
+        tail[st.ramp.ramping(lv, st.alt_slot, t)] = True
+    if not tail.any():
+        _draw_on(st, drawn, st.gap[drawn])
+        return np.zeros(0, dtype=np.int64)
+    D = np.flatnonzero(dirty)
+    if D.size:
+        at, local = _ranges(st.mv_ptr, D)
+        e = st.mv[at]
+        flow = v.share[e] * (1.0 - a[lv.src_rows[e]] * v.keep[e])
+        st.lost[D] = v.fixed_gap[D] + _segment_sum(local, flow, D.size)
+    nodes = np.unique(level.slot_owner[tail])
+    T, owner = _ranges(st.slot_ptr, nodes)
+    lost = st.lost[T]
+    gap = lost
+    if lv.alt.size:
+        j, where = _ranges(st.alt_ptr, T)
+        factor = st.ramp.factors_of(lv, st.lost, j)
+        e = lv.alt[j]
+        offer = v.spare[j] * v.keep[e] * factor * a[lv.src_rows[e]]
+        extra = _segment_sum(where, offer, T.size)
+        gap = lost - np.minimum(lost, extra)
+    gap = gap * v.kept[T]
+    stock = st.stock[T]
+    uncovered = np.where(stock >= gap, 0.0, gap - stock)
+    need = v.dependence[T] * uncovered
+    starts = np.searchsorted(owner, np.arange(nodes.size))
+    new = np.clip(1.0 - _node_max(need, starts), 0.0, 1.0)
+    rows = lv.rows[nodes]
+    new[removed[rows]] = 0.0
+    changed[rows] = (new != a[rows]).any(axis=1)
+    a[rows] = new
+    st.gap[T] = gap
+    both = np.union1d(T, drawn)
+    _draw_on(st, both, st.gap[both])
+    return rows
+
+
+def _node_max(need: np.ndarray, starts: np.ndarray) -> np.ndarray:
+    """``np.maximum.reduceat(need, starts, axis=0)``, a slot rank at a time (faster on 2-D)."""
+    counts = np.diff(np.append(starts, need.shape[0]))
+    worst = need[starts]
+    for j in range(1, int(counts.max(initial=1))):
+        sel = np.flatnonzero(counts > j)
+        worst[sel] = np.maximum(worst[sel], need[starts[sel] + j])
+    return worst
+
+
+def _draw_on(st: _State, T: np.ndarray, gap: np.ndarray) -> None:
+    """Take the day's gaps of inputs ``T`` from their stocks (``timeline._draw``)."""
+    stock = st.stock[T]
+    drawing = (stock > 0) & (gap > 0)
+    st.drew = drawing.any(axis=0)
+    st.drawing[:] = False
+    st.drawing[T] = drawing.any(axis=1)
+    st.stock[T] = np.where(stock >= gap, stock - gap, 0.0)
+
+
+class _Days:
+    """The running figures of every reached node: peak, days lost by runs, first day hit."""
+
+    def __init__(self, P: Plan, n: int):
+        shape = (P.one, n)
+        self.peak, self.lost, self.short = np.zeros(shape), np.zeros(shape), np.zeros(shape)
+        self.start = np.zeros(shape, dtype=np.int64)  # first day of each node's current run
+        self.hit = np.full(shape, -1, dtype=np.int64)
+
+    def record(self, t: int, rows: np.ndarray, a: np.ndarray) -> None:
+        """Day ``t``'s availability ``a`` of ``rows`` (no other row changed today)."""
+        short = 1.0 - a
+        if t == 0:
+            self.short[rows] = short
+            self.peak[rows] = np.maximum(0.0, short)
+            self.hit[rows] = np.where(a < 1.0 - AFFECTED, 0, -1)
+            return
+        before, start = self.short[rows], self.start[rows]
+        ends = short != before
+        self.lost[rows] += np.where(ends, (t - start) * before, 0.0)
+        self.start[rows] = np.where(ends, t, start)
+        self.short[rows] = short
+        self.peak[rows] = np.maximum(self.peak[rows], short)
+        hit = self.hit[rows]
+        self.hit[rows] = np.where((hit < 0) & (a < 1.0 - AFFECTED), t, hit)
+
+    def figures(self, days: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        return self.peak, self.lost + (days - self.start) * self.short, self.hit
+
+
 def _timeline(P: Plan, values: list[_Values], severity, removed) -> tuple[np.ndarray, ...]:
     """Peak shortfall, days lost and first day hit of every reached node, per column.
 
-    The days of ``timeline.timeline``, for every column at once; a column
-    settles on the first day after the last change on which it draws on no
-    stock and no alternative is still ramping up: every later day repeats
-    it, so its days lost are counted to then and the rest added as one
-    product. The days stop once every column has settled.
+    The days of ``timeline.timeline``, for every column at once. A day
+    recomputes only what can have changed since the day before (``_day``);
+    days lost add each run of equal days as one product, as
+    ``timeline.timeline_figures`` does. The days stop once every column has
+    settled: after the last change, drawing on no stock, no alternative
+    still ramping up.
     """
     n, horizon = removed.shape[1], P.horizon
     changes = {start for start, _ in P.windows} | {e for _, e in P.windows if e is not None}
     last_change = max(changes, default=0)
-    stocks = [
-        np.repeat(v.stock, n, axis=1) if v.stock.shape[1] != n else v.stock.copy() for v in values
-    ]
-    ramps = [_Ramp(lv, n) if lv.alt.size else None for lv in P.levels]
-    first = np.where(removed, 0.0, 1.0)
-    shape = (P.one, n)
-    peak, lost_days, last = np.zeros(shape), np.zeros(shape), np.zeros(shape)
-    hit_day = np.full(shape, -1, dtype=np.int64)
-    settled = np.full(n, -1, dtype=np.int64)
+    state = [_State(lv, v, n) for lv, v in zip(P.levels, values, strict=True)]
+    a = np.where(removed, 0.0, 1.0)
+    first = a.copy()
+    days = _Days(P, n)
+    # Rows in no level (removed nodes without inputs) hold their day-0 value.
+    static = np.setdiff1d(np.arange(P.one), np.concatenate([lv.rows for lv in P.levels] + [[]]))
+    static = static.astype(np.int64)
     phase = None
+    settled = np.zeros(n, dtype=bool)
     for t in range(horizon + 1):
+        full = phase is None
         if phase is None or t in changes:
             active = [i for i, w in enumerate(P.windows) if _active_on(w, t)]
             if active != phase:
                 _phase(P, values, severity, active, n)
-                phase = active
-        a = first.copy()
-        for ramp in ramps:
-            if ramp is not None:
-                ramp.day = t
-        gaps, losts = _sweep(P, values, a, removed, stocks, ramps)
-        live = settled < 0
-        short = 1.0 - a[: P.one]
-        peak = np.where(live, np.maximum(peak, short), peak)
-        lost_days += np.where(live, short, 0.0)
-        hit_day[(hit_day < 0) & live & (a[: P.one] < 1.0 - AFFECTED)] = t
+                phase, full = active, True
+        changed = np.zeros(P.one + 1, dtype=bool)
         drew = np.zeros(n, dtype=bool)
-        for i, (stock, gap) in enumerate(zip(stocks, gaps, strict=True)):
-            drew |= ((stock > 0) & (gap > 0)).any(axis=0)
-            stocks[i] = np.where(stock >= gap, stock - gap, 0.0)
         growing = np.zeros(n, dtype=bool)
-        for lv, ramp, lost in zip(P.levels, ramps, losts, strict=True):
-            if ramp is not None:
-                growing |= ramp.advance(lv, lost)
-        now = live & (t >= last_change) & ~drew & ~growing
-        settled[now] = t
-        last[:, now] = short[:, now]
-        if (settled >= 0).all():
+        for lv, v, st in zip(P.levels, values, state, strict=True):
+            rows = _day(lv, v, st, a, first, removed, t, full, changed)
+            rows = rows if t == 0 else rows[changed[rows]]  # the others repeat yesterday
+            days.record(t, rows, a[rows])
+            drew |= st.drew
+            if st.ramp is not None:
+                growing |= st.ramp.advance(lv, st.lost)
+        if t == 0 and static.size:
+            days.record(0, static, a[static])
+        settled |= (t >= last_change) & ~drew & ~growing
+        if settled.all():
             break
-    rest = np.where(settled >= 0, horizon - settled, 0)
-    lost_days += rest * last
-    return peak, lost_days, hit_day
+    return days.figures(horizon + 1)
 
 
 def _active_on(window: tuple[int, int | None], t: int) -> bool:

@@ -120,10 +120,10 @@ def _run(C: CompiledGraph, scenario: Scenario) -> Run:
         # alternatives (stocks, late starts and ramps only add supply).
         plain, _ = propagate(C, keep, removed, alternatives=False)
         affected = np.flatnonzero(plain < 1.0)
-    daily, settled = settled_timeline(C, scenario, removed, affected)
+    daily, _ = settled_timeline(C, scenario, removed, affected)
     hit = daily < 1.0 - AFFECTED
     first = np.where(hit.any(axis=0), hit.argmax(axis=0), -1)
-    peak, at_peak, lost_days = timeline_figures(daily, settled)
+    peak, at_peak, lost_days = timeline_figures(daily)
     shortfall = 1.0 - steady[affected]
     cols = np.flatnonzero((shortfall > AFFECTED) | (peak > AFFECTED))
     # Node indices follow the ids' order, so the last key breaks ties by id.

@@ -12,16 +12,14 @@ DAYS_PER_YEAR = 365  # value is a year's output: value_lost = value * lost_days 
 _CHUNK = 1 << 20  # timeline cells per step of ``timeline_figures``, to bound its memory
 
 
-def timeline_figures(
-    timeline: np.ndarray, settled: int | None = None
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def timeline_figures(timeline: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Peak shortfall, first day at the peak (-1: none) and days lost, per column.
 
     The peak is reached on the first day whose shortfall is within 1e-9 of
-    it; a column whose peak is at most 1e-9 has none. Days lost are summed
-    day by day, in order; with ``settled`` (a day from which every later day
-    repeats it) the days after it are added as one product, as the batched
-    engine (``analysis.batch``) does, so that both give the same bits.
+    it; a column whose peak is at most 1e-9 has none. Days lost add, in day
+    order, each run of days with the same shortfall as one product (days x
+    shortfall): the batched engine (``analysis.batch``) sees only the days
+    on which a node changes, and adds them the same way, to the same bits.
 
     Examples
     --------
@@ -41,14 +39,28 @@ def timeline_figures(
         first = (short >= top - AFFECTED).argmax(axis=0)
         peak[lo : lo + step] = top
         at_peak[lo : lo + step] = np.where(top > AFFECTED, first, -1)
-        last = days - 1 if settled is None else min(settled, days - 1)
-        total = np.zeros(short.shape[1])
-        for row in short[: last + 1]:
-            total += row  # in day order (numpy's sum of one column is pairwise)
-        if last < days - 1:
-            total += (days - 1 - last) * short[last]
-        lost[lo : lo + step] = total
+        lost[lo : lo + step] = run_sum(short)
     return peak, at_peak, lost
+
+
+def run_sum(short: np.ndarray) -> np.ndarray:
+    """Per column, the sum over days of ``short``, one product per run of equal days.
+
+    Examples
+    --------
+    >>> run_sum(np.array([[0.5], [0.5], [0.25]])).tolist()
+    [1.25]
+    """
+    days = short.shape[0]
+    total = np.zeros(short.shape[1])
+    if days == 0:
+        return total
+    start = np.zeros(short.shape[1], dtype=np.int64)
+    for t in np.flatnonzero((short[1:] != short[:-1]).any(axis=1)) + 1:
+        ends = short[t] != short[t - 1]
+        total += np.where(ends, (t - start) * short[t - 1], 0.0)
+        start = np.where(ends, t, start)
+    return total + (days - start) * short[-1]
 
 
 def _active(restrictions: tuple[Restriction, ...], t: int) -> tuple[Restriction, ...]:
