@@ -35,7 +35,7 @@ from analysis.scenario import Scenario
 #: The fields a column can change, and what they index.
 EDGE_FIELDS = ("share", "spare")
 SLOT_FIELDS = ("dependence", "substitutable", "stockpile_days")
-CELLS = 1 << 22  # edge x column cells per step: bounds the memory of a chunk
+CELLS = 1 << 23  # edge x column cells per step (64 MB a matrix): bounds the memory
 
 
 @dataclass

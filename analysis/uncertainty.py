@@ -35,7 +35,7 @@ DISTRIBUTIONS = ("uniform", "triangular")
 PERCENTILES = (5.0, 50.0, 95.0)
 DRIVERS = 5  # at most this many drivers per impact
 SENSITIVE = 1e-12  # a driver moves the shortfall by more than this
-CHUNK = 64  # samples per chunk: bounds the memory of one step
+CHUNK = 256  # runs per chunk (a task for a process or worker)
 
 #: Which array of the compiled graph each kind of parameter lives in.
 _TARGETS = {
