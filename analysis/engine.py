@@ -26,9 +26,10 @@ from analysis.compiled import (
     control_fraction,
     control_table,
 )
-from analysis.propagation import edge_keep, propagate
+from analysis.propagation import MAX_SWEEPS, NoConvergence, edge_keep, propagate
 from analysis.scenario import Scenario
-from analysis.timeline import DAYS_PER_YEAR, timeline, timeline_figures
+from analysis.timeline import DAYS_PER_YEAR, settled_timeline, timeline_figures
+from graph.errors import ScenarioError
 
 __all__ = [
     "AFFECTED",
@@ -91,6 +92,23 @@ def run(C: CompiledGraph, scenario: Scenario) -> Run:
     >>> bool((r.peak_shortfall >= 1.0 - r.steady[r.affected] - 1e-9).all())
     True
     """
+    try:
+        return _run(C, scenario)
+    except NoConvergence as exc:
+        raise cycle_error(C, exc) from None
+
+
+def cycle_error(C: CompiledGraph, exc: NoConvergence) -> ScenarioError:
+    """The error for a supply cycle that does not settle, naming (some of) its nodes."""
+    names = [C.nodes[i] for i in exc.nodes[:8]]
+    more = f" and {exc.nodes.size - 8} more" if exc.nodes.size > 8 else ""
+    return ScenarioError(
+        f"the supply cycle through {', '.join(names)}{more} does not settle "
+        f"within {MAX_SWEEPS} sweeps; check the shares of its edges"
+    )
+
+
+def _run(C: CompiledGraph, scenario: Scenario) -> Run:
     removed = np.zeros(C.n_nodes, dtype=bool)
     removed[[C.index[v] for v in scenario.removed]] = True
     keep = edge_keep(C, scenario.restrictions)
@@ -102,7 +120,7 @@ def run(C: CompiledGraph, scenario: Scenario) -> Run:
         # alternatives (stocks, late starts and ramps only add supply).
         plain, _ = propagate(C, keep, removed, alternatives=False)
         affected = np.flatnonzero(plain < 1.0)
-    daily = timeline(C, scenario, removed, affected)
+    daily, _ = settled_timeline(C, scenario, removed, affected)
     hit = daily < 1.0 - AFFECTED
     first = np.where(hit.any(axis=0), hit.argmax(axis=0), -1)
     peak, at_peak, lost_days = timeline_figures(daily)

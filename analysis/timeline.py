@@ -16,7 +16,10 @@ def timeline_figures(timeline: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.n
     """Peak shortfall, first day at the peak (-1: none) and days lost, per column.
 
     The peak is reached on the first day whose shortfall is within 1e-9 of
-    it; a column whose peak is at most 1e-9 has none.
+    it; a column whose peak is at most 1e-9 has none. Days lost add, in day
+    order, each run of days with the same shortfall as one product (days x
+    shortfall): the batched engine (``analysis.batch``) sees only the days
+    on which a node changes, and adds them the same way, to the same bits.
 
     Examples
     --------
@@ -36,8 +39,28 @@ def timeline_figures(timeline: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.n
         first = (short >= top - AFFECTED).argmax(axis=0)
         peak[lo : lo + step] = top
         at_peak[lo : lo + step] = np.where(top > AFFECTED, first, -1)
-        lost[lo : lo + step] = short.sum(axis=0)
+        lost[lo : lo + step] = run_sum(short)
     return peak, at_peak, lost
+
+
+def run_sum(short: np.ndarray) -> np.ndarray:
+    """Per column, the sum over days of ``short``, one product per run of equal days.
+
+    Examples
+    --------
+    >>> run_sum(np.array([[0.5], [0.5], [0.25]])).tolist()
+    [1.25]
+    """
+    days = short.shape[0]
+    total = np.zeros(short.shape[1])
+    if days == 0:
+        return total
+    start = np.zeros(short.shape[1], dtype=np.int64)
+    for t in np.flatnonzero((short[1:] != short[:-1]).any(axis=1)) + 1:
+        ends = short[t] != short[t - 1]
+        total += np.where(ends, (t - start) * short[t - 1], 0.0)
+        start = np.where(ends, t, start)
+    return total + (days - start) * short[-1]
 
 
 def _active(restrictions: tuple[Restriction, ...], t: int) -> tuple[Restriction, ...]:
@@ -59,19 +82,27 @@ def _draw(stocks: list[np.ndarray], gaps: list[np.ndarray]) -> bool:
 def timeline(
     C: CompiledGraph, scenario: Scenario, removed: np.ndarray, affected: np.ndarray
 ) -> np.ndarray:
-    """Availability of the affected nodes on each day 0..horizon.
+    """Availability of the affected nodes on each day 0..horizon (see ``settled_timeline``)."""
+    return settled_timeline(C, scenario, removed, affected)[0]
+
+
+def settled_timeline(
+    C: CompiledGraph, scenario: Scenario, removed: np.ndarray, affected: np.ndarray
+) -> tuple[np.ndarray, int | None]:
+    """Availability of the affected nodes on each day 0..horizon, and the day it settled.
 
     Only the nodes of ``affected`` can ever fall short, so the days are
     simulated on that part alone, and every other supplier's lost flow is
     summed once per change of restrictions (a start or an end day) rather
     than every day. The simulation stops early once nothing can change any
     more: no restriction starts or ends later, no input is still drawing on
-    a stock, and no alternative is still ramping up.
+    a stock, and no alternative is still ramping up; that day is returned
+    (None: it ran to the horizon).
     """
     horizon = scenario.horizon
     out = np.ones((horizon + 1, affected.size))
     if affected.size == 0:
-        return out
+        return out, 0
     mask = np.zeros(C.n_nodes, dtype=bool)
     mask[affected] = True
     levels = levels_within(C, mask) if affected.size < C.n_nodes else C.levels
@@ -107,5 +138,5 @@ def timeline(
                 growing = ramp.advance(lost) or growing
         if t >= last_change and not drew and not growing:
             out[t + 1 :] = out[t]
-            break
-    return out
+            return out, t
+    return out, None

@@ -7,9 +7,12 @@ Every uncertain number of a dataset (an edge's ``range`` of its share and
 per sample with every parameter drawn independently; ``sensitivity`` once per
 parameter at its low and once at its high end.
 
-Each run is one engine run on a copy of the compiled graph whose arrays carry
-the run's values (``apply``): the structure (levels, order of sums) is
-compiled once and shared. Draws are repeatable: sample ``k`` draws from its
+The runs are columns of the batched engine (``analysis.batch``): one plan of
+the part of the graph the scenario reaches, made once, and the runs' values
+written into its arrays as ``apply`` would write them into a copy of the
+compiled graph, so each run gives the numbers of one engine run with those
+values. ``map_columns`` runs them in chunks, in process or on a cluster
+(``analysis.distributed``). Draws are repeatable: sample ``k`` draws from its
 own stream ``PCG64(SeedSequence(seed, spawn_key=(k,)))``, in the fixed order of
 ``params``, so how the samples are split into chunks (or over workers)
 cannot change a draw, nor therefore a byte of the output.
@@ -23,7 +26,8 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from analysis.engine import AFFECTED, CompiledGraph, Run, run
+from analysis import batch
+from analysis.engine import AFFECTED, CompiledGraph, Run
 from analysis.scenario import Scenario
 from graph.errors import ScenarioError
 
@@ -31,7 +35,7 @@ DISTRIBUTIONS = ("uniform", "triangular")
 PERCENTILES = (5.0, 50.0, 95.0)
 DRIVERS = 5  # at most this many drivers per impact
 SENSITIVE = 1e-12  # a driver moves the shortfall by more than this
-CHUNK = 64  # samples per chunk: bounds the memory of one step
+CHUNK = 256  # runs per chunk (a task for a process or worker)
 
 #: Which array of the compiled graph each kind of parameter lives in.
 _TARGETS = {
@@ -195,59 +199,91 @@ def apply(
 
 
 @dataclass
-class Figures:
-    """The figures of one run on the nodes it can affect (others are untouched)."""
+class Shares:
+    """What rescaling shares needs, per column: every edge of each input that may overflow.
 
-    nodes: np.ndarray  # node indices (the run's ``affected``)
+    Those are the inputs holding a sampled share, and any whose compiled
+    shares already sum above 1 (``apply`` rescales those too).
+    """
+
+    edges: np.ndarray  # compiled edges, in order
+    slot: np.ndarray  # for each, the position of its input among those inputs
+    n_slots: int
+    share: np.ndarray  # compiled shares of ``edges``
+    at: np.ndarray  # for each share parameter, its position in ``edges``
+
+    @classmethod
+    def of(cls, C: CompiledGraph, ps: Params) -> Shares:
+        where = ps.where.get("share", np.zeros(0, dtype=np.int64))
+        total = np.bincount(C.edge_slot, weights=C.share, minlength=len(C.slot_node))
+        slots = np.union1d(C.edge_slot[ps.index[where]], np.flatnonzero(total > 1.0))
+        edges = np.flatnonzero(np.isin(C.edge_slot, slots))
+        return cls(
+            edges=edges,
+            slot=np.searchsorted(slots, C.edge_slot[edges]),
+            n_slots=slots.size,
+            share=C.share[edges],
+            at=np.searchsorted(edges, ps.index[where]),
+        )
+
+
+def columns(ps: Params, shares: Shares, values: np.ndarray) -> batch.Columns:
+    """The batched engine's columns of parameter values (params x runs), as ``apply`` sets them.
+
+    Where one consumer's shares of one commodity then sum above 1, they are
+    scaled down in proportion to sum to 1: the same sums, in the same order.
+    """
+    n = values.shape[1]
+    out: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+    for fld, at in ps.where.items():
+        if fld == "share":
+            share = np.repeat(shares.share[:, None], n, axis=1)
+            share[shares.at] = values[at]
+            k = shares.n_slots
+            flat = (shares.slot[:, None] * n + np.arange(n)).ravel()
+            total = np.bincount(flat, weights=share.ravel(), minlength=k * n).reshape(k, n)
+            scale = np.where(total > 1.0, total, 1.0)
+            out["share"] = (shares.edges, share / scale[shares.slot])
+        else:
+            out[fld] = (ps.index[at], values[at])
+    return batch.Columns(n, out)
+
+
+@dataclass
+class Block:
+    """The figures of a run of columns on every node the scenario reaches (runs x nodes)."""
+
+    nodes: np.ndarray
     shortfall: np.ndarray
     peak_shortfall: np.ndarray
     lost_days: np.ndarray
     days_to_impact: np.ndarray  # inf: never within the horizon
 
     @classmethod
-    def of(cls, r: Run) -> Figures:
-        dti = r.days_to_impact.astype(np.float64)
-        dti[r.days_to_impact < 0] = np.inf
-        return cls(r.affected, 1.0 - r.steady[r.affected], r.peak_shortfall, r.lost_days, dti)
+    def of(cls, r: batch.Result) -> Block:
+        dti = r.days_to_impact.T.astype(np.float64)
+        dti[r.days_to_impact.T < 0] = np.inf
+        return cls(r.nodes, 1.0 - r.steady.T, r.peak_shortfall.T, r.lost_days.T, dti)
 
     def listed(self) -> np.ndarray:
-        """The nodes section 3b lists as impacts in this run."""
-        return self.nodes[(self.shortfall > AFFECTED) | (self.peak_shortfall > AFFECTED)]
-
-
-def run_values(
-    C: CompiledGraph, scenario: Scenario, ps: Sequence[Param], values: np.ndarray
-) -> Figures:
-    """One engine run with the parameters at ``values``."""
-    Ck, scenario_k = apply(C, scenario, ps, values)
-    return Figures.of(run(Ck, scenario_k))
-
-
-def sample_chunk(
-    C: CompiledGraph,
-    scenario: Scenario,
-    ps: Sequence[Param],
-    seed: int,
-    ks: Iterable[int],
-    distribution: str = "uniform",
-) -> list[Figures]:
-    """The runs of samples ``ks`` (one task: a chunk for one process or worker)."""
-    return [run_values(C, scenario, ps, draw(ps, seed, k, distribution)) for k in ks]
+        """The nodes section 3b lists as impacts in some run."""
+        hit = (self.shortfall > AFFECTED) | (self.peak_shortfall > AFFECTED)
+        return self.nodes[hit.any(axis=0)]
 
 
 def chunks(n: int, size: int = CHUNK) -> list[range]:
-    """Sample indices 0..n-1 in consecutive chunks of at most ``size``."""
+    """Run indices 0..n-1 in consecutive chunks of at most ``size``."""
     return [range(lo, min(n, lo + size)) for lo in range(0, n, size)]
 
 
 #: Runs chunks: ``mapper(task, shared, parts, progress)`` returns ``[task(shared, part)
-#: for part in parts]``, in order; ``shared`` (the compiled graph and the scenario) is
-#: the same for every part, so a cluster is sent it once. ``progress(k)``, when given,
-#: is told of every ``k`` runs done.
-Mapper = Callable[..., list[list[Figures]]]
+#: for part in parts]``, in order; ``shared`` (the plan of the reached part and the
+#: parameters) is the same for every part, so a cluster is sent it once.
+#: ``progress(k)``, when given, is told of every ``k`` runs done.
+Mapper = Callable[..., list[Block]]
 
 
-def in_process(task, shared, parts, progress=None) -> list[list[Figures]]:
+def in_process(task, shared, parts, progress=None) -> list[Block]:
     """The default mapper: every chunk in this process, in order."""
     out = []
     for part in parts:
@@ -257,16 +293,59 @@ def in_process(task, shared, parts, progress=None) -> list[list[Figures]]:
     return out
 
 
-def sample_task(shared: tuple, part: range) -> list[Figures]:
-    """A chunk of samples; ``shared`` is ``(C, scenario, params, seed, distribution)``."""
-    C, scenario, ps, seed, distribution = shared
-    return sample_chunk(C, scenario, Params(ps), seed, part, distribution)
+def sample_values(ps: Params, seed: int, ks: Iterable[int], distribution: str) -> np.ndarray:
+    """Params x samples: the draws of samples ``ks``."""
+    return np.stack([draw(ps, seed, k, distribution) for k in ks], axis=1)
 
 
-def sensitivity_task(shared: tuple, part: range) -> list[Figures]:
-    """A chunk of sensitivity runs; ``shared`` is ``(C, scenario, params)``."""
-    C, scenario, ps = shared
-    return sensitivity_chunk(C, scenario, Params(ps), part)
+def sensitivity_values(ps: Params, runs: Iterable[int]) -> np.ndarray:
+    """Params x runs: run ``2 i`` has parameter ``i`` at its low end, ``2 i + 1`` at its high.
+
+    Every other parameter stays at its value.
+    """
+    runs = list(runs)
+    out = np.repeat(ps.value[:, None], len(runs), axis=1)
+    for col, j in enumerate(runs):
+        out[j // 2, col] = ps.low[j // 2] if j % 2 == 0 else ps.high[j // 2]
+    return out
+
+
+def column_task(shared: tuple, part: range) -> Block:
+    """One chunk of runs; ``shared`` is ``(plan, shares, params, how)``.
+
+    ``how`` is ``("samples", seed, distribution)`` or ``("sensitivity",)``.
+    """
+    P, shares, ps, how = shared
+    ps = Params(ps)
+    if how[0] == "samples":
+        values = sample_values(ps, how[1], part, how[2])
+    else:
+        values = sensitivity_values(ps, part)
+    return Block.of(batch.run_columns(P, columns(ps, shares, values)))
+
+
+def map_columns(
+    C: CompiledGraph,
+    scenario: Scenario,
+    point: Run,
+    how: tuple,
+    n: int,
+    *,
+    chunk: int = CHUNK,
+    mapper: Mapper | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> tuple[Params, Samples]:
+    """Run ``n`` runs of ``how`` in chunks through the batched engine, and gather their figures.
+
+    The plan of the reached part is made once, here, and shared by every chunk.
+    """
+    ps = params(C, scenario)
+    spare = ps.index[ps.where["spare"]] if "spare" in ps.where else None
+    P = batch.plan(C, scenario, spare_edges=spare)
+    # Plain tuples travel to workers as they are (the arrays are remade per chunk).
+    shared = (P, Shares.of(C, ps), tuple(ps), how)
+    blocks = (mapper or in_process)(column_task, shared, chunks(n, chunk), progress)
+    return ps, gather(blocks, point.impacts, P.nodes)
 
 
 def check_samples(samples: int, seed: int, distribution: str) -> None:
@@ -342,35 +421,29 @@ def sample_runs(
     Examples
     --------
     >>> import graph
-    >>> from analysis.engine import compile_graph
+    >>> from analysis.engine import compile_graph, run
     >>> C = compile_graph(graph.load())
     >>> s = Scenario()
     >>> sample_runs(C, s, run(C, s), 3).shortfall.shape[0]
     3
     """
     check_samples(n, seed, distribution)
-    ps = params(C, scenario)
-    # Plain tuples travel to workers as they are (the arrays are remade per chunk).
-    shared = (C, scenario, tuple(ps), seed, distribution)
-    results = (mapper or in_process)(sample_task, shared, chunks(n, chunk), progress)
-    runs = [f for part in results for f in part]
-    return gather(runs, Figures.of(point))
+    how = ("samples", seed, distribution)
+    return map_columns(C, scenario, point, how, n, chunk=chunk, mapper=mapper, progress=progress)[1]
 
 
-def gather(runs: list[Figures], point: Figures) -> Samples:
-    """Put the runs' figures on the union of the nodes any of them (or the point run) lists."""
-    listed = np.unique(np.concatenate([point.listed(), *(f.listed() for f in runs)]))
-    shape = (len(runs), listed.size)
-    out = Samples(listed, np.zeros(shape), np.zeros(shape), np.zeros(shape), np.full(shape, np.inf))
-    for k, f in enumerate(runs):
-        cols = np.searchsorted(listed, f.nodes)
-        on = (cols < listed.size) & (listed[np.minimum(cols, listed.size - 1)] == f.nodes)
-        cols, src = cols[on], np.flatnonzero(on)
-        out.shortfall[k, cols] = f.shortfall[src]
-        out.peak_shortfall[k, cols] = f.peak_shortfall[src]
-        out.lost_days[k, cols] = f.lost_days[src]
-        out.days_to_impact[k, cols] = f.days_to_impact[src]
-    return out
+def gather(blocks: list[Block], point: np.ndarray, nodes: np.ndarray) -> Samples:
+    """The blocks' figures on the nodes that any run (or the point run, ``point``) lists."""
+    listed = np.unique(np.concatenate([point, *(b.listed() for b in blocks)]))
+    cols = np.searchsorted(nodes, listed)
+    if blocks:
+        matrices = [
+            np.concatenate([getattr(b, name)[:, cols] for b in blocks], axis=0)
+            for name in ("shortfall", "peak_shortfall", "lost_days", "days_to_impact")
+        ]
+    else:
+        matrices = [np.zeros((0, listed.size))] * 4
+    return Samples(listed, *matrices)
 
 
 @dataclass
@@ -408,20 +481,6 @@ class Sensitivity:
         ]
 
 
-def sensitivity_chunk(
-    C: CompiledGraph, scenario: Scenario, ps: Sequence[Param], runs: Iterable[int]
-) -> list[Figures]:
-    """Runs ``2 i`` (parameter ``i`` at its low end) and ``2 i + 1`` (at its high end)."""
-    value = bounds(ps)[2]
-    out = []
-    for j in runs:
-        p = ps[j // 2]
-        values = value.copy()
-        values[j // 2] = p.low if j % 2 == 0 else p.high
-        out.append(run_values(C, scenario, ps, values))
-    return out
-
-
 def sensitivity(
     C: CompiledGraph,
     scenario: Scenario,
@@ -436,15 +495,14 @@ def sensitivity(
     Examples
     --------
     >>> import graph
-    >>> from analysis.engine import compile_graph
+    >>> from analysis.engine import compile_graph, run
     >>> C = compile_graph(graph.load())
     >>> s = Scenario()
     >>> sensitivity(C, s, run(C, s)).low.shape[0] == len(params(C, s))
     True
     """
-    ps = params(C, scenario)
-    parts = chunks(2 * len(ps), chunk)
-    results = (mapper or in_process)(sensitivity_task, (C, scenario, tuple(ps)), parts, progress)
-    runs = [f for part in results for f in part]
-    table = gather(runs, Figures.of(point))
+    n = 2 * len(params(C, scenario))
+    ps, table = map_columns(
+        C, scenario, point, ("sensitivity",), n, chunk=chunk, mapper=mapper, progress=progress
+    )
     return Sensitivity(ps, table.nodes, table.shortfall[0::2], table.shortfall[1::2])

@@ -8,6 +8,10 @@ samples, once for the steady state alone (``--horizon 0``) and once with a
 user would see them, and the peak memory.
 
     python -m benchmarks.bench_samples --size 100000 --samples 1000
+    python -m benchmarks.bench_samples --size 1000000 --samples 10000 \
+        --scheduler local --horizons 0
+
+With ``--scheduler`` it also prints each worker's peak memory.
 """
 
 from __future__ import annotations
@@ -25,6 +29,7 @@ def main() -> None:
     parser.add_argument("--samples", type=int, default=1000)
     parser.add_argument("--ranged", type=float, default=0.05)
     parser.add_argument("--scheduler", default=None, help="a Dask scheduler, or local")
+    parser.add_argument("--horizons", default="0,365", help="horizons to run, comma-separated")
     args = parser.parse_args()
 
     import contextlib
@@ -65,7 +70,7 @@ def main() -> None:
 
             client = stack.enter_context(distributed.client(args.scheduler))
             mapper = distributed.dask_mapper(client)
-        for horizon in (0, 365):
+        for horizon in (int(h) for h in args.horizons.split(",")):
             scenario = analysis.Scenario(
                 restrictions=(analysis.Restriction(country, ("all",)),), horizon=horizon
             )
@@ -77,8 +82,16 @@ def main() -> None:
                 f"horizon {horizon:>3}: {took:7.2f} s ({per:.1f} ms a sample), "
                 f"{len(res.records)} impacts"
             )
+        if args.scheduler:
+            peaks = client.run(_peak_mb)
+            print("peak MB per worker: " + ", ".join(f"{mb:.0f}" for mb in peaks.values()))
     print(f"whole process {time.perf_counter() - T0:.2f} s")
-    print(f"peak MB {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f}")
+    print(f"peak MB {_peak_mb():.0f}")
+
+
+def _peak_mb() -> float:
+    """This process's peak resident memory in MB (Linux reports it in kB)."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 if __name__ == "__main__":

@@ -543,3 +543,75 @@ def test_control_table_is_the_control_rule_for_every_country():
     assert table["mine-b"] == {"xx": 1.0}
     assert table["ind-y"] == {"yy": 1.0}
     assert table["ww"] == {"ww": 1.0}
+
+
+# A supplies cycle whose loop gain is 0.9999999: p takes 1e-7 of its x from r0
+# (cut at severity 0.5) and the rest from q, which takes all of its x from p.
+# Sweeps from a = 1 come down by a factor 0.9999999 each: about 1e8 of them. The
+# fixed point by hand: 1 - a_p = 0.5 e + s (1 - a_q), a_q = a_p, so
+# 1 - a = 0.5 e / (1 - s): with e = 1 - s, a = 0.5.
+SLOW_CYCLE = """
+nodes:
+  - {id: c0, kind: country}
+  - {id: c1, kind: country}
+  - {id: r0, kind: refiner, country: c0, commodity: x}
+  - {id: p, kind: component, country: c1, commodity: x}
+  - {id: q, kind: component, country: c1, commodity: x}
+edges:
+  - {from: r0, to: p, share: 0.0000001}
+  - {from: q, to: p, share: 0.9999999}
+  - {from: p, to: q, share: 1.0}
+"""
+
+
+def count_solves(monkeypatch, module, name):
+    calls = []
+    original = getattr(module, name)
+
+    def counted(*args, **kwargs):
+        calls.append(1)
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(module, name, counted)
+    return calls
+
+
+def test_a_slowly_converging_cycle_is_solved_exactly(monkeypatch):
+    from analysis import propagation
+    from analysis.engine import run
+
+    G = dataset(SLOW_CYCLE)
+    C = compile_graph(G)
+    calls = count_solves(monkeypatch, propagation, "solve")
+    s = analysis.Scenario(restrictions=(Restriction("c0", ("x",), severity=0.5),), horizon=10)
+    r = run(C, s.resolve(G))
+    e, share = 0.0000001, 0.9999999
+    expected = 1.0 - 0.5 * e / (1.0 - share)
+    # The loop amplifies rounding by 1 / (1 - s) = 1e7: an ulp of the shares becomes ~1e-9.
+    for node in ("p", "q"):
+        assert r.steady[C.index[node]] == pytest.approx(expected, abs=1e-8)
+    # Every day of the timeline repeats the steady state (no stock, no window).
+    assert r.lost_days[list(r.affected).index(C.index["p"])] == pytest.approx(
+        11 * (1.0 - expected), abs=1e-7
+    )
+    # A few dozen solves (steady state, plain run, day 0), not 1e8.
+    assert len(calls) < 200
+
+
+def test_a_cycle_that_does_not_settle_is_a_clear_error(monkeypatch, tmp_path, capsys):
+    from analysis import propagation
+
+    # With the exact solve never tried and a bound of 3 sweeps, the slow cycle cannot settle.
+    monkeypatch.setattr(propagation, "MAX_SWEEPS", 3)
+    monkeypatch.setattr(propagation, "EXACT_EVERY", 10**9)
+    G = dataset(SLOW_CYCLE)
+    s = analysis.Scenario(restrictions=(Restriction("c0", ("x",)),)).resolve(G)
+    with pytest.raises(analysis.engine.ScenarioError, match=r"supply cycle through p, q"):
+        analysis.engine.run(compile_graph(G), s)
+    path = tmp_path / "data.yaml"
+    path.write_text(SLOW_CYCLE)
+    with pytest.raises(SystemExit) as exc:
+        analysis.cli.main(["what-if", "c0", "x", "--data", str(path)])
+    assert exc.value.code == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error: the supply cycle through p, q does not settle")
