@@ -20,10 +20,10 @@ Examples
 >>> import graph
 >>> from analysis.scenario import Restriction, Scenario
 >>> G = graph.load()
->>> text = why_nothing(G, Scenario((Restriction("chn", ["cobalt"]),)))
->>> text.startswith("China supplies no cobalt in this dataset; it supplies refined-cobalt (74%")
+>>> text = why_nothing(G, Scenario((Restriction("chn", ["mined-cobalt"]),)))
+>>> text.startswith("China supplies no mined-cobalt in this dataset; it supplies refined-cobalt")
 True
->>> text.endswith("did you mean that, or the group battery-metals?")
+>>> text.endswith("did you mean one of those, or the group battery-metals or cobalt?")
 True
 """
 

@@ -204,7 +204,7 @@ def listing(G: nx.MultiDiGraph, what: str) -> Listing:
     --------
     >>> import graph
     >>> [r["group"] for r in listing(graph.load(), "groups").records][:2]
-    ['battery-metals', 'graphite']
+    ['battery-metals', 'cobalt']
     """
     makers = {
         "commodities": _commodities,

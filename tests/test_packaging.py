@@ -34,7 +34,14 @@ def test_wheel_carries_every_seed_file(wheel):
     for rel in seeds:
         assert f"graph/seeds/{rel.as_posix()}" in names
     # The code, every package of it (a package left out of pyproject's list is missing here).
-    for package in ("graph", "graph/importers", "graph/rules", "analysis", "analysis/cli", "analysis/drawing"):
+    for package in (
+        "graph",
+        "graph/importers",
+        "graph/rules",
+        "analysis",
+        "analysis/cli",
+        "analysis/drawing",
+    ):
         assert f"{package}/__init__.py" in names
 
 
