@@ -15,11 +15,14 @@ networkx does only the structural work here; the maths is numpy.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-import networkx as nx
 import numpy as np
 
 from graph.memory import no_cyclic_gc
+
+if TYPE_CHECKING:  # networkx is imported only when a graph needs it
+    import networkx as nx
 
 AFFECTED = 1e-9  # a shortfall above this counts as an impact
 CONVERGED = 1e-12  # fixed-point sweeps stop when nothing moves more than this

@@ -180,6 +180,81 @@ def command_line(repeat: int) -> dict:
     }
 
 
+def whole_process(folder: Path, tree: Path | None = None, *, country: str = "c000") -> dict:
+    """Wall time and peak memory of ``chokegraph what-if COUNTRY all --data FOLDER``, one process.
+
+    ``tree`` runs the code of another source tree (today's main, unpacked
+    with ``git archive``) on this interpreter's libraries: both trees then
+    run the same way, by the base Python with ``PYTHONPATH`` set, so that
+    the comparison is fair.
+    """
+    trees = [str(tree or ROOT)]
+    site = [p for p in sys.path if p.endswith("site-packages")]
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(trees + site)}
+    python = Path(sys.base_prefix) / "bin" / "python3"
+    code = "import sys; from analysis.cli import main; main(sys.argv[1:])"
+    cmd = [str(python), "-c", code, "what-if", country, "all", "--data", str(folder)]
+    cmd += ["--format", "json"]
+    start = time.perf_counter()
+    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(proc.pid, 0)
+    wall = time.perf_counter() - start
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    if proc.returncode != 0:
+        raise RuntimeError(f"{cmd} failed: {proc.stderr.read().decode()}")
+    return {"wall_s": wall, "peak_mb": usage.ru_maxrss / 1024}
+
+
+def compare_processes(sizes: list[int], against: Path, repeat: int, shape: str) -> list[dict]:
+    """Today's tree against ``against``, whole processes, taking turns at each size."""
+    rows = []
+    for size in sizes:
+        folder = network(size, shape)
+        runs: dict[str, list[dict]] = {"now": [], "before": []}
+        for _ in range(repeat):
+            runs["before"].append(whole_process(folder, against))
+            runs["now"].append(whole_process(folder))
+        row = {"size": size, "shape": shape, "edges": _count_edges(folder)}
+        for name, measured in runs.items():
+            row[f"{name}_wall_s"] = min(r["wall_s"] for r in measured)
+            row[f"{name}_peak_mb"] = max(r["peak_mb"] for r in measured)
+        rows.append(row)
+        print(json.dumps(row), file=sys.stderr, flush=True)
+    return rows
+
+
+def process_report(rows: list[dict], info: dict, info_after: dict) -> str:
+    """The side-by-side table of ``compare_processes`` (markdown)."""
+    lines = [
+        f"Load average before: {info['load_average']}, after: {info_after['load_average']}.",
+        "",
+        "| shape | edges | before s | before MB | now s | now MB | x faster |",
+        "|---|---:|---:|---:|---:|---:|---:|",
+    ]
+    for r in rows:
+        lines.append(
+            f"| {r['shape']} | {r['edges']:,} | {r['before_wall_s']:.2f} "
+            f"| {r['before_peak_mb']:.0f} | {r['now_wall_s']:.2f} | {r['now_peak_mb']:.0f} "
+            f"| {r['before_wall_s'] / r['now_wall_s']:.1f} |"
+        )
+    return "\n".join(lines)
+
+
+def _count_edges(folder: Path) -> int:
+    with open(folder / "edges.csv", "rb") as fh:
+        return sum(1 for _ in fh) - 1
+
+
+def network(size: int, shape: str = "layered") -> Path:
+    """The folder of a synthetic network (generated once, then cached in ``benchmarks/out``)."""
+    from benchmarks.synthetic import write_tables
+
+    folder = OUT / (f"net-{size}" if shape == "layered" else f"{shape}-{size}")
+    if not (folder / "edges.csv").exists():
+        write_tables(size, folder, shape=shape)
+    return folder
+
+
 def fit_exponent(sizes: list[float], times: list[float]) -> float | None:
     """Least-squares slope of log(time) against log(size): ``time ~ size ** b``."""
     points = [(math.log(s), math.log(t)) for s, t in zip(sizes, times, strict=True) if t > 0]
@@ -279,10 +354,26 @@ def main() -> None:
     parser.add_argument(
         "--ranking-max", type=int, default=100_000, help="Largest graph to rank (edges)."
     )
+    parser.add_argument(
+        "--against",
+        type=Path,
+        help="Only compare whole processes (chokegraph what-if C all --data D) of this "
+        "source tree (e.g. today's main, from git archive) and this one.",
+    )
+    parser.add_argument("--shape", default="layered", help="layered or tangled (synthetic.py).")
     parser.add_argument("--one", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.one:
         print(json.dumps(measure(args.one, args)))
+        return
+    if args.against:
+        OUT.mkdir(exist_ok=True)
+        info = machine()
+        rows = compare_processes(args.sizes, args.against, args.repeat, args.shape)
+        result = {"machine": info, "machine_after": machine(), "rows": rows}
+        out = OUT / f"processes-{args.shape}.json"
+        out.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
+        print(process_report(rows, info, result["machine_after"]))
         return
     OUT.mkdir(exist_ok=True)
     info = machine()

@@ -138,17 +138,30 @@ def add_alternatives(G, *, fraction: float = 0.05, seed: int = 0) -> int:
     return changed
 
 
-def write_tables(n_edges: int, folder: str | Path, *, seed: int = 0) -> Path:
-    """Write ``nodes.csv`` and ``edges.csv`` of a synthetic network into ``folder``."""
+def write_tables(
+    n_edges: int, folder: str | Path, *, seed: int = 0, shape: str = "layered"
+) -> Path:
+    """Write ``nodes.csv`` and ``edges.csv`` of a synthetic network into ``folder``.
+
+    ``shape`` is ``"layered"`` (``layered_tables``) or ``"tangled"``
+    (``tangled_tables``).
+    """
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
-    nodes, edges = layered_tables(n_edges, seed=seed)
+    nodes, edges = SHAPES[shape](n_edges, seed=seed)
     nodes.to_csv(folder / "nodes.csv", index=False)
     edges.to_csv(folder / "edges.csv", index=False)
     return folder
 
 
+SHAPES = {"layered": layered_tables}
+
 if __name__ == "__main__":
     size = int(sys.argv[1]) if len(sys.argv) > 1 else 10_000
-    out = write_tables(size, sys.argv[2] if len(sys.argv) > 2 else f"benchmarks/out/net-{size}")
+    shape = sys.argv[3] if len(sys.argv) > 3 else "layered"
+    out = write_tables(
+        size,
+        sys.argv[2] if len(sys.argv) > 2 else f"benchmarks/out/net-{size}",
+        shape=shape,
+    )
     print(out)

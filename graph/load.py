@@ -124,7 +124,7 @@ def _check_name(path: Path, root: Path) -> None:
         ) from None
 
 
-def load(path: str | os.PathLike | None = None) -> nx.MultiDiGraph:
+def load(path: str | os.PathLike | None = None, *, lazy: bool = False) -> nx.MultiDiGraph:
     """Load a dataset (the bundled one by default) as a validated graph.
 
     Parameters
@@ -132,6 +132,11 @@ def load(path: str | os.PathLike | None = None) -> nx.MultiDiGraph:
     path : str or path-like, optional
         A YAML file, a folder of YAML files, or a folder of tables. Default:
         ``graph.bundled_path()``.
+    lazy : bool
+        Allow a ``graph.lazy.LazyGraph`` in place of the ``MultiDiGraph``
+        where that saves importing networkx (the bundled dataset read from
+        its cache). The command line asks for it; it answers everything a
+        ``MultiDiGraph`` does, building one on first need.
 
     Returns
     -------
@@ -160,10 +165,10 @@ def load(path: str | os.PathLike | None = None) -> nx.MultiDiGraph:
 
         if _cache.enabled():
             cache_key = _cache.cache_key(root, _hash(_read_all(root, files)), _version())
-            G = _cache.read(cache_key)
-            if G is not None:
-                G.graph["loaded_at"] = _now()
-                return G
+            cached = _cache.read(cache_key)
+            if cached is not None:
+                cached.graph["loaded_at"] = _now()
+                return cached if lazy else cached.to_networkx()
     with no_cyclic_gc():
         G, hashed = _load_files(root, files, tables_folder)
     G.graph.update(path=str(root), hash=_hash(hashed), version=_version(), loaded_at=_now())
