@@ -139,7 +139,7 @@ class LazyGraph:
 
     def __getattr__(self, name: str) -> Any:
         # Only reached for what this class does not define: networkx answers it.
-        if name.startswith("__") or name in ("_node", "_succ", "_pred", "_nx", "graph"):
+        if name.startswith("__") or name in _OWN:
             raise AttributeError(name)
         return getattr(self.to_networkx(), name)
 
@@ -238,6 +238,73 @@ class LazyGraph:
                     pred[v][u] = keyed
             self._pred = pred
         return self._pred
+
+
+#: Attributes of a LazyGraph (or TableGraph) itself: never looked up in networkx.
+_OWN = frozenset(("_node", "_succ", "_pred", "_nx", "graph", "_columns", "_records", "_built"))
+
+
+class TableGraph(LazyGraph):
+    """A ``LazyGraph`` whose edges stay columns until something asks for them one by one.
+
+    ``graph.load(folder, lazy=True)`` of a dataset in tables returns one
+    (``graph.build.build_lazy``): the nodes are dicts as usual, but a million
+    edges are not turned into a million dicts, nor a networkx graph. While
+    no edge has been asked for, ``edge_columns()`` gives the columns (``from``,
+    ``to``, ``kind``, ``commodity``, ``share``, ``spare``, ``ramp_days``, ...;
+    None for a field no row gives) and ``analysis.compiled.compile_graph``
+    compiles from them directly. The first question about edges (``G.edges``,
+    ``G.adjacency()``, ...) makes the dicts, exactly as ``graph.build.build``
+    makes them, and from then on ``edge_columns()`` is None: the dicts may
+    change, the columns would not follow.
+
+    Examples
+    --------
+    >>> columns = {"from": ["a"], "to": ["b"], "kind": ["supplies"], "share": [0.5]}
+    >>> def records():
+    ...     yield "a", "b", "b", {"kind": "supplies", "share": 0.5}
+    >>> G = TableGraph({"a": {"kind": "country"}, "b": {"kind": "mineral"}}, columns, records)
+    >>> G.number_of_edges(), G.edge_columns()["share"]
+    (1, [0.5])
+    >>> list(G.edges(data="share")), G.edge_columns()
+    ([('a', 'b', 0.5)], None)
+    """
+
+    def __init__(
+        self,
+        node: dict,
+        columns: dict[str, list | None],
+        records: Callable[[], Iterator[tuple[str, str, str, dict]]],
+        graph: dict | None = None,
+    ):
+        self._node = node
+        self._columns: dict | None = columns
+        self._records: Callable | None = records
+        self._built: dict | None = None
+        self._pred = None
+        self._nx = None
+        self.graph = {} if graph is None else graph
+
+    @property
+    def _succ(self) -> dict:
+        if self._built is None:
+            succ: dict = {n: {} for n in self._node}
+            for u, v, key, attrs in self._records():
+                keydict = succ[u].get(v)
+                if keydict is None:
+                    keydict = succ[u][v] = {}
+                keydict[key] = attrs
+            self._built, self._columns, self._records = succ, None, None
+        return self._built
+
+    def edge_columns(self) -> dict[str, list | None] | None:
+        """The edges as columns, in file order, or None once they are dicts."""
+        return self._columns if self._nx is None else None
+
+    def number_of_edges(self) -> int:
+        if self._nx is None and self._columns is not None:
+            return len(self._columns["from"])
+        return super().number_of_edges()
 
 
 def _edges(items: Any, data: Any, keys: bool, default: Any, *, reverse: bool) -> list:

@@ -134,9 +134,12 @@ def load(path: str | os.PathLike | None = None, *, lazy: bool = False) -> nx.Mul
         ``graph.bundled_path()``.
     lazy : bool
         Allow a ``graph.lazy.LazyGraph`` in place of the ``MultiDiGraph``
-        where that saves importing networkx (the bundled dataset read from
-        its cache). The command line asks for it; it answers everything a
-        ``MultiDiGraph`` does, building one on first need.
+        where that saves time: the bundled dataset read from its cache (no
+        networkx import), and a dataset of tables, whose edges then stay
+        columns that ``analysis.compiled.compile_graph`` reads directly
+        (``graph.lazy.TableGraph``). The same rules are checked, with the
+        same messages. The command line asks for it; the graph answers
+        everything a ``MultiDiGraph`` does, building one on first need.
 
     Returns
     -------
@@ -170,7 +173,8 @@ def load(path: str | os.PathLike | None = None, *, lazy: bool = False) -> nx.Mul
                 cached.graph["loaded_at"] = _now()
                 return cached if lazy else cached.to_networkx()
     with no_cyclic_gc():
-        G, hashed = _load_files(root, files, tables_folder)
+        # A dataset of tables, asked for lazily: its edges stay columns (no networkx).
+        G, hashed = _load_files(root, files, tables_folder, lazy=lazy and tables_folder is not None)
     G.graph.update(path=str(root), hash=_hash(hashed), version=_version(), loaded_at=_now())
     if cache_key is not None:
         _cache.write(cache_key, G)
@@ -191,7 +195,7 @@ def _read_all(root: Path, files: list[Path]) -> list[tuple[str, bytes]]:
 
 
 def _load_files(
-    root: Path, files: list[Path], tables_folder: Path | None
+    root: Path, files: list[Path], tables_folder: Path | None, *, lazy: bool = False
 ) -> tuple[nx.MultiDiGraph, list[tuple[str, bytes]]]:
     from graph.records import Dataset
     from graph.yaml_records import read_yaml
@@ -209,7 +213,7 @@ def _load_files(
         raw = read_regular(f, shown=display)
         hashed.append((rel, raw))
         read_yaml(raw, display, ds)
-    return _finish(ds), hashed
+    return _finish(ds, lazy=lazy), hashed
 
 
 def from_dict(data: Mapping[str, Any], *, path: str = "<memory>") -> nx.MultiDiGraph:
@@ -274,8 +278,8 @@ def _unread(ds: Dataset) -> bool:
     return any(p.path not in read for p in ds.problems)
 
 
-def _finish(ds: Dataset) -> nx.MultiDiGraph:
-    from graph.build import build
+def _finish(ds: Dataset, *, lazy: bool = False) -> nx.MultiDiGraph:
+    from graph.build import build, build_lazy
     from graph.validate import check
 
     unread = _unread(ds)
@@ -287,7 +291,7 @@ def _finish(ds: Dataset) -> nx.MultiDiGraph:
         problems = [p for p in problems if not any(k in p.message for k in _KNOCK_ON)]
     if problems:
         raise DataError(problems)
-    return build(ds, resolved)
+    return (build_lazy if lazy else build)(ds, resolved)
 
 
 def _hash(files: list[tuple[str, bytes]]) -> str:
