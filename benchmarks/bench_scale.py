@@ -205,19 +205,27 @@ def whole_process(folder: Path, tree: Path | None = None, *, country: str = "c00
     return {"wall_s": wall, "peak_mb": usage.ru_maxrss / 1024}
 
 
-def compare_processes(sizes: list[int], against: Path, repeat: int, shape: str) -> list[dict]:
-    """Today's tree against ``against``, whole processes, taking turns at each size."""
+def compare_processes(
+    sizes: list[int], against: Path, repeat: int, shape: str, before_max: int
+) -> list[dict]:
+    """Today's tree against ``against``, whole processes, taking turns at each size.
+
+    Sizes above ``before_max`` edges run this tree only.
+    """
     rows = []
     for size in sizes:
         folder = network(size, shape)
         runs: dict[str, list[dict]] = {"now": [], "before": []}
         for _ in range(repeat):
-            runs["before"].append(whole_process(folder, against))
+            if size <= before_max:
+                runs["before"].append(whole_process(folder, against))
             runs["now"].append(whole_process(folder))
         row = {"size": size, "shape": shape, "edges": _count_edges(folder)}
         for name, measured in runs.items():
-            row[f"{name}_wall_s"] = min(r["wall_s"] for r in measured)
-            row[f"{name}_peak_mb"] = max(r["peak_mb"] for r in measured)
+            if measured:
+                row[f"{name}_wall_s"] = min(r["wall_s"] for r in measured)
+                row[f"{name}_median_s"] = statistics.median(r["wall_s"] for r in measured)
+                row[f"{name}_peak_mb"] = max(r["peak_mb"] for r in measured)
         rows.append(row)
         print(json.dumps(row), file=sys.stderr, flush=True)
     return rows
@@ -232,11 +240,18 @@ def process_report(rows: list[dict], info: dict, info_after: dict) -> str:
         "|---|---:|---:|---:|---:|---:|---:|",
     ]
     for r in rows:
+        before = "before_wall_s" in r
         lines.append(
-            f"| {r['shape']} | {r['edges']:,} | {r['before_wall_s']:.2f} "
-            f"| {r['before_peak_mb']:.0f} | {r['now_wall_s']:.2f} | {r['now_peak_mb']:.0f} "
-            f"| {r['before_wall_s'] / r['now_wall_s']:.1f} |"
+            f"| {r['shape']} | {r['edges']:,} | {_cell(r.get('before_wall_s'), '.2f')} "
+            f"| {_cell(r.get('before_peak_mb'), '.0f')} | {r['now_wall_s']:.2f} "
+            f"| {r['now_peak_mb']:.0f} "
+            f"| {_cell(r['before_wall_s'] / r['now_wall_s'] if before else None, '.1f')} |"
         )
+    lines += ["", "Whole process against size, time ~ edges ** b:", ""]
+    for name in ("before", "now"):
+        pairs = [(r["edges"], r[f"{name}_wall_s"]) for r in rows if f"{name}_wall_s" in r]
+        b = fit_exponent([p[0] for p in pairs], [p[1] for p in pairs]) if pairs else None
+        lines.append(f"- {name}: b = {_cell(b, '.2f')} over {len(pairs)} sizes")
     return "\n".join(lines)
 
 
@@ -361,6 +376,12 @@ def main() -> None:
         "source tree (e.g. today's main, from git archive) and this one.",
     )
     parser.add_argument("--shape", default="layered", help="layered or tangled (synthetic.py).")
+    parser.add_argument(
+        "--before-max",
+        type=int,
+        default=2_000_000,
+        help="With --against: the largest size the other tree runs (edges).",
+    )
     parser.add_argument("--one", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.one:
@@ -369,9 +390,9 @@ def main() -> None:
     if args.against:
         OUT.mkdir(exist_ok=True)
         info = machine()
-        rows = compare_processes(args.sizes, args.against, args.repeat, args.shape)
+        rows = compare_processes(args.sizes, args.against, args.repeat, args.shape, args.before_max)
         result = {"machine": info, "machine_after": machine(), "rows": rows}
-        out = OUT / f"processes-{args.shape}.json"
+        out = OUT / f"processes-{args.shape}-{'-'.join(map(str, args.sizes))}.json"
         out.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
         print(process_report(rows, info, result["machine_after"]))
         return

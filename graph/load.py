@@ -47,6 +47,8 @@ if TYPE_CHECKING:
 
 YAML_SUFFIXES = (".yaml", ".yml")
 TABLE_SUFFIXES = (".csv", ".parquet")
+#: From this many edges on, a lazy load of tables freezes the heap (``gc.freeze``).
+FREEZE_FROM = 100_000
 
 
 def _version() -> str:
@@ -139,7 +141,10 @@ def load(path: str | os.PathLike | None = None, *, lazy: bool = False) -> nx.Mul
         columns that ``analysis.compiled.compile_graph`` reads directly
         (``graph.lazy.TableGraph``). The same rules are checked, with the
         same messages. The command line asks for it; the graph answers
-        everything a ``MultiDiGraph`` does, building one on first need.
+        everything a ``MultiDiGraph`` does, building one on first need. A
+        lazy load of tables of ``FREEZE_FROM`` edges or more also calls
+        ``gc.freeze()``: it is meant for a process that keeps its one
+        dataset to the end.
 
     Returns
     -------
@@ -178,6 +183,13 @@ def load(path: str | os.PathLike | None = None, *, lazy: bool = False) -> nx.Mul
     G.graph.update(path=str(root), hash=_hash(hashed), version=_version(), loaded_at=_now())
     if cache_key is not None:
         _cache.write(cache_key, G)
+    if lazy and tables_folder is not None and G.number_of_edges() >= FREEZE_FROM:
+        # The loaded rows and nodes live as long as the command: moved out of
+        # the collector's sight, its full passes (during the answer and its
+        # output) no longer walk millions of objects that cannot be garbage.
+        import gc
+
+        gc.freeze()
     return G
 
 
