@@ -92,8 +92,12 @@ def _node_columns(ds: Dataset, resolved: Resolved) -> dict[str, Any]:
     return columns
 
 
-def _edge_columns(ds: Dataset, resolved: Resolved) -> dict[str, list | None]:
-    """Every edge attribute as a column (None: no row gives it), plus ``from`` and ``to``."""
+def _edge_columns(ds: Dataset, resolved: Resolved, *, where: bool = True) -> dict[str, list | None]:
+    """Every edge attribute as a column (None: no row gives it), plus ``from`` and ``to``.
+
+    ``where=False`` leaves out the ``where`` column (a string per edge: a
+    gigabyte at ten million edges), for ``build_lazy`` to add when needed.
+    """
     ed = ds.edges.data
     columns: dict[str, list | None] = {
         "kind": resolved.edge_kind,
@@ -103,7 +107,8 @@ def _edge_columns(ds: Dataset, resolved: Resolved) -> dict[str, list | None]:
     for name in field_names(Edge):
         if name not in columns and name not in ("from", "to"):
             columns[name] = _column(ed[name], _converter(Edge, name))
-    columns["where"] = ds.edges.wheres()
+    if where:
+        columns["where"] = ds.edges.wheres()
     return {"from": ed["from"], "to": ed["to"], **columns}
 
 
@@ -162,13 +167,13 @@ def build_lazy(ds: Dataset, resolved: Resolved) -> TableGraph:
     >>> G.number_of_edges(), list(G.edges(keys=True))
     (1, [('chn', 'gallium', 'gallium')])
     """
-    columns = _edge_columns(ds, resolved)
-    return TableGraph(
-        _node_attrs(ds, resolved),
-        columns,
-        lambda: _edge_records(columns),
-        _graph_attrs(ds, resolved),
-    )
+    columns = _edge_columns(ds, resolved, where=False)
+
+    def records() -> Iterator[tuple[str, str, str, dict]]:
+        # "where" last, as build() has it: the attributes keep one order.
+        return _edge_records({**columns, "where": ds.edges.wheres()})
+
+    return TableGraph(_node_attrs(ds, resolved), columns, records, _graph_attrs(ds, resolved))
 
 
 def _can_fill_directly(G: nx.MultiDiGraph) -> bool:
