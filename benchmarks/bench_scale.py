@@ -196,13 +196,52 @@ def whole_process(folder: Path, tree: Path | None = None, *, country: str = "c00
     cmd = [str(python), "-c", code, "what-if", country, "all", "--data", str(folder)]
     cmd += ["--format", "json"]
     start = time.perf_counter()
-    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    # Run in the tree's folder: Python puts the working folder first on sys.path.
+    proc = subprocess.Popen(
+        cmd, env=env, cwd=trees[0], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+    )
     _, status, usage = os.wait4(proc.pid, 0)
     wall = time.perf_counter() - start
     proc.returncode = os.waitstatus_to_exitcode(status)
     if proc.returncode != 0:
         raise RuntimeError(f"{cmd} failed: {proc.stderr.read().decode()}")
     return {"wall_s": wall, "peak_mb": usage.ru_maxrss / 1024}
+
+
+def _tree_command(tree: Path | None, args: list[str]) -> tuple[list[str], dict]:
+    """The command line of ``tree`` (this one by default), run by the base Python."""
+    site = [p for p in sys.path if p.endswith("site-packages")]
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(tree or ROOT), *site])}
+    python = Path(sys.base_prefix) / "bin" / "python3"
+    code = "import sys; from analysis.cli import main; main(sys.argv[1:])"
+    return [str(python), "-c", code, *args], env
+
+
+def compare_startup(against: Path, repeat: int) -> dict:
+    """Best wall time of ``--help`` and of the bundled what-if, each tree in turn.
+
+    Each tree gets a cache folder of its own, filled by a first run; bytecode
+    is written as in a normal install.
+    """
+    out: dict = {}
+    commands = {"help": ["--help"], "what_if": ["what-if", "china", "gallium", "--format", "json"]}
+    for name, args in commands.items():
+        for label, tree in (("before", against), ("now", None)):
+            cmd, env = _tree_command(tree, args)
+            env["XDG_CACHE_HOME"] = str(OUT / f"cache-{label}")
+            env.pop("PYTHONDONTWRITEBYTECODE", None)
+            subprocess.run(cmd, env=env, cwd=tree or ROOT, capture_output=True, check=True)
+            out[f"{label}_{name}_runs"] = env
+        for _ in range(repeat):
+            for label, tree in (("before", against), ("now", None)):
+                cmd, _ = _tree_command(tree, args)
+                env = out[f"{label}_{name}_runs"]
+                start = time.perf_counter()
+                subprocess.run(cmd, env=env, cwd=tree or ROOT, capture_output=True, check=True)
+                wall = time.perf_counter() - start
+                key = f"{label}_{name}_s"
+                out[key] = min(out.get(key, wall), wall)
+    return {k: v for k, v in out.items() if k.endswith("_s")}
 
 
 def compare_processes(
@@ -213,7 +252,7 @@ def compare_processes(
     Sizes above ``before_max`` edges run this tree only.
     """
     rows = []
-    for size in sizes:
+    for size in sizes if sizes != [0] else []:
         folder = network(size, shape)
         runs: dict[str, list[dict]] = {"now": [], "before": []}
         for _ in range(repeat):
@@ -382,6 +421,9 @@ def main() -> None:
         default=2_000_000,
         help="With --against: the largest size the other tree runs (edges).",
     )
+    parser.add_argument(
+        "--startup", action="store_true", help="With --against: time --help and a what-if too."
+    )
     parser.add_argument("--one", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.one:
@@ -393,8 +435,12 @@ def main() -> None:
         rows = compare_processes(args.sizes, args.against, args.repeat, args.shape, args.before_max)
         result = {"machine": info, "machine_after": machine(), "rows": rows}
         out = OUT / f"processes-{args.shape}-{'-'.join(map(str, args.sizes))}.json"
+        if args.startup:
+            result["startup"] = compare_startup(args.against, 10)
         out.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
         print(process_report(rows, info, result["machine_after"]))
+        if args.startup:
+            print(json.dumps(result["startup"], indent=2))
         return
     OUT.mkdir(exist_ok=True)
     info = machine()
