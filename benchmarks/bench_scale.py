@@ -23,6 +23,13 @@ other work on the machine slows everything down.
 
     python -m benchmarks.bench_scale                       # 10k, 100k, 1M edges
     python -m benchmarks.bench_scale --sizes 10000 100000  # quicker
+
+With ``--against TREE`` (another source tree, e.g. today's main unpacked
+with ``git archive``) it only compares whole processes instead: ``chokegraph
+what-if c000 all --data NET --format json`` of both trees in turn, wall time
+and peak memory, with the exponent of each (``--shape tangled`` for the
+second generator; ``--startup`` also times ``--help`` and the bundled
+what-if of both).
 """
 
 from __future__ import annotations
