@@ -15,11 +15,14 @@ networkx does only the structural work here; the maths is numpy.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-import networkx as nx
 import numpy as np
 
 from graph.memory import no_cyclic_gc
+
+if TYPE_CHECKING:  # networkx is imported only when a graph needs it
+    import networkx as nx
 
 AFFECTED = 1e-9  # a shortfall above this counts as an impact
 CONVERGED = 1e-12  # fixed-point sweeps stop when nothing moves more than this
@@ -153,29 +156,18 @@ def _compile(G: nx.MultiDiGraph) -> CompiledGraph:
         (index.get(c, -1) if (c := a.get("country")) else -1 for a in attrs), np.int64, n
     )
 
-    # One list comprehension over the adjacency (each supplier's index looked up
-    # once; every edge has these attributes), then arrays: a loop statement per
-    # edge, or np.fromiter over a generator, costs twice as much at a million edges.
-    rows = [
-        (i, index[v], d["kind"], d["commodity"], d["share"], d.get("spare"))
-        for u, successors in G.adjacency()
-        for i in (index[u],)
-        for v, keyed in successors.items()
-        for d in keyed.values()
-    ]
-    src_all, dst_all, kinds, coms, shares, spare_all = (
-        zip(*rows, strict=True) if rows else ((),) * 6
-    )
-    del rows
-    spares, ramps = _alternatives(G, spare_all)
-    del spare_all
+    columns = _table_columns(G)
+    if columns is not None:  # a graph.lazy.TableGraph: its edges are still columns
+        src_all, dst_all, kinds, coms, shares, spares, ramps = _from_columns(columns, index)
+    else:
+        src_all, dst_all, kinds, coms, shares, spares, ramps = _from_adjacency(G, index)
     controls: dict[int, list[tuple[int, float]]] = {}
     if "controls" in kinds:
         supplies = [i for i, kind in enumerate(kinds) if kind != "controls"]
         for i, kind in enumerate(kinds):
             if kind == "controls":
                 frac = 1.0 if shares[i] is None else float(shares[i])
-                controls.setdefault(src_all[i], []).append((dst_all[i], frac))
+                controls.setdefault(int(src_all[i]), []).append((int(dst_all[i]), frac))
         src_all, dst_all, coms, shares = (
             [column[i] for i in supplies] for column in (src_all, dst_all, coms, shares)
         )
@@ -236,6 +228,62 @@ def _compile(G: nx.MultiDiGraph) -> CompiledGraph:
     )
     C.levels = levels_within(C, np.ones(n, dtype=bool))
     return C
+
+
+def _table_columns(G: nx.MultiDiGraph) -> dict | None:
+    """The edge columns of a ``graph.lazy.TableGraph`` (None for any other graph).
+
+    Looked up on the type: asking a ``LazyGraph`` for an attribute it lacks
+    would build its networkx graph.
+    """
+    columns = getattr(type(G), "edge_columns", None)
+    return None if columns is None else columns(G)
+
+
+def _from_columns(columns: dict, index: dict[str, int]) -> tuple:
+    """Every edge's supplier and consumer index, kind, commodity, share, spare and ramp.
+
+    The same values as ``_from_adjacency`` (in file order instead of
+    adjacency order, which the sort of ``_compile`` makes irrelevant), read
+    straight from the columns: no dict per edge.
+    """
+    # pandas hashes a million ids in C, ten times as fast as a dict lookup per edge;
+    # a table was read with pandas, so it is imported already.
+    import pandas as pd
+
+    m = len(columns["from"])
+    ids = pd.Index(list(index))
+    positions = np.fromiter(index.values(), np.int64, len(index))
+    src = positions[ids.get_indexer(columns["from"])]
+    dst = positions[ids.get_indexer(columns["to"])]
+    spare = columns.get("spare")
+    if spare is None or not any(spare):
+        spares = ramps = None
+    else:
+        ramp = columns.get("ramp_days") or [None] * m
+        spares = np.nan_to_num(np.array(spare, dtype=np.float64).reshape(m), nan=0.0)
+        ramps = np.nan_to_num(np.array(ramp, dtype=np.float64).reshape(m), nan=0.0)
+    return src, dst, columns["kind"], columns["commodity"], columns["share"], spares, ramps
+
+
+def _from_adjacency(G: nx.MultiDiGraph, index: dict[str, int]) -> tuple:
+    """The columns of ``_from_columns``, walking the networkx adjacency."""
+    # One list comprehension over the adjacency (each supplier's index looked up
+    # once; every edge has these attributes), then arrays: a loop statement per
+    # edge, or np.fromiter over a generator, costs twice as much at a million edges.
+    rows = [
+        (i, index[v], d["kind"], d["commodity"], d["share"], d.get("spare"))
+        for u, successors in G.adjacency()
+        for i in (index[u],)
+        for v, keyed in successors.items()
+        for d in keyed.values()
+    ]
+    src_all, dst_all, kinds, coms, shares, spare_all = (
+        zip(*rows, strict=True) if rows else ((),) * 6
+    )
+    del rows
+    spares, ramps = _alternatives(G, spare_all)
+    return src_all, dst_all, kinds, coms, shares, spares, ramps
 
 
 def _alternatives(

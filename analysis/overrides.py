@@ -26,12 +26,13 @@ import functools
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
-
-import networkx as nx
+from typing import TYPE_CHECKING, Any
 
 from graph.errors import DataError, Problem, ScenarioError
 from graph.lookup import did_you_mean
+
+if TYPE_CHECKING:  # networkx is imported only when a graph needs it
+    import networkx as nx
 
 
 @functools.cache

@@ -15,12 +15,12 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import networkx as nx
-
 from graph.errors import DataError, Problem, ScenarioError
 from graph.lookup import did_you_mean, resolve_commodity, resolve_node
 
 if TYPE_CHECKING:
+    import networkx as nx
+
     from analysis.overrides import Change
 
 DEFAULT_HORIZON = 365

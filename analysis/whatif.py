@@ -15,15 +15,17 @@ import math
 from collections.abc import Iterable, Mapping
 from dataclasses import replace
 from functools import cached_property
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import networkx as nx
 import numpy as np
 
 from analysis.engine import CompiledGraph, Run, compile_graph, run, via_chains
 from analysis.output import Report, Section, Table, format_usd, plural
 from analysis.scenario import DEFAULT_HORIZON, Restriction, Scenario
 from graph.memory import no_cyclic_gc
+
+if TYPE_CHECKING:  # networkx is imported only when a graph needs it
+    import networkx as nx
 
 IMPACT_FIELDS = (
     "node",

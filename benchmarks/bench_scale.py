@@ -23,6 +23,13 @@ other work on the machine slows everything down.
 
     python -m benchmarks.bench_scale                       # 10k, 100k, 1M edges
     python -m benchmarks.bench_scale --sizes 10000 100000  # quicker
+
+With ``--against TREE`` (another source tree, e.g. today's main unpacked
+with ``git archive``) it only compares whole processes instead: ``chokegraph
+what-if c000 all --data NET --format json`` of both trees in turn, wall time
+and peak memory, with the exponent of each (``--shape tangled`` for the
+second generator; ``--startup`` also times ``--help`` and the bundled
+what-if of both).
 """
 
 from __future__ import annotations
@@ -180,6 +187,135 @@ def command_line(repeat: int) -> dict:
     }
 
 
+def whole_process(folder: Path, tree: Path | None = None, *, country: str = "c000") -> dict:
+    """Wall time and peak memory of ``chokegraph what-if COUNTRY all --data FOLDER``, one process.
+
+    ``tree`` runs the code of another source tree (today's main, unpacked
+    with ``git archive``) on this interpreter's libraries: both trees then
+    run the same way, by the base Python with ``PYTHONPATH`` set, so that
+    the comparison is fair.
+    """
+    trees = [str(tree or ROOT)]
+    site = [p for p in sys.path if p.endswith("site-packages")]
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(trees + site)}
+    python = Path(sys.base_prefix) / "bin" / "python3"
+    code = "import sys; from analysis.cli import main; main(sys.argv[1:])"
+    cmd = [str(python), "-c", code, "what-if", country, "all", "--data", str(folder)]
+    cmd += ["--format", "json"]
+    start = time.perf_counter()
+    # Run in the tree's folder: Python puts the working folder first on sys.path.
+    proc = subprocess.Popen(
+        cmd, env=env, cwd=trees[0], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+    )
+    _, status, usage = os.wait4(proc.pid, 0)
+    wall = time.perf_counter() - start
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    if proc.returncode != 0:
+        raise RuntimeError(f"{cmd} failed: {proc.stderr.read().decode()}")
+    return {"wall_s": wall, "peak_mb": usage.ru_maxrss / 1024}
+
+
+def _tree_command(tree: Path | None, args: list[str]) -> tuple[list[str], dict]:
+    """The command line of ``tree`` (this one by default), run by the base Python."""
+    site = [p for p in sys.path if p.endswith("site-packages")]
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(tree or ROOT), *site])}
+    python = Path(sys.base_prefix) / "bin" / "python3"
+    code = "import sys; from analysis.cli import main; main(sys.argv[1:])"
+    return [str(python), "-c", code, *args], env
+
+
+def compare_startup(against: Path, repeat: int) -> dict:
+    """Best wall time of ``--help`` and of the bundled what-if, each tree in turn.
+
+    Each tree gets a cache folder of its own, filled by a first run; bytecode
+    is written as in a normal install.
+    """
+    out: dict = {}
+    commands = {"help": ["--help"], "what_if": ["what-if", "china", "gallium", "--format", "json"]}
+    for name, args in commands.items():
+        for label, tree in (("before", against), ("now", None)):
+            cmd, env = _tree_command(tree, args)
+            env["XDG_CACHE_HOME"] = str(OUT / f"cache-{label}")
+            env.pop("PYTHONDONTWRITEBYTECODE", None)
+            subprocess.run(cmd, env=env, cwd=tree or ROOT, capture_output=True, check=True)
+            out[f"{label}_{name}_runs"] = env
+        for _ in range(repeat):
+            for label, tree in (("before", against), ("now", None)):
+                cmd, _ = _tree_command(tree, args)
+                env = out[f"{label}_{name}_runs"]
+                start = time.perf_counter()
+                subprocess.run(cmd, env=env, cwd=tree or ROOT, capture_output=True, check=True)
+                wall = time.perf_counter() - start
+                key = f"{label}_{name}_s"
+                out[key] = min(out.get(key, wall), wall)
+    return {k: v for k, v in out.items() if k.endswith("_s")}
+
+
+def compare_processes(
+    sizes: list[int], against: Path, repeat: int, shape: str, before_max: int
+) -> list[dict]:
+    """Today's tree against ``against``, whole processes, taking turns at each size.
+
+    Sizes above ``before_max`` edges run this tree only.
+    """
+    rows = []
+    for size in sizes if sizes != [0] else []:
+        folder = network(size, shape)
+        runs: dict[str, list[dict]] = {"now": [], "before": []}
+        for _ in range(repeat):
+            if size <= before_max:
+                runs["before"].append(whole_process(folder, against))
+            runs["now"].append(whole_process(folder))
+        row = {"size": size, "shape": shape, "edges": _count_edges(folder)}
+        for name, measured in runs.items():
+            if measured:
+                row[f"{name}_wall_s"] = min(r["wall_s"] for r in measured)
+                row[f"{name}_median_s"] = statistics.median(r["wall_s"] for r in measured)
+                row[f"{name}_peak_mb"] = max(r["peak_mb"] for r in measured)
+        rows.append(row)
+        print(json.dumps(row), file=sys.stderr, flush=True)
+    return rows
+
+
+def process_report(rows: list[dict], info: dict, info_after: dict) -> str:
+    """The side-by-side table of ``compare_processes`` (markdown)."""
+    lines = [
+        f"Load average before: {info['load_average']}, after: {info_after['load_average']}.",
+        "",
+        "| shape | edges | before s | before MB | now s | now MB | x faster |",
+        "|---|---:|---:|---:|---:|---:|---:|",
+    ]
+    for r in rows:
+        before = "before_wall_s" in r
+        lines.append(
+            f"| {r['shape']} | {r['edges']:,} | {_cell(r.get('before_wall_s'), '.2f')} "
+            f"| {_cell(r.get('before_peak_mb'), '.0f')} | {r['now_wall_s']:.2f} "
+            f"| {r['now_peak_mb']:.0f} "
+            f"| {_cell(r['before_wall_s'] / r['now_wall_s'] if before else None, '.1f')} |"
+        )
+    lines += ["", "Whole process against size, time ~ edges ** b:", ""]
+    for name in ("before", "now"):
+        pairs = [(r["edges"], r[f"{name}_wall_s"]) for r in rows if f"{name}_wall_s" in r]
+        b = fit_exponent([p[0] for p in pairs], [p[1] for p in pairs]) if pairs else None
+        lines.append(f"- {name}: b = {_cell(b, '.2f')} over {len(pairs)} sizes")
+    return "\n".join(lines)
+
+
+def _count_edges(folder: Path) -> int:
+    with open(folder / "edges.csv", "rb") as fh:
+        return sum(1 for _ in fh) - 1
+
+
+def network(size: int, shape: str = "layered") -> Path:
+    """The folder of a synthetic network (generated once, then cached in ``benchmarks/out``)."""
+    from benchmarks.synthetic import write_tables
+
+    folder = OUT / (f"net-{size}" if shape == "layered" else f"{shape}-{size}")
+    if not (folder / "edges.csv").exists():
+        write_tables(size, folder, shape=shape)
+    return folder
+
+
 def fit_exponent(sizes: list[float], times: list[float]) -> float | None:
     """Least-squares slope of log(time) against log(size): ``time ~ size ** b``."""
     points = [(math.log(s), math.log(t)) for s, t in zip(sizes, times, strict=True) if t > 0]
@@ -279,10 +415,39 @@ def main() -> None:
     parser.add_argument(
         "--ranking-max", type=int, default=100_000, help="Largest graph to rank (edges)."
     )
+    parser.add_argument(
+        "--against",
+        type=Path,
+        help="Only compare whole processes (chokegraph what-if C all --data D) of this "
+        "source tree (e.g. today's main, from git archive) and this one.",
+    )
+    parser.add_argument("--shape", default="layered", help="layered or tangled (synthetic.py).")
+    parser.add_argument(
+        "--before-max",
+        type=int,
+        default=2_000_000,
+        help="With --against: the largest size the other tree runs (edges).",
+    )
+    parser.add_argument(
+        "--startup", action="store_true", help="With --against: time --help and a what-if too."
+    )
     parser.add_argument("--one", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.one:
         print(json.dumps(measure(args.one, args)))
+        return
+    if args.against:
+        OUT.mkdir(exist_ok=True)
+        info = machine()
+        rows = compare_processes(args.sizes, args.against, args.repeat, args.shape, args.before_max)
+        result = {"machine": info, "machine_after": machine(), "rows": rows}
+        out = OUT / f"processes-{args.shape}-{'-'.join(map(str, args.sizes))}.json"
+        if args.startup:
+            result["startup"] = compare_startup(args.against, 10)
+        out.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
+        print(process_report(rows, info, result["machine_after"]))
+        if args.startup:
+            print(json.dumps(result["startup"], indent=2))
         return
     OUT.mkdir(exist_ok=True)
     info = machine()

@@ -36,6 +36,7 @@ from typing import TYPE_CHECKING, Any
 
 from graph.errors import ChokegraphError
 from graph.files import read_regular
+from graph.lazy import LazyGraph
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -70,10 +71,12 @@ def _code_fingerprint() -> bytes:
 
 def cache_key(root: Path, data_hash: str, version: str) -> str:
     """What the graph of the dataset in ``root`` depends on, as one hash."""
-    import networkx as nx
+    # networkx's version from its metadata: importing it would cost more than
+    # the rest of a cached what-if.
+    from importlib.metadata import version as installed
 
     h = hashlib.sha256()
-    for part in (str(FORMAT), str(root), data_hash, version, nx.__version__, sys.version):
+    for part in (str(FORMAT), str(root), data_hash, version, installed("networkx"), sys.version):
         h.update(part.encode("utf-8") + b"\0")
     h.update(_code_fingerprint())
     return h.hexdigest()
@@ -123,28 +126,26 @@ def _to_json(G: nx.MultiDiGraph) -> bytes:
     return json.dumps(body, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
 
 
-def _from_json(body: bytes) -> nx.MultiDiGraph:
-    import networkx as nx
-
+def _from_json(body: bytes) -> LazyGraph:
     data = json.loads(body)
-    G = nx.MultiDiGraph()
     graph_attrs = _decode(data["graph"])
     if not isinstance(graph_attrs, dict):
         raise _Bad("graph attributes")
-    G.graph.update(graph_attrs)
+    node: dict = {}
     for n, d in data["nodes"]:
         attrs = _decode(d)
         if not isinstance(n, str) or not isinstance(attrs, dict):
             raise _Bad("node")
-        G.add_node(n, **attrs)
+        node[n] = attrs
+    succ: dict = {}
     for u, v, k, d in data["edges"]:
         attrs = _decode(d)
         if not all(isinstance(x, str) for x in (u, v, k)) or not isinstance(attrs, dict):
             raise _Bad("edge")
-        if u not in G or v not in G:
+        if u not in node or v not in node:
             raise _Bad("edge to an unknown node")
-        G.add_edge(u, v, key=k, **attrs)
-    return G
+        succ.setdefault(u, {}).setdefault(v, {})[k] = attrs
+    return LazyGraph(node, succ, graph_attrs)
 
 
 def _private(st: os.stat_result) -> bool:
@@ -153,8 +154,12 @@ def _private(st: os.stat_result) -> bool:
     return own and not st.st_mode & (stat.S_IWGRP | stat.S_IWOTH)
 
 
-def read(key: str) -> nx.MultiDiGraph | None:
-    """The cached graph if it was written under ``key`` and is intact, else None."""
+def read(key: str) -> LazyGraph | None:
+    """The cached graph if it was written under ``key`` and is intact, else None.
+
+    It comes as a ``graph.lazy.LazyGraph``: networkx is imported only if
+    something asks for more than a what-if reads (``to_networkx()``).
+    """
     path = cache_path()
     try:
         if not (_private(os.stat(path.parent)) and _private(os.lstat(path))):

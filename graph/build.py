@@ -8,13 +8,15 @@ attribute, ``None`` when absent, numbers as floats, defaults filled in.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import networkx as nx
-from pydantic import BaseModel
-
+from graph.lazy import TableGraph
 from graph.records import Dataset, Resolved
 from graph.schema import Edge, Inputs, Node, field_names, numbers, rule_of, rules
+
+if TYPE_CHECKING:  # networkx only where a MultiDiGraph is built (build_lazy needs none)
+    import networkx as nx
+    from pydantic import BaseModel
 
 
 def _float(x: float | int | None) -> float | None:
@@ -90,8 +92,12 @@ def _node_columns(ds: Dataset, resolved: Resolved) -> dict[str, Any]:
     return columns
 
 
-def _edge_records(ds: Dataset, resolved: Resolved) -> Iterator[tuple[str, str, str, dict]]:
-    """``(from, to, key, attributes)`` of every edge, in the order of the files."""
+def _edge_columns(ds: Dataset, resolved: Resolved, *, where: bool = True) -> dict[str, list | None]:
+    """Every edge attribute as a column (None: no row gives it), plus ``from`` and ``to``.
+
+    ``where=False`` leaves out the ``where`` column (a string per edge: a
+    gigabyte at ten million edges), for ``build_lazy`` to add when needed.
+    """
     ed = ds.edges.data
     columns: dict[str, list | None] = {
         "kind": resolved.edge_kind,
@@ -101,12 +107,73 @@ def _edge_records(ds: Dataset, resolved: Resolved) -> Iterator[tuple[str, str, s
     for name in field_names(Edge):
         if name not in columns and name not in ("from", "to"):
             columns[name] = _column(ed[name], _converter(Edge, name))
-    columns["where"] = ds.edges.wheres()
-    template, names, given = _template(columns)
-    for u, v, values in zip(ed["from"], ed["to"], zip(*given, strict=True), strict=True):
+    if where:
+        columns["where"] = ds.edges.wheres()
+    return {"from": ed["from"], "to": ed["to"], **columns}
+
+
+def _edge_records(columns: dict[str, list | None]) -> Iterator[tuple[str, str, str, dict]]:
+    """``(from, to, key, attributes)`` of every edge, in the order of the files."""
+    attributes = {k: v for k, v in columns.items() if k not in ("from", "to")}
+    template, names, given = _template(attributes)
+    for u, v, values in zip(columns["from"], columns["to"], zip(*given, strict=True), strict=True):
         attrs = template.copy()
         attrs.update(zip(names, values, strict=True))
         yield u, v, attrs["commodity"] if attrs["kind"] == "supplies" else "controls", attrs
+
+
+def _node_attrs(ds: Dataset, resolved: Resolved) -> dict[str, dict]:
+    """Every node's attributes, by id, in the order of the files."""
+    template, names, given = _template(_node_columns(ds, resolved))
+    node = {}
+    for nid, values in zip(ds.nodes.data["id"], zip(*given, strict=True), strict=True):
+        attrs = template.copy()
+        attrs.update(zip(names, values, strict=True))
+        node[nid] = attrs
+    return node
+
+
+def _graph_attrs(ds: Dataset, resolved: Resolved) -> dict[str, Any]:
+    S = ds.sources
+    return {
+        "sources": {
+            sid: {**{f: S.data[f][i] for f in S.fields}, "where": S.where(i)}
+            for i, sid in enumerate(S.data["id"])
+        },
+        "groups": resolved.groups,
+        "commodities": resolved.commodities,
+    }
+
+
+def build_lazy(ds: Dataset, resolved: Resolved) -> TableGraph:
+    """The graph of a valid dataset as a ``graph.lazy.TableGraph``: no networkx, no edge dicts.
+
+    The nodes are as ``build`` makes them; the edges stay columns, which
+    ``analysis.compiled.compile_graph`` reads directly, until something asks
+    for them one by one (then they become the very dicts ``build`` makes).
+
+    Examples
+    --------
+    >>> import graph
+    >>> from graph.records import Dataset
+    >>> from graph.validate import check
+    >>> from graph.yaml_records import add_document
+    >>> ds = Dataset()
+    >>> add_document(ds, {"nodes": [{"id": "chn", "kind": "country"},
+    ...                             {"id": "gallium", "kind": "mineral"}],
+    ...                   "edges": [{"from": "chn", "to": "gallium", "share": 0.98}]},
+    ...              "<memory>", None)
+    >>> G = build_lazy(ds, check(ds)[1])
+    >>> G.number_of_edges(), list(G.edges(keys=True))
+    (1, [('chn', 'gallium', 'gallium')])
+    """
+    columns = _edge_columns(ds, resolved, where=False)
+
+    def records() -> Iterator[tuple[str, str, str, dict]]:
+        # "where" last, as build() has it: the attributes keep one order.
+        return _edge_records({**columns, "where": ds.edges.wheres()})
+
+    return TableGraph(_node_attrs(ds, resolved), columns, records, _graph_attrs(ds, resolved))
 
 
 def _can_fill_directly(G: nx.MultiDiGraph) -> bool:
@@ -145,13 +212,12 @@ def build(ds: Dataset, resolved: Resolved) -> nx.MultiDiGraph:
     >>> list(G.edges(keys=True))
     [('chn', 'gallium', 'gallium')]
     """
+    import networkx as nx
+
     G = nx.MultiDiGraph()
-    template, names, given = _template(_node_columns(ds, resolved))
-    for nid, values in zip(ds.nodes.data["id"], zip(*given, strict=True), strict=True):
-        attrs = template.copy()
-        attrs.update(zip(names, values, strict=True))
+    for nid, attrs in _node_attrs(ds, resolved).items():
         G.add_node(nid, **attrs)
-    edges = _edge_records(ds, resolved)
+    edges = _edge_records(_edge_columns(ds, resolved))
     if _can_fill_directly(G):
         # Filling networkx's adjacency dicts directly takes a third of the time
         # of add_edges_from (1.7 s against 5.4 s for a million edges). This is
@@ -168,11 +234,5 @@ def build(ds: Dataset, resolved: Resolved) -> nx.MultiDiGraph:
             clear_cache(G)
     else:  # a networkx that stores its graphs otherwise: the public way
         G.add_edges_from(edges)
-    S = ds.sources
-    G.graph["sources"] = {
-        sid: {**{f: S.data[f][i] for f in S.fields}, "where": S.where(i)}
-        for i, sid in enumerate(S.data["id"])
-    }
-    G.graph["groups"] = resolved.groups
-    G.graph["commodities"] = resolved.commodities
+    G.graph.update(_graph_attrs(ds, resolved))
     return G

@@ -47,6 +47,8 @@ if TYPE_CHECKING:
 
 YAML_SUFFIXES = (".yaml", ".yml")
 TABLE_SUFFIXES = (".csv", ".parquet")
+#: From this many edges on, a lazy load of tables freezes the heap (``gc.freeze``).
+FREEZE_FROM = 100_000
 
 
 def _version() -> str:
@@ -124,7 +126,7 @@ def _check_name(path: Path, root: Path) -> None:
         ) from None
 
 
-def load(path: str | os.PathLike | None = None) -> nx.MultiDiGraph:
+def load(path: str | os.PathLike | None = None, *, lazy: bool = False) -> nx.MultiDiGraph:
     """Load a dataset (the bundled one by default) as a validated graph.
 
     Parameters
@@ -132,6 +134,17 @@ def load(path: str | os.PathLike | None = None) -> nx.MultiDiGraph:
     path : str or path-like, optional
         A YAML file, a folder of YAML files, or a folder of tables. Default:
         ``graph.bundled_path()``.
+    lazy : bool
+        Allow a ``graph.lazy.LazyGraph`` in place of the ``MultiDiGraph``
+        where that saves time: the bundled dataset read from its cache (no
+        networkx import), and a dataset of tables, whose edges then stay
+        columns that ``analysis.compiled.compile_graph`` reads directly
+        (``graph.lazy.TableGraph``). The same rules are checked, with the
+        same messages. The command line asks for it; the graph answers
+        everything a ``MultiDiGraph`` does, building one on first need. A
+        lazy load of tables of ``FREEZE_FROM`` edges or more also calls
+        ``gc.freeze()``: it is meant for a process that keeps its one
+        dataset to the end.
 
     Returns
     -------
@@ -160,15 +173,23 @@ def load(path: str | os.PathLike | None = None) -> nx.MultiDiGraph:
 
         if _cache.enabled():
             cache_key = _cache.cache_key(root, _hash(_read_all(root, files)), _version())
-            G = _cache.read(cache_key)
-            if G is not None:
-                G.graph["loaded_at"] = _now()
-                return G
+            cached = _cache.read(cache_key)
+            if cached is not None:
+                cached.graph["loaded_at"] = _now()
+                return cached if lazy else cached.to_networkx()
     with no_cyclic_gc():
-        G, hashed = _load_files(root, files, tables_folder)
+        # A dataset of tables, asked for lazily: its edges stay columns (no networkx).
+        G, hashed = _load_files(root, files, tables_folder, lazy=lazy and tables_folder is not None)
     G.graph.update(path=str(root), hash=_hash(hashed), version=_version(), loaded_at=_now())
     if cache_key is not None:
         _cache.write(cache_key, G)
+    if lazy and tables_folder is not None and G.number_of_edges() >= FREEZE_FROM:
+        # The loaded rows and nodes live as long as the command: moved out of
+        # the collector's sight, its full passes (during the answer and its
+        # output) no longer walk millions of objects that cannot be garbage.
+        import gc
+
+        gc.freeze()
     return G
 
 
@@ -186,7 +207,7 @@ def _read_all(root: Path, files: list[Path]) -> list[tuple[str, bytes]]:
 
 
 def _load_files(
-    root: Path, files: list[Path], tables_folder: Path | None
+    root: Path, files: list[Path], tables_folder: Path | None, *, lazy: bool = False
 ) -> tuple[nx.MultiDiGraph, list[tuple[str, bytes]]]:
     from graph.records import Dataset
     from graph.yaml_records import read_yaml
@@ -204,7 +225,7 @@ def _load_files(
         raw = read_regular(f, shown=display)
         hashed.append((rel, raw))
         read_yaml(raw, display, ds)
-    return _finish(ds), hashed
+    return _finish(ds, lazy=lazy), hashed
 
 
 def from_dict(data: Mapping[str, Any], *, path: str = "<memory>") -> nx.MultiDiGraph:
@@ -269,8 +290,8 @@ def _unread(ds: Dataset) -> bool:
     return any(p.path not in read for p in ds.problems)
 
 
-def _finish(ds: Dataset) -> nx.MultiDiGraph:
-    from graph.build import build
+def _finish(ds: Dataset, *, lazy: bool = False) -> nx.MultiDiGraph:
+    from graph.build import build, build_lazy
     from graph.validate import check
 
     unread = _unread(ds)
@@ -282,7 +303,7 @@ def _finish(ds: Dataset) -> nx.MultiDiGraph:
         problems = [p for p in problems if not any(k in p.message for k in _KNOCK_ON)]
     if problems:
         raise DataError(problems)
-    return build(ds, resolved)
+    return (build_lazy if lazy else build)(ds, resolved)
 
 
 def _hash(files: list[tuple[str, bytes]]) -> str:

@@ -268,3 +268,92 @@ def test_hash_of_a_single_file_uses_its_name(tmp_path):
     (tmp_path / "data.yaml").write_bytes(raw)
     G = graph.load(tmp_path / "data.yaml")
     assert G.graph["hash"] == _expected_hash({"data.yaml": raw})
+
+
+# --- graph.load(lazy=True): the cached bundled graph without networkx ---------
+
+
+@pytest.fixture
+def lazy_and_real(tmp_path, monkeypatch):
+    """The bundled graph read lazily from a fresh cache, and the same graph loaded afresh."""
+    from graph.lazy import LazyGraph
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    monkeypatch.delenv("CHOKEGRAPH_NO_CACHE", raising=False)
+    real = graph.load()  # fills the cache
+    lazy = graph.load(lazy=True)
+    assert isinstance(lazy, LazyGraph) and lazy._nx is None
+    return lazy, real
+
+
+def test_a_lazy_graph_answers_as_the_networkx_graph(lazy_and_real):
+    lazy, real = lazy_and_real
+    assert list(lazy.nodes(data=True)) == list(real.nodes(data=True))
+    assert list(lazy.nodes) == list(real.nodes) and len(lazy.nodes) == len(real)
+    assert list(lazy.nodes(data="kind")) == list(real.nodes(data="kind"))
+    assert list(lazy) == list(real) and len(lazy) == len(real)
+    assert lazy.number_of_edges() == real.number_of_edges()
+    assert list(lazy.edges(keys=True, data=True)) == list(real.edges(keys=True, data=True))
+    assert list(lazy.edges()) == list(real.edges())
+    assert list(lazy.edges(data="share")) == list(real.edges(data="share"))
+    assert list(lazy.edges) == list(real.edges) and len(lazy.edges) == len(real.edges)
+    u, v, key = next(iter(real.edges))
+    assert lazy.edges[u, v, key] == real.edges[u, v, key]
+    assert (u, v, key) in lazy.edges and (u, v) in lazy.edges
+    assert (u, v, "no-such-key") not in lazy.edges and (v, "nowhere") not in lazy.edges
+    assert [(n, list(a.items())) for n, a in lazy.adjacency()] == [
+        (n, list(a.items())) for n, a in real.adjacency()
+    ]
+    for n in ("chn", "gallium", "jpn", "lithium-chemicals"):
+        assert list(lazy.out_edges(n, data=True)) == list(real.out_edges(n, data=True))
+
+        # Predecessors in any order: a graph from the cache adds its edges by
+        # supplier, one built from the files in file order.
+        def key(edge):
+            return edge[:3]
+
+        assert sorted(lazy.in_edges(n, keys=True, data=True), key=key) == sorted(
+            real.in_edges(n, keys=True, data=True), key=key
+        )
+        assert list(lazy.successors(n)) == list(real.successors(n))
+        assert sorted(lazy.predecessors(n)) == sorted(real.predecessors(n))
+        assert lazy.nodes[n] == real.nodes[n] and n in lazy and lazy.has_node(n)
+    assert "no-such-node" not in lazy
+    assert lazy._nx is None  # none of that needed networkx
+
+
+def test_a_lazy_graph_builds_networkx_for_anything_else(lazy_and_real):
+    import networkx as nx
+
+    lazy, real = lazy_and_real
+    lazy.nodes["chn"]["note"] = "changed before networkx was built"
+    assert nx.descendants(lazy, "chn") == nx.descendants(real, "chn")
+    assert lazy._nx is not None
+    built = lazy.to_networkx()
+    assert type(built) is nx.MultiDiGraph and built is lazy.to_networkx()
+    # The very attribute dicts are shared, so no change is lost on the way.
+    assert built.nodes["chn"]["note"] == "changed before networkx was built"
+    assert built.graph is lazy.graph
+    assert list(built.edges(keys=True, data=True)) == list(real.edges(keys=True, data=True))
+    assert sorted(built.pred["gallium"]) == sorted(real.pred["gallium"])
+    # From now on everything goes to networkx, changes included.
+    lazy.add_edge("jpn", "gallium", key="extra")
+    assert lazy.number_of_edges() == real.number_of_edges() + 1
+    assert ("jpn", "gallium") in set(lazy.edges())
+
+
+def test_a_what_if_on_the_lazy_graph_equals_one_on_networkx(lazy_and_real):
+    import analysis
+
+    lazy, real = lazy_and_real
+    restriction = analysis.Restriction("chn", ["gallium"])
+    on_lazy = analysis.what_if(lazy, [restriction]).to_json()
+    on_real = analysis.what_if(real, [restriction]).to_json()
+    assert on_lazy == on_real
+    assert lazy._nx is None
+
+
+def test_load_without_lazy_always_returns_networkx(lazy_and_real):
+    import networkx as nx
+
+    assert type(graph.load()) is nx.MultiDiGraph  # from the cache

@@ -104,7 +104,7 @@ def load_data(data: str | None):
     """Load the dataset named by ``--data`` (the bundled one by default)."""
     import graph
 
-    return graph.load(data)
+    return graph.load(data, lazy=True)
 
 
 def echo(text: str) -> None:
