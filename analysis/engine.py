@@ -139,9 +139,15 @@ def _run(C: CompiledGraph, scenario: Scenario) -> Run:
         peak_shortfall=peak,
         days_to_peak=at_peak,
         lost_days=lost_days,
-        value_lost=C.node_value[affected] * lost_days / DAYS_PER_YEAR,
+        value_lost=_value_lost(C.node_value[affected], lost_days),
         impact_cols=cols[order],
     )
+
+
+def _value_lost(value: np.ndarray, lost_days: np.ndarray) -> np.ndarray:
+    """``value * lost_days / 365``; a value near the float limit may give inf (JSON: null)."""
+    with np.errstate(over="ignore"):
+        return value * lost_days / DAYS_PER_YEAR
 
 
 def _first_at_max(values: np.ndarray, group: np.ndarray, n_groups: int) -> np.ndarray:

@@ -272,7 +272,7 @@ def _edge_rules_ok(
     kv: np.ndarray,
     declared: Mapping[str, Rule],
 ) -> bool:
-    """The rules of ``graph.validate._check_controls`` and ``_check_supplies``, on columns."""
+    """The rules of ``graph.rules.edges.check_controls`` and ``check_supplies``, on columns."""
     supplies = ~controls
     missing = np.isnan(share)
     in_range = _holds(share, declared["share"])  # False where missing
@@ -301,7 +301,7 @@ def _flows(
     v: np.ndarray,
     output: np.ndarray,
 ) -> np.ndarray | None:
-    """The commodity of each edge (as ``graph.validate._flow``), or None if one has none."""
+    """The commodity of each edge (as ``graph.rules.edges.edge_flow``), or None if one has none."""
     has_name = named != None  # noqa: E711 (elementwise)
     supplies = ~controls
     ku_country = ku == _KIND_CODE["country"]
