@@ -277,7 +277,7 @@ def _apply_edge(data: dict, G: nx.MultiDiGraph, change: Change) -> None:
             "name one with commodity: C"
         )
     if edges:
-        edges[0].update(values)
+        _update(edges[0], values)
     else:
         # An edge that did not exist: an alternative that delivers nothing today.
         data["edges"].append({"from": u, "to": v, "share": 0, **values})
@@ -294,7 +294,9 @@ def _apply_input(data: dict, G: nx.MultiDiGraph, change: Change) -> None:
             f"{did_you_mean(change.input, consumed)}; its inputs: {known}"
         )
     inputs = record.setdefault("inputs", {})
-    inputs[change.input] = {**(inputs.get(change.input) or {}), **dict(change.values)}
+    entry = inputs.get(change.input) or {}
+    _update(entry, dict(change.values))
+    inputs[change.input] = entry
 
 
 def _apply(data: dict, G: nx.MultiDiGraph, change: Change) -> None:
@@ -303,7 +305,24 @@ def _apply(data: dict, G: nx.MultiDiGraph, change: Change) -> None:
     elif change.input is not None:
         _apply_input(data, G, change)
     else:
-        _node_record(data, change.node, change).update(change.values)
+        _update(_node_record(data, change.node, change), dict(change.values))
+
+
+def _update(record: dict, values: dict) -> None:
+    """Set ``values`` on ``record``; a value set outside its field's range drops the range.
+
+    The range described how sure the data is of the old value; a change is
+    the user's own assumption, so it is not held to it (set ``FIELD_range``
+    in the same change to keep one).
+    """
+    for field, value in values.items():
+        span = "range" if field == "share" else f"{field}_range"
+        low_high = record.get(span)
+        if span not in values and low_high is not None and isinstance(value, (int, float)):
+            low, high = low_high
+            if not low <= value <= high:
+                del record[span]
+    record.update(values)
 
 
 def _rebuild(data: dict, change: Change | None = None) -> nx.MultiDiGraph:

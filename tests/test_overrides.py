@@ -154,3 +154,32 @@ def test_bundled_alternatives_scenario_worked_by_hand():
     assert H is not G
     lynas = G.edges["lynas", "jp-ndfeb-magnets", "heavy-rare-earths"]
     assert (lynas["share"], lynas["spare"], lynas["ramp_days"]) == (0.1, 0.2, 365)
+
+
+RANGED = DATA.replace(
+    "inputs: {ree: {dependence: 0.5}}",
+    "inputs: {ree: {dependence: 0.5, stockpile_days: 10, stockpile_days_range: [0, 42]}}",
+).replace(
+    "{from: cn-ree, to: magnets, share: 0.6}",
+    "{from: cn-ree, to: magnets, share: 0.6, range: [0.5, 0.7]}",
+)
+
+
+def _input(H):
+    return H.nodes["magnets"]["inputs"]["ree"]
+
+
+def test_a_value_set_outside_its_range_drops_the_range():
+    # DESIGN's own example, 180 days of stock, against data whose range stops at 42.
+    H = apply_overrides(dataset(RANGED), [parse_set("magnets:ree:stockpile_days=180")])
+    assert _input(H)["stockpile_days"] == 180
+    assert _input(H).get("stockpile_days_range") is None
+    H = apply_overrides(dataset(RANGED), [parse_set("cn-ree->magnets:share=0.2")])
+    assert H.edges["cn-ree", "magnets", "ree"]["share"] == 0.2
+    assert H.edges["cn-ree", "magnets", "ree"].get("range") is None
+
+
+def test_a_value_set_inside_its_range_keeps_it():
+    H = apply_overrides(dataset(RANGED), [parse_set("magnets:ree:stockpile_days=30")])
+    assert _input(H)["stockpile_days"] == 30
+    assert tuple(_input(H)["stockpile_days_range"]) == (0, 42)
