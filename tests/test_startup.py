@@ -67,6 +67,7 @@ HELP_MODULES = {
     "analysis.cli.options",
     "analysis.cli.scenarios",
     "analysis.output",
+    "analysis.textwidth",  # table widths: the standard library only
     "graph",
     "graph.errors",
     "graph.lazy",
