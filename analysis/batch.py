@@ -114,6 +114,7 @@ class Result:
     peak_shortfall: np.ndarray
     lost_days: np.ndarray
     days_to_impact: np.ndarray  # first day below 1 - 1e-9, -1 for never
+    daily: np.ndarray | None = None  # days x kept nodes x columns: availability (``keep``)
 
 
 def downstream(C: CompiledGraph, seeds: np.ndarray) -> np.ndarray:
@@ -607,15 +608,16 @@ class _Days:
         return self.peak, self.lost + (days - self.start) * self.short, self.hit
 
 
-def _timeline(P: Plan, values: list[_Values], severity, removed) -> tuple[np.ndarray, ...]:
-    """Peak shortfall, days lost and first day hit of every reached node, per column.
+def _timeline(P: Plan, values: list[_Values], severity, removed, kept) -> tuple[np.ndarray, ...]:
+    """Peak shortfall, days lost, first day hit of every reached node, and the days of ``kept``.
 
     The days of ``timeline.timeline``, for every column at once. A day
     recomputes only what can have changed since the day before (``_day``);
     days lost add each run of equal days as one product, as
     ``timeline.timeline_figures`` does. The days stop once every column has
     settled: after the last change, drawing on no stock, no alternative
-    still ramping up.
+    still ramping up. ``kept`` (rows) gets its availability on every day,
+    days x rows x columns; a settled day repeats to the horizon.
     """
     n, horizon = removed.shape[1], P.horizon
     changes = {start for start, _ in P.windows} | {e for _, e in P.windows if e is not None}
@@ -629,6 +631,7 @@ def _timeline(P: Plan, values: list[_Values], severity, removed) -> tuple[np.nda
     static = static.astype(np.int64)
     phase = None
     settled = np.zeros(n, dtype=bool)
+    daily = np.empty((horizon + 1, kept.size, n))
     for t in range(horizon + 1):
         full = phase is None
         if phase is None or t in changes:
@@ -648,10 +651,12 @@ def _timeline(P: Plan, values: list[_Values], severity, removed) -> tuple[np.nda
                 growing |= st.ramp.advance(lv, st.lost)
         if t == 0 and static.size:
             days.record(0, static, a[static])
+        daily[t] = a[kept]
         settled |= (t >= last_change) & ~drew & ~growing
         if settled.all():
+            daily[t + 1 :] = daily[t]
             break
-    return days.figures(horizon + 1)
+    return (*days.figures(horizon + 1), daily)
 
 
 def _active_on(window: tuple[int, int | None], t: int) -> bool:
@@ -659,11 +664,16 @@ def _active_on(window: tuple[int, int | None], t: int) -> bool:
     return start <= t and (end is None or t < end)
 
 
-def run_columns(P: Plan, cols: Columns, *, cells: int = CELLS) -> Result:
+def run_columns(
+    P: Plan, cols: Columns, *, cells: int = CELLS, keep: np.ndarray | None = None
+) -> Result:
     """The steady state and timeline figures of every reached node in every column.
 
     Columns are computed in steps of at most ``cells`` (edges x columns);
-    each column's numbers do not depend on the step it falls in.
+    each column's numbers do not depend on the step it falls in. With
+    ``keep`` (node indices), ``daily`` holds their availability on every day
+    (1.0 for a node the scenario cannot reach), days x nodes x columns: a
+    step keeps days x nodes x its columns besides the figures.
 
     Examples
     --------
@@ -678,15 +688,21 @@ def run_columns(P: Plan, cols: Columns, *, cells: int = CELLS) -> Result:
     True
     """
     step = max(1, cells // max(P.cells, 1))
+    # Rows of the kept nodes; one outside the reached part reads the ``one`` row (always 1.0).
+    kept = np.zeros(0, dtype=np.int64) if keep is None else np.asarray(keep, dtype=np.int64)
+    rows = np.where(np.isin(kept, P.nodes), np.searchsorted(P.nodes, kept), P.one)
     parts = []
     for lo in range(0, cols.n, step):
         part = cols.take(slice(lo, min(cols.n, lo + step)))
         values = _level_values(P, part)
         severity, removed = _severity(P, part), _removed(P, part)
         steady = _steady(P, values, severity, removed)
-        parts.append((steady, *_timeline(P, values, severity, removed)))
+        parts.append((steady, *_timeline(P, values, severity, removed, rows)))
     if not parts:
         empty = np.zeros((P.one, 0))
-        return Result(P.nodes, empty, empty, empty, empty.astype(np.int64))
-    steady, peak, lost, hit = (np.concatenate(x, axis=1) for x in zip(*parts, strict=True))
-    return Result(P.nodes, steady, peak, lost, hit)
+        daily = np.zeros((P.horizon + 1, kept.size, 0)) if keep is not None else None
+        return Result(P.nodes, empty, empty, empty, empty.astype(np.int64), daily)
+    *figures, daily = zip(*parts, strict=True)
+    steady, peak, lost, hit = (np.concatenate(x, axis=1) for x in figures)
+    daily = None if keep is None else np.concatenate(daily, axis=2)
+    return Result(P.nodes, steady, peak, lost, hit, daily)

@@ -387,9 +387,10 @@ class WhatIf(Report):
         """The shortfall of ``nodes`` on every day in every sample: a samples x days x nodes array.
 
         The samples of the bands are drawn again (the same seed and
-        distribution give the same draws) and each is run with its timeline;
-        the timeline plot shades its p5-p95 band from them. A node a sample
-        leaves untouched has shortfall 0 there.
+        distribution give the same draws) and run as columns of the batched
+        engine, which keeps the days of ``nodes``, a chunk of samples at a
+        time; the timeline plot shades its p5-p95 band from them. A node a
+        sample leaves untouched has shortfall 0 there.
 
         Examples
         --------
@@ -401,19 +402,19 @@ class WhatIf(Report):
         """
         if self.sample_set is None or self.sampling is None:
             raise ValueError("this result has no samples: run it with samples=N")
-        from analysis import uncertainty
+        from analysis import batch, uncertainty
 
         C, scenario = self.compiled, self.scenario
         cols = np.array([C.index[n] for n in nodes], dtype=np.int64)
         ps = uncertainty.params(C, scenario)
+        spare = ps.index[ps.where["spare"]] if "spare" in ps.where else None
+        P, shares = batch.plan(C, scenario, spare_edges=spare), uncertainty.Shares.of(C, ps)
         n, seed, distribution = (self.sampling[k] for k in ("samples", "seed", "distribution"))
         out = np.zeros((n, self.raw.timeline.shape[0], cols.size))
-        for k in range(n):
-            values = uncertainty.draw(ps, seed, k, distribution)
-            r = run(*uncertainty.apply(C, scenario, ps, values))
-            at = np.minimum(np.searchsorted(r.affected, cols), max(r.affected.size - 1, 0))
-            hit = (r.affected.size > 0) & (r.affected[at] == cols)
-            out[k][:, hit] = 1.0 - r.timeline[:, at[hit]]
+        for part in uncertainty.chunks(n):
+            values = uncertainty.sample_values(ps, seed, part, distribution)
+            r = batch.run_columns(P, uncertainty.columns(ps, shares, values), keep=cols)
+            out[part.start : part.stop] = 1.0 - r.daily.transpose(2, 0, 1)
         return out
 
     def _flat_table(self, columns: list[str]) -> Table:

@@ -254,3 +254,45 @@ def test_a_slowly_converging_cycle_in_every_column(monkeypatch):
         expected = [1.0 - x * e / (1.0 - share) for x in (0.5, 1.0)]
         assert res.steady[row].tolist() == pytest.approx(expected, abs=1e-8)
     assert len(calls) < 200
+
+
+def test_kept_days_equal_one_at_a_time_timelines_in_every_column():
+    G = dataset(WORKED)
+    C = compile_graph(G)
+    window = Restriction("c0", ("x",), start_day=5)
+    s = Scenario(restrictions=(window,), horizon=365).resolve(G)
+    (alt,) = np.flatnonzero(C.spare > 0)
+    slot = int(np.flatnonzero(C.slot_node == C.index["i0"])[0])
+    # Column 0: the data; 1: no spare; 2: a stock of 40 days; 3: half the cut, 1000 days of
+    # stock (more than the 361 days x 0.3 lost it can ever pay): never short.
+    cols = batch.Columns(
+        4,
+        {
+            "spare": (np.array([alt]), np.array([[0.2, 0.0, 0.2, 0.2]])),
+            "stockpile_days": (np.array([slot]), np.array([[10.0, 10.0, 40.0, 1000.0]])),
+            "severity": (np.array([0]), np.array([[1.0, 1.0, 1.0, 0.5]])),
+        },
+    )
+    P = batch.plan(C, s, spare_edges=np.array([alt]))
+    keep = np.array([C.index[v] for v in ("i1", "r0", "i0")])  # r0: outside the reached part
+    res = batch.run_columns(P, cols, keep=keep)
+    assert res.daily.shape == (366, 3, 4)
+    # Steps of one column at a time keep the same bits.
+    assert batch.run_columns(P, cols, cells=1, keep=keep).daily.tobytes() == res.daily.tobytes()
+    assert batch.run_columns(P, cols).daily is None  # off by default
+    for j in range(cols.n):
+        one = run(*column_graph(C, s, cols, j))
+        expected = np.ones((366, 3))
+        for k, node in enumerate(keep):
+            if node in one.affected:
+                expected[:, k] = one.timeline[:, int(np.searchsorted(one.affected, node))]
+        assert np.array_equal(res.daily[:, :, j], expected), j
+    # By hand, column 1 (no spare): from day 5 i0 loses 0.6 a day; its stock of 10 pays
+    # days 5..20 (9.6), day 21 finds 0.4 (0.8 available), then 0.4 to the horizon (the
+    # days after the run settles). i1 takes half of i0's shortfall; r0 is never short.
+    i0 = res.daily[:, 2, 1]
+    assert (i0[:21] == 1.0).all() and i0[21] == pytest.approx(0.8, abs=1e-12)
+    assert i0[22:] == pytest.approx(np.full(344, 0.4), abs=1e-12)
+    assert res.daily[:, 0, 1] == pytest.approx(0.5 + 0.5 * i0, abs=1e-12)
+    assert (res.daily[:, 1] == 1.0).all()
+    assert (res.daily[:, :, 3] == 1.0).all()

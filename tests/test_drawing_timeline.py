@@ -110,3 +110,45 @@ def test_cli_render_timeline_with_samples_shades_the_bands(tmp_path):
     code, _, err = run_cli([*args[:-2], "-o", str(plain)])
     assert code == 0, err
     assert plain.read_bytes() != out.read_bytes()
+
+
+# A stock and a ramping alternative, every kind of range: the days of each sample move.
+STOCK_AND_RAMP = """
+nodes:
+  - {id: chn, kind: country}
+  - {id: jpn, kind: country}
+  - {id: cn-ga, kind: refiner, country: chn, commodity: gallium}
+  - {id: jp-ga, kind: refiner, country: jpn, commodity: gallium}
+  - {id: fab, kind: component, country: jpn,
+     inputs: {gallium: {stockpile_days: 5, stockpile_days_range: [0, 20],
+                        dependence_range: [0.5, 1.0]}}}
+  - {id: car, kind: industry, country: jpn}
+edges:
+  - {from: cn-ga, to: fab, share: 0.6, range: [0.4, 0.8]}
+  - {from: jp-ga, to: fab, share: 0.3, spare: 0.2, spare_range: [0.0, 0.4], ramp_days: 30}
+  - {from: fab, to: car, share: 0.5}
+"""
+
+
+def test_the_sample_timelines_are_one_engine_run_per_sample():
+    from analysis import uncertainty
+    from analysis.engine import run
+
+    G = dataset(STOCK_AND_RAMP)
+    cut = Restriction("chn", ("gallium",), start_day=3, severity=0.8, severity_range=(0.5, 1.0))
+    res = run_uncertain(G, Scenario(restrictions=(cut,), horizon=90), samples=12, seed=5)
+    nodes = ["car", "chn", "fab"]  # chn: never short
+    per_sample = res.sample_timelines(nodes)
+    C, s = res.compiled, res.scenario
+    ps = uncertainty.params(C, s)
+    assert {p.field for p in ps} == {"share", "spare", "dependence", "stockpile_days", "severity"}
+    for k in range(12):
+        one = run(*uncertainty.apply(C, s, ps, uncertainty.draw(ps, 5, k, "uniform")))
+        expected = np.zeros((91, 3))
+        for j, node in enumerate(nodes):
+            i = C.index[node]
+            if i in one.affected:
+                expected[:, j] = 1.0 - one.timeline[:, int(np.searchsorted(one.affected, i))]
+        assert np.array_equal(per_sample[k], expected), k
+    assert per_sample[:, :3].max() == 0.0 and per_sample[:, -1, 1].max() == 0.0
+    assert per_sample[:, 3:, 2].std(axis=0).max() > 0.0  # the samples differ
