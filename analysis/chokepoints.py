@@ -7,11 +7,15 @@ shortfalls (industry-equivalents lost). Each country is scored the same way
 for a full export ban (``all`` commodities, severity 1, to everyone): its
 leverage.
 
-The graph is compiled once and shared by every run. ``removal_damage`` and
-``ban_damage`` are plain top-level functions of the compiled graph and one
-candidate, so that a process pool can map them over candidates unchanged: a
-large ranking runs on every CPU (``analysis.parallel``), with the compiled
-graph inherited by the forked workers rather than sent to them.
+The graph is compiled once and shared by every run. Removals are ranked in
+chunks by ``analysis.removals``: each candidate computes only its
+descendants, many candidates in one vectorised pass per level, with the very
+numbers of a one-at-a-time ``removal_damage``. ``removal_damage`` and
+``ban_damage`` remain plain top-level functions of the compiled graph and one
+candidate, for the runs the chunks leave (bans, and removals that reach a
+cyclic level), so that a process pool can map them over candidates
+unchanged when that pays (``analysis.parallel``), with the compiled graph
+inherited by the forked workers rather than sent to them.
 """
 
 from __future__ import annotations
@@ -28,6 +32,7 @@ import numpy as np
 from analysis.engine import AFFECTED, TIE, CompiledGraph, compile_graph, edge_keep, propagate
 from analysis.output import Report, Section, Table
 from analysis.parallel import available_cpus, map_shared
+from analysis.removals import PAIRS, RemovalRuns, reach, removal_runs
 from analysis.scenario import Restriction
 from graph.errors import UnknownNameError
 from graph.lookup import did_you_mean, resolve_node
@@ -151,6 +156,77 @@ def _damage(
         worst_shortfall=worst,
         single_point_of_failure_for=spof,
     )
+
+
+def _damage_of_run(
+    C: CompiledGraph, S: Scoring, runs: RemovalRuns, j: int, candidate: int
+) -> Damage:
+    """``_damage`` of candidate ``j`` of a chunk, read from its descendants alone.
+
+    Industries outside them are fully available (shortfall 0, no input lost),
+    so the hit industries, their order and each dot product are ``_damage``'s.
+    """
+    nodes, a = runs.nodes(j), runs.availability(j)
+    at = np.searchsorted(S.industries, nodes)
+    industry = (
+        S.industries[np.minimum(at, S.industries.size - 1)] == nodes
+        if S.industries.size
+        else at < 0
+    )
+    where, shortfall = at[industry], 1.0 - a[industry]
+    hit = shortfall > AFFECTED
+    score = float(np.dot(S.weights[where[hit]], shortfall[hit]))
+    worst_node, worst = None, 0.0
+    if hit.any():
+        first = int(np.flatnonzero(shortfall >= shortfall.max() - TIE)[0])
+        worst_node, worst = C.nodes[S.industries[where[first]]], float(shortfall[first])
+    lo, hi = runs.slot_start[j], runs.slot_start[j + 1]
+    slots = runs.slot_keys[lo:hi] - j * len(C.slot_node)
+    dead_slots = slots[runs.slot_lost[lo:hi] >= 1.0 - AFFECTED]
+    dead = np.isin(S.industries[where[hit]], C.slot_node[dead_slots])
+    return Damage(
+        node=C.nodes[candidate],
+        kind=C.kind_of(candidate),
+        score=score,
+        industries_hit=int(hit.sum()),
+        worst_node=worst_node,
+        worst_shortfall=worst,
+        single_point_of_failure_for=tuple(C.nodes[i] for i in S.industries[where[hit]][dead]),
+    )
+
+
+def batched_removals(
+    C: CompiledGraph, S: Scoring, candidates: list[int], progress: _Progress | None = None
+) -> list[Damage | None]:
+    """``removal_damage`` of every candidate, in chunks (``analysis.removals``).
+
+    None stands for a candidate whose descendants enter a cyclic level: it is
+    left to ``removal_damage``. Chunks hold about ``PAIRS`` (candidate,
+    node) pairs, sized by the reach of the chunk before.
+
+    Examples
+    --------
+    >>> import graph
+    >>> from analysis.engine import compile_graph
+    >>> C = compile_graph(graph.load())
+    >>> S = scoring(C)
+    >>> i = C.index["gallium"]
+    >>> batched_removals(C, S, [i]) == [removal_damage(C, i, S)]
+    True
+    """
+    R = reach(C)
+    out: list[Damage | None] = []
+    lo, size = 0, 64
+    while lo < len(candidates):
+        chunk = np.array(candidates[lo : lo + size], dtype=np.int64)
+        runs = removal_runs(C, chunk, R)
+        for j, c in enumerate(chunk.tolist()):
+            out.append(None if runs.cyclic[j] else _damage_of_run(C, S, runs, j, c))
+            if progress is not None and not runs.cyclic[j]:
+                progress.advance()
+        lo += chunk.size
+        size = int(np.clip(PAIRS * chunk.size // max(runs.keys.size, 1), 1, 8192))
+    return out
 
 
 def removal_damage(C: CompiledGraph, candidate: int, scoring_: Scoring | None = None) -> Damage:
@@ -523,10 +599,15 @@ def chokepoints(
     S = scoring(C)
     nodes = _candidates(G, C, candidates, kind)
     countries = [int(i) for i in np.flatnonzero(C.is_country)]
-    jobs = [("removal", i) for i in nodes] + [("ban", i) for i in countries]
-    with _Progress(len(jobs), "Ranking chokepoints", progress) as bar:
-        done = _run_all(C, S, jobs, bar, processes)
-    removals, bans = _ranked(done[: len(nodes)], top), _ranked(done[len(nodes) :], top)
+    with _Progress(len(nodes) + len(countries), "Ranking chokepoints", progress) as bar:
+        batched = batched_removals(C, S, nodes, bar)
+        left = [i for i, d in zip(nodes, batched, strict=True) if d is None]
+        jobs = [("removal", i) for i in left] + [("ban", i) for i in countries]
+        done = iter(_run_all(C, S, jobs, bar, processes))
+        # The runs left to one at a time come back in order, the removals first.
+        damages = [next(done) if d is None else d for d in batched]
+        bans = list(done)
+    removals, bans = _ranked(damages, top), _ranked(bans, top)
     return Chokepoints(G, removals, bans, S.weighted, (len(nodes), len(countries)))
 
 
