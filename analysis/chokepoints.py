@@ -29,10 +29,11 @@ from typing import Any
 import networkx as nx
 import numpy as np
 
+from analysis import removals
 from analysis.engine import AFFECTED, TIE, CompiledGraph, compile_graph, edge_keep, propagate
 from analysis.output import Report, Section, Table
 from analysis.parallel import available_cpus, map_shared
-from analysis.removals import PAIRS, RemovalRuns, reach, removal_runs
+from analysis.removals import RemovalRuns, reach, removal_runs
 from analysis.scenario import Restriction
 from graph.errors import UnknownNameError
 from graph.lookup import did_you_mean, resolve_node
@@ -45,6 +46,8 @@ PROGRESS_DELAY = 1.0  # seconds of silent work before a progress bar appears
 #: Rank in worker processes, one per CPU, when the work would take longer
 #: than this many seconds in one (starting the workers costs a fraction of it).
 PARALLEL_AFTER = 1.0
+#: Removals in the first chunk of ``batched_removals`` (the next are sized by its reach).
+FIRST_CHUNK = 64
 
 
 @dataclass(frozen=True)
@@ -158,41 +161,58 @@ def _damage(
     )
 
 
-def _damage_of_run(
-    C: CompiledGraph, S: Scoring, runs: RemovalRuns, j: int, candidate: int
-) -> Damage:
-    """``_damage`` of candidate ``j`` of a chunk, read from its descendants alone.
+def _chunk_damages(C: CompiledGraph, S: Scoring, runs: RemovalRuns, chunk: list[int]) -> list:
+    """``_damage`` of each candidate of a chunk, read from its descendants alone.
 
     Industries outside them are fully available (shortfall 0, no input lost),
     so the hit industries, their order and each dot product are ``_damage``'s.
+    Candidates ``runs.cyclic`` marks give None.
     """
-    nodes, a = runs.nodes(j), runs.availability(j)
-    at = np.searchsorted(S.industries, nodes)
-    industry = (
-        S.industries[np.minimum(at, S.industries.size - 1)] == nodes
-        if S.industries.size
-        else at < 0
-    )
-    where, shortfall = at[industry], 1.0 - a[industry]
-    hit = shortfall > AFFECTED
-    score = float(np.dot(S.weights[where[hit]], shortfall[hit]))
-    worst_node, worst = None, 0.0
-    if hit.any():
-        first = int(np.flatnonzero(shortfall >= shortfall.max() - TIE)[0])
-        worst_node, worst = C.nodes[S.industries[where[first]]], float(shortfall[first])
-    lo, hi = runs.slot_start[j], runs.slot_start[j + 1]
-    slots = runs.slot_keys[lo:hi] - j * len(C.slot_node)
-    dead_slots = slots[runs.slot_lost[lo:hi] >= 1.0 - AFFECTED]
-    dead = np.isin(S.industries[where[hit]], C.slot_node[dead_slots])
-    return Damage(
-        node=C.nodes[candidate],
-        kind=C.kind_of(candidate),
-        score=score,
-        industries_hit=int(hit.sum()),
-        worst_node=worst_node,
-        worst_shortfall=worst,
-        single_point_of_failure_for=tuple(C.nodes[i] for i in S.industries[where[hit]][dead]),
-    )
+    n, k = C.n_nodes, len(chunk)
+    cand, node = np.divmod(runs.keys, n)
+    at = np.minimum(np.searchsorted(S.industries, node), max(S.industries.size - 1, 0))
+    pairs = np.flatnonzero(S.industries[at] == node) if S.industries.size else at[:0]
+    owner, short, where = cand[pairs], 1.0 - runs.a[pairs], at[pairs]
+    hit = short > AFFECTED
+    h_owner, h_short, h_where = owner[hit], short[hit], where[hit]
+    h_start = np.searchsorted(h_owner, np.arange(k + 1))
+    # The worst hit: the first industry (in id order) within TIE of the largest shortfall.
+    top = np.full(k, np.inf)
+    has = np.flatnonzero(np.diff(h_start) > 0)
+    if has.size:
+        top[has] = np.maximum.reduceat(h_short, h_start[has])
+    near = np.flatnonzero(short >= top[owner] - TIE)
+    first_owner, first_at = np.unique(owner[near], return_index=True)
+    worst = np.full(k, -1)
+    worst[first_owner] = near[first_at]
+    # An input whose modelled and unmodelled supply are both gone: A_c = 1 - lost = 0.
+    n_slots = len(C.slot_node)
+    dead_slot = runs.slot_keys[runs.slot_lost >= 1.0 - AFFECTED]
+    dead_key = np.unique(dead_slot // n_slots * n + C.slot_node[dead_slot % n_slots])
+    h_node = S.industries[h_where]
+    h_dead = np.isin(h_owner * n + h_node, dead_key)
+    out: list[Damage | None] = []
+    for j, c in enumerate(chunk):
+        if runs.cyclic[j]:
+            out.append(None)
+            continue
+        lo, hi = h_start[j], h_start[j + 1]
+        w = worst[j]
+        out.append(
+            Damage(
+                node=C.nodes[c],
+                kind=C.kind_of(c),
+                # Copies, as ``_damage``'s masks make: the same vectors for the same dot.
+                score=float(np.dot(S.weights[h_where[lo:hi]], h_short[lo:hi].copy())),
+                industries_hit=int(hi - lo),
+                worst_node=None if hi == lo else C.nodes[S.industries[where[w]]],
+                worst_shortfall=0.0 if hi == lo else float(short[w]),
+                single_point_of_failure_for=tuple(
+                    C.nodes[i] for i in h_node[lo:hi][h_dead[lo:hi]].tolist()
+                ),
+            )
+        )
+    return out
 
 
 def batched_removals(
@@ -216,16 +236,17 @@ def batched_removals(
     """
     R = reach(C)
     out: list[Damage | None] = []
-    lo, size = 0, 64
+    lo, size = 0, FIRST_CHUNK
     while lo < len(candidates):
         chunk = np.array(candidates[lo : lo + size], dtype=np.int64)
         runs = removal_runs(C, chunk, R)
-        for j, c in enumerate(chunk.tolist()):
-            out.append(None if runs.cyclic[j] else _damage_of_run(C, S, runs, j, c))
-            if progress is not None and not runs.cyclic[j]:
+        damages = _chunk_damages(C, S, runs, chunk.tolist())
+        out.extend(damages)
+        for d in damages if progress is not None else ():
+            if d is not None:
                 progress.advance()
         lo += chunk.size
-        size = int(np.clip(PAIRS * chunk.size // max(runs.keys.size, 1), 1, 8192))
+        size = int(np.clip(removals.PAIRS * chunk.size // max(runs.keys.size, 1), 1, 8192))
     return out
 
 

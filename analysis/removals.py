@@ -44,6 +44,9 @@ class Reach:
 
     out_ptr: np.ndarray  # out-edges of node i: out_dst[out_ptr[i]:out_ptr[i + 1]]
     out_dst: np.ndarray
+    out_edge: np.ndarray  # the compiled index of each out-edge
+    alt_ptr: np.ndarray  # alternatives (edges with a spare) of slot s: alt_edge[alt_ptr[s]:...]
+    alt_edge: np.ndarray
     node_level: np.ndarray  # level of each node with inputs, -1 for none
     cyclic_node: np.ndarray  # whether the node lies in a cyclic level
     has_alt: np.ndarray  # per level, whether it has alternatives
@@ -52,6 +55,7 @@ class Reach:
 def reach(C: CompiledGraph) -> Reach:
     """Prepare ``C`` for ``removal_runs`` (once per compiled graph)."""
     order = np.argsort(C.src, kind="stable")
+    alt = np.flatnonzero(C.spare > 0)  # in edge order, so by slot
     node_level = np.full(C.n_nodes, -1, dtype=np.int64)
     cyclic_node = np.zeros(C.n_nodes, dtype=bool)
     for i, level in enumerate(C.levels):
@@ -60,6 +64,9 @@ def reach(C: CompiledGraph) -> Reach:
     return Reach(
         out_ptr=np.searchsorted(C.src[order], np.arange(C.n_nodes + 1)),
         out_dst=C.dst[order],
+        out_edge=order,
+        alt_ptr=np.searchsorted(C.edge_slot[alt], np.arange(len(C.slot_node) + 1)),
+        alt_edge=alt,
         node_level=node_level,
         cyclic_node=cyclic_node,
         has_alt=np.array([lv.alt.size > 0 for lv in C.levels], dtype=bool),
@@ -101,15 +108,21 @@ def _ranges(ptr: np.ndarray, items: np.ndarray) -> tuple[np.ndarray, np.ndarray]
     return shift + np.arange(shift.size, dtype=np.int64), np.repeat(np.arange(items.size), counts)
 
 
-def descendants(R: Reach, candidates: np.ndarray) -> np.ndarray:
-    """Sorted keys ``j * n + v`` of the nodes ``v`` candidate ``j`` reaches, itself included."""
-    n = R.node_level.size
+def descendants(R: Reach, candidates: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Sorted keys ``j * n + v`` of the nodes ``v`` candidate ``j`` reaches, itself included.
+
+    Also the sorted keys ``j * m + e`` of the edges ``e`` (of ``m``) whose
+    supplier candidate ``j`` reaches: the only edges whose flow it changes.
+    """
+    n, m = R.node_level.size, R.out_edge.size
+    edges = []
     cand = np.asarray(candidates, dtype=np.int64)
     frontier = np.arange(cand.size, dtype=np.int64) * n + cand
     known = frontier
     while frontier.size:
         j, v = np.divmod(frontier, n)
         at, owner = _ranges(R.out_ptr, v)
+        edges.append(j[owner] * m + R.out_edge[at])  # each pair is a frontier once
         new = np.sort(j[owner] * n + R.out_dst[at])
         fresh = np.ones(new.size, dtype=bool)
         fresh[1:] = new[1:] != new[:-1]
@@ -119,18 +132,27 @@ def descendants(R: Reach, candidates: np.ndarray) -> np.ndarray:
         # Two sorted runs: the stable sort (a merge) puts them together fast.
         known = np.sort(np.concatenate([known, new]), kind="stable")
         frontier = new
-    return known
+    return known, np.sort(np.concatenate(edges)) if edges else np.zeros(0, dtype=np.int64)
 
 
 def removal_runs(C: CompiledGraph, candidates: np.ndarray, R: Reach | None = None) -> RemovalRuns:
     """The steady state of each removal in ``candidates``, on its descendants only."""
     R = reach(C) if R is None else R
     n = C.n_nodes
-    keys = descendants(R, candidates)
+    keys, pair_edges = descendants(R, candidates)
     cand_of, node = np.divmod(keys, n)
-    start = np.searchsorted(cand_of, np.arange(len(candidates) + 1))
+    m = len(C.src)
+    pe_cand, pe_edge = np.divmod(pair_edges, m)
+    # The edges of candidates left to the one-at-a-time run are not solved here.
     cyclic = np.zeros(len(candidates), dtype=bool)
     cyclic[cand_of[R.cyclic_node[node]]] = True
+    on = ~cyclic[pe_cand]
+    pe_cand, pe_edge = pe_cand[on], pe_edge[on]
+    pe_src = np.searchsorted(keys, pe_cand * n + C.src[pe_edge])
+    pe_level = R.node_level[C.dst[pe_edge]]
+    pe_order = np.argsort(pe_level, kind="stable")  # by level, then candidate and edge
+    pe_bounds = np.searchsorted(pe_level[pe_order], np.arange(len(C.levels) + 1))
+    start = np.searchsorted(cand_of, np.arange(len(candidates) + 1))
     a = np.ones(keys.size + 1)  # the last entry: a supplier outside the descendants
     removed = np.zeros(keys.size, dtype=bool)
     removed[np.searchsorted(keys, np.arange(len(candidates)) * n + candidates)] = True
@@ -142,7 +164,9 @@ def removal_runs(C: CompiledGraph, candidates: np.ndarray, R: Reach | None = Non
     slot_parts: list[tuple[np.ndarray, np.ndarray]] = []
     for i in np.unique(level[order]).tolist():
         rows = order[bounds[i] : bounds[i + 1]]  # pair positions of this level, key order
-        slot_keys, lost = _solve_level(C, R, keys, a, rows, removed, bool(R.has_alt[i]))
+        pe = pe_order[pe_bounds[i] : pe_bounds[i + 1]]
+        edges = (pe_cand[pe], pe_edge[pe], pe_src[pe])
+        slot_keys, lost = _solve_level(C, R, keys, a, rows, removed, bool(R.has_alt[i]), edges)
         slot_parts.append((slot_keys, lost))
     if slot_parts:
         sk = np.concatenate([s for s, _ in slot_parts])
@@ -156,27 +180,34 @@ def removal_runs(C: CompiledGraph, candidates: np.ndarray, R: Reach | None = Non
     return RemovalRuns(n, keys, a[:-1], start, sk, sl, slot_start, cyclic)
 
 
-def _solve_level(C, R, keys, a, rows, removed, has_alt):
-    """``propagation.solve`` (steady state, keep 1) for the pairs ``rows`` of one level."""
+def _solve_level(C, R, keys, a, rows, removed, has_alt, edges):
+    """``propagation.solve`` (steady state, keep 1) for the pairs ``rows`` of one level.
+
+    ``edges`` are the level's pair-edges whose supplier the candidate reaches
+    (candidate, edge, supplier's pair), by candidate and edge. Any other edge
+    loses ``share * (1 - 1) = 0``, and adding 0 to a sum changes no bit, so
+    each input's lost flow sums these alone, in compiled edge order.
+    """
     n, n_slots = C.n_nodes, len(C.slot_node)
     cand, node = np.divmod(keys[rows], n)
     slot_at, slot_pair = _ranges(C.slot_ptr, node)  # each pair's inputs, in slot order
-    edge_at, edge_slot = _ranges(C.edge_ptr, slot_at)  # each input's edges, in edge order
-    edge_cand = cand[slot_pair][edge_slot]
-    src_key = edge_cand * n + C.src[edge_at]
-    where = np.minimum(np.searchsorted(keys, src_key), keys.size - 1)
-    src_row = np.where(keys[where] == src_key, where, keys.size)
-    a_src = a[src_row]
+    slot_key = cand[slot_pair] * n_slots + slot_at  # sorted
     k = slot_at.size
+    e_cand, e, e_src = edges
+    e_slot = np.searchsorted(slot_key, e_cand * n_slots + C.edge_slot[e])
     # As ``solve``: the keep of every edge is 1 (a removal cuts nothing), so
     # ``a * keep`` is ``a`` and the offer ``spare * keep * 1.0 * a`` is ``spare * a``.
-    flow = C.share[edge_at] * (1.0 - a_src)
-    lost = np.bincount(edge_slot, weights=flow, minlength=k)
+    flow = C.share[e] * (1.0 - a[e_src])
+    lost = np.bincount(e_slot, weights=flow, minlength=k)
     gap = lost
     if has_alt:
-        alt = C.spare[edge_at] > 0
-        offer = C.spare[edge_at[alt]] * a_src[alt]
-        extra = np.bincount(edge_slot[alt], weights=offer, minlength=k)
+        at, alt_slot = _ranges(R.alt_ptr, slot_at)  # every alternative of these inputs
+        alt = R.alt_edge[at]
+        src_key = cand[slot_pair[alt_slot]] * n + C.src[alt]
+        where = np.minimum(np.searchsorted(keys, src_key), keys.size - 1)
+        src_row = np.where(keys[where] == src_key, where, keys.size)
+        offer = C.spare[alt] * a[src_row]
+        extra = np.bincount(alt_slot, weights=offer, minlength=k)
         gap = lost - np.minimum(lost, extra)
     gap = gap * (1.0 - C.slot_substitutable[slot_at])
     need = C.slot_dependence[slot_at] * gap
@@ -184,4 +215,4 @@ def _solve_level(C, R, keys, a, rows, removed, has_alt):
     new = np.clip(1.0 - np.maximum.reduceat(need, first), 0.0, 1.0)
     new[removed[rows]] = 0.0
     a[rows] = new
-    return cand[slot_pair] * n_slots + slot_at, lost
+    return slot_key, lost
