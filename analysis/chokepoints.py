@@ -32,7 +32,7 @@ import numpy as np
 from analysis import removals
 from analysis.engine import AFFECTED, TIE, CompiledGraph, compile_graph, edge_keep, propagate
 from analysis.output import Report, Section, Table
-from analysis.parallel import available_cpus, map_shared
+from analysis.parallel import Progress, available_cpus, map_shared
 from analysis.removals import RemovalRuns, reach, removal_runs
 from analysis.scenario import Restriction
 from graph.errors import UnknownNameError
@@ -42,7 +42,6 @@ CHOKEPOINT_FIELDS = ("node", "kind", "score", "industries_hit", "worst_node", "w
 TABLE_FIELDS = (*CHOKEPOINT_FIELDS, "single_point_of_failure_for")
 #: The two rankings: the measure named in CSV, and the title for people.
 RANKINGS = (("removal", "Single-node removals"), ("export_ban", "Country export bans (leverage)"))
-PROGRESS_DELAY = 1.0  # seconds of silent work before a progress bar appears
 #: Rank in worker processes, one per CPU, when the work would take longer
 #: than this many seconds in one (starting the workers costs a fraction of it).
 PARALLEL_AFTER = 1.0
@@ -216,7 +215,7 @@ def _chunk_damages(C: CompiledGraph, S: Scoring, runs: RemovalRuns, chunk: list[
 
 
 def batched_removals(
-    C: CompiledGraph, S: Scoring, candidates: list[int], progress: _Progress | None = None
+    C: CompiledGraph, S: Scoring, candidates: list[int], progress: Progress | None = None
 ) -> list[Damage | None]:
     """``removal_damage`` of every candidate, in chunks (``analysis.removals``).
 
@@ -299,52 +298,6 @@ def _rank_key(d: Damage) -> tuple[float, str]:
     return (-float(f"{d.score:.12g}"), d.node)
 
 
-class _Progress:
-    """A rich progress bar on stderr that appears only once the work has taken a second."""
-
-    def __init__(self, total: int, description: str, enabled: bool):
-        import sys
-
-        self.total = total
-        self.description = description
-        self.enabled = enabled and total > 1 and sys.stderr.isatty()
-        self.started = time.monotonic()
-        self.done = 0
-        self.bar: Any = None
-        self.task: Any = None
-        self.drawn = 0.0  # when the bar was last redrawn
-
-    def advance(self) -> None:
-        if not self.enabled:
-            return
-        self.done += 1
-        now = time.monotonic()
-        if self.bar is None:
-            if now - self.started < PROGRESS_DELAY:
-                return
-            from rich.console import Console
-            from rich.progress import Progress
-
-            # No refresh thread: worker processes may be forked while the bar
-            # shows. It is redrawn here instead, ten times a second at most.
-            self.bar = Progress(console=Console(stderr=True), transient=True, auto_refresh=False)
-            self.bar.start()
-            self.task = self.bar.add_task(self.description, total=self.total)
-        if now - self.drawn >= 0.1 or self.done == self.total:
-            self.bar.update(self.task, completed=self.done, refresh=True)
-            self.drawn = now
-
-    def close(self) -> None:
-        if self.bar is not None:
-            self.bar.stop()
-
-    def __enter__(self) -> _Progress:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
-
-
 def _score(shared: tuple[CompiledGraph, Scoring], job: tuple[str, int]) -> Damage:
     """One run of the ranking, ``("removal", node)`` or ``("ban", country)``: a worker's task."""
     C, S = shared
@@ -356,7 +309,7 @@ def _run_all(
     C: CompiledGraph,
     S: Scoring,
     jobs: list[tuple[str, int]],
-    progress: _Progress,
+    progress: Progress,
     processes: int | None,
 ) -> list[Damage]:
     """Score every job, in order; in worker processes when that pays.
@@ -620,7 +573,7 @@ def chokepoints(
     S = scoring(C)
     nodes = _candidates(G, C, candidates, kind)
     countries = [int(i) for i in np.flatnonzero(C.is_country)]
-    with _Progress(len(nodes) + len(countries), "Ranking chokepoints", progress) as bar:
+    with Progress(len(nodes) + len(countries), "Ranking chokepoints", progress) as bar:
         batched = batched_removals(C, S, nodes, bar)
         left = [i for i, d in zip(nodes, batched, strict=True) if d is None]
         jobs = [("removal", i) for i in left] + [("ban", i) for i in countries]
