@@ -160,7 +160,9 @@ def _damage(
     )
 
 
-def _chunk_damages(C: CompiledGraph, S: Scoring, runs: RemovalRuns, chunk: list[int]) -> list:
+def _chunk_damages(
+    C: CompiledGraph, S: Scoring, runs: RemovalRuns, chunk: list[int]
+) -> list[Damage | None]:
     """``_damage`` of each candidate of a chunk, read from its descendants alone.
 
     Industries outside them are fully available (shortfall 0, no input lost),
@@ -233,19 +235,23 @@ def batched_removals(
     >>> batched_removals(C, S, [i]) == [removal_damage(C, i, S)]
     True
     """
+    from threadpoolctl import threadpool_limits
+
     R = reach(C)
     out: list[Damage | None] = []
     lo, size = 0, FIRST_CHUNK
-    while lo < len(candidates):
-        chunk = np.array(candidates[lo : lo + size], dtype=np.int64)
-        runs = removal_runs(C, chunk, R)
-        damages = _chunk_damages(C, S, runs, chunk.tolist())
-        out.extend(damages)
-        for d in damages if progress is not None else ():
-            if d is not None:
-                progress.advance()
-        lo += chunk.size
-        size = int(np.clip(removals.PAIRS * chunk.size // max(runs.keys.size, 1), 1, 8192))
+    # One BLAS thread, as ``_run_all`` holds it: each dot product is ``_damage``'s.
+    with threadpool_limits(limits=1, user_api="blas"):
+        while lo < len(candidates):
+            chunk = np.array(candidates[lo : lo + size], dtype=np.int64)
+            runs = removal_runs(C, chunk, R)
+            damages = _chunk_damages(C, S, runs, chunk.tolist())
+            out.extend(damages)
+            for d in damages if progress is not None else ():
+                if d is not None:
+                    progress.advance()
+            lo += chunk.size
+            size = int(np.clip(removals.PAIRS * chunk.size // max(runs.keys.size, 1), 1, 8192))
     return out
 
 
@@ -581,8 +587,8 @@ def chokepoints(
         # The runs left to one at a time come back in order, the removals first.
         damages = [next(done) if d is None else d for d in batched]
         bans = list(done)
-    removals, bans = _ranked(damages, top), _ranked(bans, top)
-    return Chokepoints(G, removals, bans, S.weighted, (len(nodes), len(countries)))
+    rows = _ranked(damages, top), _ranked(bans, top)
+    return Chokepoints(G, *rows, S.weighted, (len(nodes), len(countries)))
 
 
 def _ranked(damages: list[Damage], top: int | None) -> list[dict[str, Any]]:
