@@ -10,7 +10,8 @@ by ``graph``):
   by day, with stocks and ramps) and ``engine`` (``run``: a scenario's
   numbers and the ``via`` chains).
 - One module per analysis, each a plain function returning a result object:
-  ``whatif``, ``chokepoints`` (with ``parallel`` for process pools),
+  ``whatif``, ``chokepoints`` (with ``removals`` for batched removals and
+  ``parallel`` for process pools),
   ``exposure``, ``concentration``, ``neighbours``, ``risk``, ``compare``,
   ``listing``; ``explain`` says why an answer is empty.
 - ``output``: one ``Format`` enum, one formatter each; results are

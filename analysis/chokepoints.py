@@ -7,11 +7,15 @@ shortfalls (industry-equivalents lost). Each country is scored the same way
 for a full export ban (``all`` commodities, severity 1, to everyone): its
 leverage.
 
-The graph is compiled once and shared by every run. ``removal_damage`` and
-``ban_damage`` are plain top-level functions of the compiled graph and one
-candidate, so that a process pool can map them over candidates unchanged: a
-large ranking runs on every CPU (``analysis.parallel``), with the compiled
-graph inherited by the forked workers rather than sent to them.
+The graph is compiled once and shared by every run. Removals are ranked in
+chunks by ``analysis.removals``: each candidate computes only its
+descendants, many candidates in one vectorised pass per level, with the very
+numbers of a one-at-a-time ``removal_damage``. ``removal_damage`` and
+``ban_damage`` remain plain top-level functions of the compiled graph and one
+candidate, for the runs the chunks leave (bans, and removals that reach a
+cyclic level), so that a process pool can map them over candidates
+unchanged when that pays (``analysis.parallel``), with the compiled graph
+inherited by the forked workers rather than sent to them.
 """
 
 from __future__ import annotations
@@ -25,9 +29,11 @@ from typing import Any
 import networkx as nx
 import numpy as np
 
+from analysis import removals
 from analysis.engine import AFFECTED, TIE, CompiledGraph, compile_graph, edge_keep, propagate
 from analysis.output import Report, Section, Table
-from analysis.parallel import available_cpus, map_shared
+from analysis.parallel import Progress, available_cpus, map_shared
+from analysis.removals import RemovalRuns, reach, removal_runs
 from analysis.scenario import Restriction
 from graph.errors import UnknownNameError
 from graph.lookup import did_you_mean, resolve_node
@@ -36,10 +42,11 @@ CHOKEPOINT_FIELDS = ("node", "kind", "score", "industries_hit", "worst_node", "w
 TABLE_FIELDS = (*CHOKEPOINT_FIELDS, "single_point_of_failure_for")
 #: The two rankings: the measure named in CSV, and the title for people.
 RANKINGS = (("removal", "Single-node removals"), ("export_ban", "Country export bans (leverage)"))
-PROGRESS_DELAY = 1.0  # seconds of silent work before a progress bar appears
 #: Rank in worker processes, one per CPU, when the work would take longer
 #: than this many seconds in one (starting the workers costs a fraction of it).
 PARALLEL_AFTER = 1.0
+#: Removals in the first chunk of ``batched_removals`` (the next are sized by its reach).
+FIRST_CHUNK = 64
 
 
 @dataclass(frozen=True)
@@ -153,6 +160,101 @@ def _damage(
     )
 
 
+def _chunk_damages(
+    C: CompiledGraph, S: Scoring, runs: RemovalRuns, chunk: list[int]
+) -> list[Damage | None]:
+    """``_damage`` of each candidate of a chunk, read from its descendants alone.
+
+    Industries outside them are fully available (shortfall 0, no input lost),
+    so the hit industries, their order and each dot product are ``_damage``'s.
+    Candidates ``runs.cyclic`` marks give None.
+    """
+    n, k = C.n_nodes, len(chunk)
+    cand, node = np.divmod(runs.keys, n)
+    at = np.minimum(np.searchsorted(S.industries, node), max(S.industries.size - 1, 0))
+    pairs = np.flatnonzero(S.industries[at] == node) if S.industries.size else at[:0]
+    owner, short, where = cand[pairs], 1.0 - runs.a[pairs], at[pairs]
+    hit = short > AFFECTED
+    h_owner, h_short, h_where = owner[hit], short[hit], where[hit]
+    h_start = np.searchsorted(h_owner, np.arange(k + 1))
+    # The worst hit: the first industry (in id order) within TIE of the largest shortfall.
+    top = np.full(k, np.inf)
+    has = np.flatnonzero(np.diff(h_start) > 0)
+    if has.size:
+        top[has] = np.maximum.reduceat(h_short, h_start[has])
+    near = np.flatnonzero(short >= top[owner] - TIE)
+    first_owner, first_at = np.unique(owner[near], return_index=True)
+    worst = np.full(k, -1)
+    worst[first_owner] = near[first_at]
+    # An input whose modelled and unmodelled supply are both gone: A_c = 1 - lost = 0.
+    n_slots = len(C.slot_node)
+    dead_slot = runs.slot_keys[runs.slot_lost >= 1.0 - AFFECTED]
+    dead_key = np.unique(dead_slot // n_slots * n + C.slot_node[dead_slot % n_slots])
+    h_node = S.industries[h_where]
+    h_dead = np.isin(h_owner * n + h_node, dead_key)
+    out: list[Damage | None] = []
+    for j, c in enumerate(chunk):
+        if runs.cyclic[j]:
+            out.append(None)
+            continue
+        lo, hi = h_start[j], h_start[j + 1]
+        w = worst[j]
+        out.append(
+            Damage(
+                node=C.nodes[c],
+                kind=C.kind_of(c),
+                # Copies, as ``_damage``'s masks make: the same vectors for the same dot.
+                score=float(np.dot(S.weights[h_where[lo:hi]], h_short[lo:hi].copy())),
+                industries_hit=int(hi - lo),
+                worst_node=None if hi == lo else C.nodes[S.industries[where[w]]],
+                worst_shortfall=0.0 if hi == lo else float(short[w]),
+                single_point_of_failure_for=tuple(
+                    C.nodes[i] for i in h_node[lo:hi][h_dead[lo:hi]].tolist()
+                ),
+            )
+        )
+    return out
+
+
+def batched_removals(
+    C: CompiledGraph, S: Scoring, candidates: list[int], progress: Progress | None = None
+) -> list[Damage | None]:
+    """``removal_damage`` of every candidate, in chunks (``analysis.removals``).
+
+    None stands for a candidate whose descendants enter a cyclic level: it is
+    left to ``removal_damage``. Chunks hold about ``PAIRS`` (candidate,
+    node) pairs, sized by the reach of the chunk before.
+
+    Examples
+    --------
+    >>> import graph
+    >>> from analysis.engine import compile_graph
+    >>> C = compile_graph(graph.load())
+    >>> S = scoring(C)
+    >>> i = C.index["gallium"]
+    >>> batched_removals(C, S, [i]) == [removal_damage(C, i, S)]
+    True
+    """
+    from threadpoolctl import threadpool_limits
+
+    R = reach(C)
+    out: list[Damage | None] = []
+    lo, size = 0, FIRST_CHUNK
+    # One BLAS thread, as ``_run_all`` holds it: each dot product is ``_damage``'s.
+    with threadpool_limits(limits=1, user_api="blas"):
+        while lo < len(candidates):
+            chunk = np.array(candidates[lo : lo + size], dtype=np.int64)
+            runs = removal_runs(C, chunk, R)
+            damages = _chunk_damages(C, S, runs, chunk.tolist())
+            out.extend(damages)
+            for d in damages if progress is not None else ():
+                if d is not None:
+                    progress.advance()
+            lo += chunk.size
+            size = int(np.clip(removals.PAIRS * chunk.size // max(runs.keys.size, 1), 1, 8192))
+    return out
+
+
 def removal_damage(C: CompiledGraph, candidate: int, scoring_: Scoring | None = None) -> Damage:
     """Score the removal of one node (by index into ``C.nodes``), steady state.
 
@@ -202,52 +304,6 @@ def _rank_key(d: Damage) -> tuple[float, str]:
     return (-float(f"{d.score:.12g}"), d.node)
 
 
-class _Progress:
-    """A rich progress bar on stderr that appears only once the work has taken a second."""
-
-    def __init__(self, total: int, description: str, enabled: bool):
-        import sys
-
-        self.total = total
-        self.description = description
-        self.enabled = enabled and total > 1 and sys.stderr.isatty()
-        self.started = time.monotonic()
-        self.done = 0
-        self.bar: Any = None
-        self.task: Any = None
-        self.drawn = 0.0  # when the bar was last redrawn
-
-    def advance(self) -> None:
-        if not self.enabled:
-            return
-        self.done += 1
-        now = time.monotonic()
-        if self.bar is None:
-            if now - self.started < PROGRESS_DELAY:
-                return
-            from rich.console import Console
-            from rich.progress import Progress
-
-            # No refresh thread: worker processes may be forked while the bar
-            # shows. It is redrawn here instead, ten times a second at most.
-            self.bar = Progress(console=Console(stderr=True), transient=True, auto_refresh=False)
-            self.bar.start()
-            self.task = self.bar.add_task(self.description, total=self.total)
-        if now - self.drawn >= 0.1 or self.done == self.total:
-            self.bar.update(self.task, completed=self.done, refresh=True)
-            self.drawn = now
-
-    def close(self) -> None:
-        if self.bar is not None:
-            self.bar.stop()
-
-    def __enter__(self) -> _Progress:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
-
-
 def _score(shared: tuple[CompiledGraph, Scoring], job: tuple[str, int]) -> Damage:
     """One run of the ranking, ``("removal", node)`` or ``("ban", country)``: a worker's task."""
     C, S = shared
@@ -259,7 +315,7 @@ def _run_all(
     C: CompiledGraph,
     S: Scoring,
     jobs: list[tuple[str, int]],
-    progress: _Progress,
+    progress: Progress,
     processes: int | None,
 ) -> list[Damage]:
     """Score every job, in order; in worker processes when that pays.
@@ -523,11 +579,16 @@ def chokepoints(
     S = scoring(C)
     nodes = _candidates(G, C, candidates, kind)
     countries = [int(i) for i in np.flatnonzero(C.is_country)]
-    jobs = [("removal", i) for i in nodes] + [("ban", i) for i in countries]
-    with _Progress(len(jobs), "Ranking chokepoints", progress) as bar:
-        done = _run_all(C, S, jobs, bar, processes)
-    removals, bans = _ranked(done[: len(nodes)], top), _ranked(done[len(nodes) :], top)
-    return Chokepoints(G, removals, bans, S.weighted, (len(nodes), len(countries)))
+    with Progress(len(nodes) + len(countries), "Ranking chokepoints", progress) as bar:
+        batched = batched_removals(C, S, nodes, bar)
+        left = [i for i, d in zip(nodes, batched, strict=True) if d is None]
+        jobs = [("removal", i) for i in left] + [("ban", i) for i in countries]
+        done = iter(_run_all(C, S, jobs, bar, processes))
+        # The runs left to one at a time come back in order, the removals first.
+        damages = [next(done) if d is None else d for d in batched]
+        bans = list(done)
+    rows = _ranked(damages, top), _ranked(bans, top)
+    return Chokepoints(G, *rows, S.weighted, (len(nodes), len(countries)))
 
 
 def _ranked(damages: list[Damage], top: int | None) -> list[dict[str, Any]]:

@@ -1,5 +1,7 @@
 """Map one function over many items with a pool of processes that share read-only data.
 
+Also the progress bar of a long ranking (``Progress``).
+
 The chokepoint ranking runs a thousand propagations over the same compiled
 graph. Sending that graph to each worker would cost more than the work on a
 large network, so the data is put in a module global just before the pool
@@ -20,6 +22,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import sys
+import time
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
@@ -27,6 +30,7 @@ from typing import Any
 _shared: Any = None
 #: Chunks per worker: enough for an even finish, few enough to keep overhead low.
 CHUNKS_PER_WORKER = 8
+PROGRESS_DELAY = 1.0  # seconds of silent work before a progress bar appears
 
 
 def available_cpus() -> int:
@@ -98,3 +102,55 @@ def map_shared(
                 yield from results
     finally:
         _shared = None
+
+
+class Progress:
+    """A rich progress bar on stderr that appears only once the work has taken a second.
+
+    Examples
+    --------
+    >>> with Progress(3, "Working", enabled=False) as bar:
+    ...     bar.advance()
+    """
+
+    def __init__(self, total: int, description: str, enabled: bool):
+        import sys
+
+        self.total = total
+        self.description = description
+        self.enabled = enabled and total > 1 and sys.stderr.isatty()
+        self.started = time.monotonic()
+        self.done = 0
+        self.bar: Any = None
+        self.task: Any = None
+        self.drawn = 0.0  # when the bar was last redrawn
+
+    def advance(self) -> None:
+        if not self.enabled:
+            return
+        self.done += 1
+        now = time.monotonic()
+        if self.bar is None:
+            if now - self.started < PROGRESS_DELAY:
+                return
+            from rich.console import Console
+            from rich.progress import Progress
+
+            # No refresh thread: worker processes may be forked while the bar
+            # shows. It is redrawn here instead, ten times a second at most.
+            self.bar = Progress(console=Console(stderr=True), transient=True, auto_refresh=False)
+            self.bar.start()
+            self.task = self.bar.add_task(self.description, total=self.total)
+        if now - self.drawn >= 0.1 or self.done == self.total:
+            self.bar.update(self.task, completed=self.done, refresh=True)
+            self.drawn = now
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.stop()
+
+    def __enter__(self) -> Progress:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()

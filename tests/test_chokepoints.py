@@ -7,6 +7,7 @@ metal. Every number below is computed by hand in the comments.
 
 from __future__ import annotations
 
+import importlib
 import json
 import pickle
 
@@ -18,10 +19,14 @@ from strategies import datasets
 
 import analysis
 import graph
-from analysis.chokepoints import ban_damage, removal_damage, scoring
+from analysis.chokepoints import ban_damage, batched_removals, removal_damage, scoring
 from analysis.engine import compile_graph
 from analysis.output import TEXT_FORMATS as FORMATS  # xlsx: tests/test_cli_output.py
 from graph.errors import UnknownNameError
+
+# The module (``analysis.chokepoints`` is also the name of its function).
+chokepoints_module = importlib.import_module("analysis.chokepoints")
+removals = importlib.import_module("analysis.removals")
 
 TWO_REFINERS = """
 nodes:
@@ -255,6 +260,104 @@ def test_scores_agree_with_what_if(data):
     for row in res.countries.to_dict("records")[:3]:
         ban = analysis.what_if(G, [analysis.Restriction(row["node"], ["all"])])
         assert row["score"] == pytest.approx(expected(ban), rel=1e-9, abs=1e-9)
+
+
+# The batched removals: every score bit for bit the one-at-a-time run's
+
+
+def one_at_a_time(G):
+    """Today's ranking rows: every candidate and ban run on the whole graph, one by one."""
+    C = compile_graph(G)
+    S = scoring(C)
+    nodes = chokepoints_module._candidates(G, C, None, None)
+    countries = [C.index[v] for v, d in G.nodes(data=True) if d["kind"] == "country"]
+    ranked = chokepoints_module._ranked
+    removals = [removal_damage(C, i, S) for i in nodes]
+    bans = [ban_damage(C, i, S) for i in sorted(countries)]
+    return ranked(removals, None), ranked(bans, None)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=datasets(cycles=True, alternatives=True) | datasets(alternatives=True) | datasets())
+def test_batched_removals_equal_one_at_a_time_runs(data):
+    G = graph.from_dict(data)
+    C = compile_graph(G)
+    S = scoring(C)
+    nodes = list(range(C.n_nodes))  # every node, countries and industries too
+    batched = batched_removals(C, S, nodes)
+    cyclic = {i for lv in C.levels if lv.cyclic for i in lv.nodes.tolist()}
+    for i, d in zip(nodes, batched, strict=True):
+        if d is None:  # left to the one-at-a-time run: it reaches a cycle
+            assert cyclic
+        else:
+            assert d == removal_damage(C, i, S)  # exactly: every field, every bit
+    if not cyclic:
+        assert None not in batched
+    # And the whole ranking is today's, row for row.
+    res = analysis.chokepoints(G, processes=1)
+    assert (res.records, res.country_records) == one_at_a_time(G)
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=datasets(cycles=True, alternatives=True) | datasets(alternatives=True))
+def test_batched_removals_do_not_depend_on_the_chunks(data):
+    G = graph.from_dict(data)
+    C = compile_graph(G)
+    S = scoring(C)
+    nodes = list(range(C.n_nodes))
+    whole = batched_removals(C, S, nodes)
+    first, pairs = chokepoints_module.FIRST_CHUNK, removals.PAIRS
+    try:
+        # Chunks of one or two candidates.
+        chokepoints_module.FIRST_CHUNK, removals.PAIRS = 2, 1
+        assert batched_removals(C, S, nodes) == whole
+    finally:
+        chokepoints_module.FIRST_CHUNK, removals.PAIRS = first, pairs
+
+
+CYCLE_BESIDE = """
+nodes:
+  - {id: aa, kind: country}
+  - {id: ore, kind: mineral}
+  - {id: ore2, kind: mineral}
+  - {id: r1, kind: refiner, commodity: metal}
+  - {id: r2, kind: refiner, commodity: metal2}
+  - {id: r3, kind: refiner, commodity: metal3}
+  - {id: r4, kind: refiner, commodity: metal4}
+  - {id: r5, kind: refiner, commodity: metal5}
+  - {id: ind1, kind: industry}
+  - {id: ind2, kind: industry}
+edges:
+  - {from: aa, to: ore, share: 1.0}
+  - {from: aa, to: ore2, share: 1.0}
+  - {from: ore, to: r1, share: 0.5}
+  - {from: ore2, to: r4, share: 0.5}
+  - {from: r4, to: r5, share: 0.5}
+  - {from: r5, to: r2, share: 0.5}
+  - {from: r3, to: r2, share: 0.25}
+  - {from: r2, to: r3, share: 0.5}
+  - {from: r1, to: ind1, share: 0.8}
+  - {from: r3, to: ind2, share: 1.0}
+"""
+
+
+def test_a_removal_reaching_a_cycle_is_run_one_at_a_time():
+    # r2 and r3 supply each other, two generations below anything ore reaches
+    # (a cycle is solved over its whole level). Removing ore reaches ore, r1
+    # and ind1 only: batched. Removing ore2 reaches the cycle: left (None) to
+    # removal_damage.
+    C = compile_graph(build(CYCLE_BESIDE))
+    S = scoring(C)
+    ore, ore2 = C.index["ore"], C.index["ore2"]
+    batched = batched_removals(C, S, [ore, ore2])
+    assert batched[1] is None
+    # By hand: r1 loses half its ore (a = 0.5), ind1 loses 0.8 * 0.5 = 0.4.
+    assert batched[0] == removal_damage(C, ore, S)
+    assert (batched[0].score, batched[0].worst_node) == (pytest.approx(0.4), "ind1")
+    res = analysis.chokepoints(build(CYCLE_BESIDE), processes=1)
+    assert (res.records, res.country_records) == one_at_a_time(build(CYCLE_BESIDE))
+    ore2_row = next(r for r in res.records if r["node"] == "ore2")
+    assert ore2_row == removal_damage(C, ore2, S).to_dict()
 
 
 # Command line
