@@ -277,7 +277,7 @@ def _apply_edge(data: dict, G: nx.MultiDiGraph, change: Change) -> None:
             "name one with commodity: C"
         )
     if edges:
-        _update(edges[0], values)
+        _update(edges[0], values, "Edge")
     else:
         # An edge that did not exist: an alternative that delivers nothing today.
         data["edges"].append({"from": u, "to": v, "share": 0, **values})
@@ -295,7 +295,7 @@ def _apply_input(data: dict, G: nx.MultiDiGraph, change: Change) -> None:
         )
     inputs = record.setdefault("inputs", {})
     entry = inputs.get(change.input) or {}
-    _update(entry, dict(change.values))
+    _update(entry, dict(change.values), "Inputs")
     inputs[change.input] = entry
 
 
@@ -305,24 +305,34 @@ def _apply(data: dict, G: nx.MultiDiGraph, change: Change) -> None:
     elif change.input is not None:
         _apply_input(data, G, change)
     else:
-        _update(_node_record(data, change.node, change), dict(change.values))
+        _update(_node_record(data, change.node, change), dict(change.values), "Node")
 
 
-def _update(record: dict, values: dict) -> None:
+def _update(record: dict, values: dict, model: str) -> None:
     """Set ``values`` on ``record``; a value set outside its field's range drops the range.
 
     The range described how sure the data is of the old value; a change is
-    the user's own assumption, so it is not held to it (set ``FIELD_range``
-    in the same change to keep one).
+    the user's own assumption, so it is not held to it (set the range in the
+    same change to keep one). Which field bounds which is the schema's
+    (``bounds(...)``), read for the record's ``model`` (``Node``, ``Inputs``, ``Edge``).
     """
     for field, value in values.items():
-        span = "range" if field == "share" else f"{field}_range"
-        low_high = record.get(span)
+        span = _range_of(model).get(field)
+        low_high = record.get(span) if span is not None else None
         if span not in values and low_high is not None and isinstance(value, (int, float)):
             low, high = low_high
             if not low <= value <= high:
                 del record[span]
     record.update(values)
+
+
+@functools.cache
+def _range_of(model: str) -> dict[str, str]:
+    """``{field: its [low, high] field}`` for a schema model, e.g. ``{"share": "range"}``."""
+    from graph import schema
+
+    declared = schema.rules(getattr(schema, model))
+    return {rule.bounds: name for name, rule in declared.items() if rule.bounds is not None}
 
 
 def _rebuild(data: dict, change: Change | None = None) -> nx.MultiDiGraph:
