@@ -324,6 +324,16 @@ def column_task(shared: tuple, part: range) -> Block:
     return Block.of(batch.run_columns(P, columns(ps, shares, values)))
 
 
+def prepare(C: CompiledGraph, scenario: Scenario) -> tuple[Params, batch.Plan, Shares]:
+    """What every chunk of runs shares: the parameters, the plan of the reached part, the shares.
+
+    The plan also reaches the edges whose spare a run may draw above 0.
+    """
+    ps = params(C, scenario)
+    spare = ps.index[ps.where["spare"]] if "spare" in ps.where else None
+    return ps, batch.plan(C, scenario, spare_edges=spare), Shares.of(C, ps)
+
+
 def map_columns(
     C: CompiledGraph,
     scenario: Scenario,
@@ -339,11 +349,9 @@ def map_columns(
 
     The plan of the reached part is made once, here, and shared by every chunk.
     """
-    ps = params(C, scenario)
-    spare = ps.index[ps.where["spare"]] if "spare" in ps.where else None
-    P = batch.plan(C, scenario, spare_edges=spare)
+    ps, P, shares = prepare(C, scenario)
     # Plain tuples travel to workers as they are (the arrays are remade per chunk).
-    shared = (P, Shares.of(C, ps), tuple(ps), how)
+    shared = (P, shares, tuple(ps), how)
     blocks = (mapper or in_process)(column_task, shared, chunks(n, chunk), progress)
     return ps, gather(blocks, point.impacts, P.nodes)
 

@@ -406,9 +406,7 @@ class WhatIf(Report):
 
         C, scenario = self.compiled, self.scenario
         cols = np.array([C.index[n] for n in nodes], dtype=np.int64)
-        ps = uncertainty.params(C, scenario)
-        spare = ps.index[ps.where["spare"]] if "spare" in ps.where else None
-        P, shares = batch.plan(C, scenario, spare_edges=spare), uncertainty.Shares.of(C, ps)
+        ps, P, shares = uncertainty.prepare(C, scenario)
         n, seed, distribution = (self.sampling[k] for k in ("samples", "seed", "distribution"))
         out = np.zeros((n, self.raw.timeline.shape[0], cols.size))
         for part in uncertainty.chunks(n):
