@@ -79,3 +79,17 @@ edges:
   - {from: cn-ga, to: fab, share: 0.4, range: [0.2, 0.6]}
   - {from: cn-ga, to: lab, share: 0.2, range: [0.1, 0.3]}
 """
+
+# x takes all its input from m; m comes 60% from chn and 40% from aus: the
+# smallest case for comparing scenarios (a table and a chart).
+TWO_SUPPLIERS = """
+nodes:
+  - {id: chn, kind: country}
+  - {id: aus, kind: country}
+  - {id: m, kind: mineral}
+  - {id: x, kind: industry, name: Widgets}
+edges:
+  - {from: chn, to: m, share: 0.6}
+  - {from: aus, to: m, share: 0.4}
+  - {from: m, to: x, share: 1.0}
+"""

@@ -5,24 +5,11 @@ from __future__ import annotations
 import json
 
 import pytest
-from helpers import dataset, run_cli
+from helpers import TWO_SUPPLIERS, dataset, run_cli
 
 from analysis.compare import compare_scenarios
 from analysis.scenario import Restriction, Scenario
 from graph.errors import ChokegraphError
-
-# x takes all its input from m; m comes 60% from chn and 40% from aus.
-TEXT = """
-nodes:
-  - {id: chn, kind: country}
-  - {id: aus, kind: country}
-  - {id: m, kind: mineral}
-  - {id: x, kind: industry, name: Widgets}
-edges:
-  - {from: chn, to: m, share: 0.6}
-  - {from: aus, to: m, share: 0.4}
-  - {from: m, to: x, share: 1.0}
-"""
 
 
 def scenarios():
@@ -33,7 +20,7 @@ def scenarios():
 
 
 def test_shortfalls_side_by_side_by_hand():
-    result = compare_scenarios(dataset(TEXT), scenarios())
+    result = compare_scenarios(dataset(TWO_SUPPLIERS), scenarios())
     assert result.labels == ["chn-ban", "aus-half"]
     # chn's ban loses 60% of m, and so of x; aus holding back half loses 20%.
     assert [r["node"] for r in result.rows] == ["m", "x"]  # a tie at 60%: by id
@@ -44,7 +31,7 @@ def test_shortfalls_side_by_side_by_hand():
 
 
 def test_a_node_one_scenario_leaves_alone_reads_zero():
-    G = dataset(TEXT)
+    G = dataset(TWO_SUPPLIERS)
     only_chn = Scenario(restrictions=(Restriction("chn", ["m"]),), id="a")
     nothing = Scenario(removed=(), restrictions=(Restriction("chn", ["x"]),), id="b")
     result = compare_scenarios(G, [only_chn, nothing])
@@ -52,7 +39,7 @@ def test_a_node_one_scenario_leaves_alone_reads_zero():
 
 
 def test_formats():
-    result = compare_scenarios(dataset(TEXT), scenarios())
+    result = compare_scenarios(dataset(TWO_SUPPLIERS), scenarios())
     csv = result.to_text("csv").splitlines()
     assert csv[0] == "node,name,kind,chn-ban,aus-half"
     assert csv[1] == "m,m,mineral,0.6,0.2"
@@ -65,7 +52,7 @@ def test_formats():
 
 
 def test_bad_comparisons():
-    G = dataset(TEXT)
+    G = dataset(TWO_SUPPLIERS)
     with pytest.raises(ChokegraphError, match="at least two"):
         compare_scenarios(G, scenarios()[:1])
     with pytest.raises(ChokegraphError, match="given twice"):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import matplotlib
 import pytest
-from helpers import dataset
+from helpers import TWO_SUPPLIERS, dataset
 
 from analysis.compare import compare_scenarios
 from analysis.drawing import style as S
@@ -13,25 +13,13 @@ from analysis.scenario import Restriction, Scenario
 
 matplotlib.use("Agg")
 
-TEXT = """
-nodes:
-  - {id: chn, kind: country}
-  - {id: aus, kind: country}
-  - {id: m, kind: mineral}
-  - {id: x, kind: industry, name: Widgets}
-edges:
-  - {from: chn, to: m, share: 0.6}
-  - {from: aus, to: m, share: 0.4}
-  - {from: m, to: x, share: 1.0}
-"""
-
 
 pytestmark = pytest.mark.usefixtures("close_figures")  # tests/conftest.py
 
 
 def test_one_bar_per_node_and_scenario():
     result = compare_scenarios(
-        dataset(TEXT),
+        dataset(TWO_SUPPLIERS),
         [
             Scenario(restrictions=(Restriction("chn", ["m"]),), id="chn-ban"),
             Scenario(restrictions=(Restriction("aus", ["m"]),), id="aus-ban"),
@@ -51,7 +39,7 @@ def test_one_bar_per_node_and_scenario():
 
 def test_top_limits_the_nodes():
     result = compare_scenarios(
-        dataset(TEXT),
+        dataset(TWO_SUPPLIERS),
         [
             Scenario(restrictions=(Restriction("chn", ["m"]),), id="a"),
             Scenario(restrictions=(Restriction("aus", ["m"]),), id="b"),
